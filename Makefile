@@ -1,0 +1,45 @@
+# kpolicy: two commands do everything on a fresh clone with Python 3.11 and make.
+#   make report   set up .venv, then build the batch of reports on seeds/ into reports/
+#   make test     set up .venv, then run every test (unit, data, notebooks via nbval)
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.kpolicy-installed
+JOBS   ?= 2
+
+.PHONY: install report test lab bench lock clean help
+help:
+	@echo "make report | make test | make lab | make bench | make lock | make clean"
+
+# The venv is rebuilt only when the pins change. Everything is installed inside .venv:
+# no --user installs, no kernelspec registration (ipykernel's built-in python3 kernel
+# resolves to .venv/bin/python by itself).
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "kpolicy: installing pinned dependencies into $(VENV) ..."
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+report: install
+	$(BIN)/kpolicy report --jobs $(JOBS)
+
+test: install
+	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
+
+lab: install
+	$(BIN)/jupyter lab notebooks
+
+bench: install
+	$(BIN)/kpolicy bench $(BENCH_ARGS)
+
+# Re-resolve the lock file from pyproject.toml (run after changing a pin).
+lock:
+	rm -rf /tmp/kpolicy-lock-venv && $(PYTHON) -m venv /tmp/kpolicy-lock-venv
+	/tmp/kpolicy-lock-venv/bin/pip install --quiet -e ".[test]" setuptools
+	/tmp/kpolicy-lock-venv/bin/pip freeze --all --exclude-editable | grep -vE "^(pip|kpolicy)[ =]" > requirements.lock
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache

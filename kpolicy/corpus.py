@@ -1,0 +1,639 @@
+"""Files -> documents (+ rejects, duplicates): the only module that reads input files.
+
+A corpus is a folder, searched recursively, of ``.txt`` and ``.md`` files, with an
+optional ``catalog.yaml`` of curated metadata. :func:`load_corpus` returns a
+:class:`Corpus` of Polars tables. Every file found ends up in exactly one of
+``documents``, ``rejects`` (with a reason) or ``duplicates`` (same bytes as a kept
+document); :meth:`Corpus.check_accounting` proves it.
+
+Hidden files and folders (names starting with ".") and the catalog itself are not
+documents and are not counted.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import hashlib
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import yaml
+
+from kpolicy import schema
+from kpolicy.errors import KpolicyError
+from kpolicy.normalize import normalize_mapped, split_sentences
+from kpolicy.paths import SEEDS_DIR, resolve
+
+DOCUMENT_SUFFIXES = (".txt", ".md")
+CATALOG_NAMES = ("catalog.yaml", "catalog.yml")
+#: Files larger than this are rejected as ``too_large`` (override with ``max_bytes``).
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+# ---------------------------------------------------------------------------------
+# Decoding
+# ---------------------------------------------------------------------------------
+
+_BINARY_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"%PDF-", "a PDF file"),
+    (b"PK\x03\x04", "a ZIP archive (or .docx/.xlsx/.hwpx)"),
+    (b"GIF8", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\xd0\xcf\x11\xe0", "an OLE document (.doc/.hwp/.xls)"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u00ff]")
+
+
+class Rejected(Exception):
+    """Raised while reading a file that cannot become a document."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def _plausible(text: str, encoding: str) -> bool:
+    """Whether a non-UTF-8 decoding gives text a person could have written."""
+    non_ascii = [c for c in text if ord(c) > 127]
+    if not non_ascii:
+        return True
+    if any(0x80 <= ord(c) <= 0x9F for c in non_ascii):  # C1 controls: wrong code page
+        return False
+    if encoding == "cp949":
+        hangul = sum(1 for c in non_ascii if _HANGUL.match(c))
+        return hangul / len(non_ascii) >= 0.6
+    letters = sum(1 for c in non_ascii if _LATIN_LETTER.match(c))
+    ascii_letters = sum(1 for c in text if c.isascii() and c.isalpha())
+    # Western text: accented letters are a minority of letters and most non-ASCII
+    # characters are letters or common punctuation.
+    return letters / len(non_ascii) >= 0.5 and len(non_ascii) <= max(ascii_letters, 1) * 0.3
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode a file's bytes.
+
+    Tries, in order: a BOM (UTF-8, UTF-16, UTF-32), UTF-16 without BOM (when every
+    other byte is NUL), strict UTF-8, CP949/EUC-KR (if the result is mostly Hangul),
+    and cp1252/Latin-1 (if the result looks like Western text).
+
+    Returns:
+        ``(text, encoding)``.
+
+    Raises:
+        Rejected: ``empty``, ``binary`` or ``undecodable``, with a reason.
+    """
+    if not data:
+        raise Rejected("empty", "The file is empty (0 bytes).")
+    for magic, what in _BINARY_MAGIC:
+        if data.startswith(magic):
+            raise Rejected("binary", f"The file is {what}, not text.")
+    for bom, enc in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return _check_text(data.decode(enc), enc.replace("-sig", ""))
+            except UnicodeDecodeError as exc:
+                raise Rejected("undecodable", f"The file starts with a {enc} byte-order mark but is not valid {enc} ({exc.reason} at byte {exc.start}).") from None
+    nul = data.count(b"\x00")
+    if nul:
+        if len(data) >= 4 and nul * 2 >= len(data) * 0.9:
+            even_nuls = data[0::2].count(b"\x00")
+            enc = "utf-16-be" if even_nuls > nul / 2 else "utf-16-le"
+            try:
+                return _check_text(data.decode(enc), enc)
+            except UnicodeDecodeError:
+                pass
+        raise Rejected("binary", f"The file holds {nul} NUL byte(s), so it is binary, not text.")
+    try:
+        return _check_text(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = f"{exc.reason} at byte {exc.start}"
+    for enc in ("cp949", "cp1252", "latin-1"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _plausible(text, enc):
+            return _check_text(text, enc)
+    raise Rejected(
+        "undecodable",
+        f"The bytes are not valid UTF-8 ({utf8_error}) and do not read as Korean (CP949/EUC-KR) "
+        "or Western (cp1252/Latin-1) text; re-save the file as UTF-8.",
+    )
+
+
+def _check_text(text: str, encoding: str) -> tuple[str, str]:
+    if not text.strip():
+        raise Rejected("empty", "The file holds only white space.")
+    controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f\v")
+    if controls > max(8, len(text) // 100):
+        raise Rejected("binary", f"The file holds {controls} control characters, so it is binary, not text.")
+    return text, encoding
+
+
+# ---------------------------------------------------------------------------------
+# Discovery
+# ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    path: Path  # absolute
+    rel: str  # relative to the corpus root, "/"-separated
+    problem: Rejected | None = None
+
+
+def discover(root: Path) -> list[FoundFile]:
+    """Every file below ``root`` that is a candidate document, in sorted order.
+
+    Follows symbolic links to folders once (a loop is reported, not followed again).
+    Skips hidden names and the catalog.
+    """
+    found: list[FoundFile] = []
+    seen_dirs: set[str] = set()
+
+    def walk(folder: Path, rel: str) -> None:
+        real = os.path.realpath(folder)
+        if real in seen_dirs:
+            found.append(FoundFile(folder, rel or ".", Rejected("symlink_loop", "This folder link points back into a folder already read (a symlink loop); skipped.")))
+            return
+        seen_dirs.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            found.append(FoundFile(folder, rel or ".", Rejected("unreadable", f"The folder cannot be listed: {exc.strerror}.")))
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            child_rel = f"{rel}/{entry.name}" if rel else entry.name
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+                is_file = entry.is_file(follow_symlinks=True)
+            except OSError as exc:
+                found.append(FoundFile(path, child_rel, Rejected("symlink_loop" if exc.errno == 40 else "unreadable", f"The path cannot be resolved: {exc.strerror}.")))
+                continue
+            if is_dir:
+                walk(path, child_rel)
+            elif is_file:
+                if not rel and entry.name in CATALOG_NAMES:
+                    continue
+                if path.suffix.lower() not in DOCUMENT_SUFFIXES:
+                    found.append(FoundFile(path, child_rel, Rejected("unsupported_type", f"Only {' and '.join(DOCUMENT_SUFFIXES)} files are read; convert this file to text first.")))
+                else:
+                    found.append(FoundFile(path, child_rel))
+            elif entry.is_symlink():
+                reason = "symlink_loop" if _is_link_loop(path) else "unreadable"
+                found.append(FoundFile(path, child_rel, Rejected(reason, "The symbolic link is broken or loops back on itself.")))
+            else:
+                found.append(FoundFile(path, child_rel, Rejected("unsupported_type", "Not a regular file (a device, socket or pipe).")))
+
+    walk(root, "")
+    return found
+
+
+def _is_link_loop(path: Path) -> bool:
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:
+        return True
+    except OSError as exc:
+        return exc.errno == 40
+    return False
+
+
+# ---------------------------------------------------------------------------------
+# Catalog
+# ---------------------------------------------------------------------------------
+
+CATALOG_KEYS = {
+    "title": "headline",
+    "publisher": "outlet or issuing body",
+    "reporter": "byline",
+    "source_url": "URL stated in the document",
+    "published_date": "YYYY, YYYY-MM or YYYY-MM-DD (precision follows the form)",
+    "date_source": "how the date was determined",
+    "language": f"one of {', '.join(schema.LANGUAGES)}",
+    "level": f"one of {', '.join(schema.LEVELS)}",
+    "regions": "list of canonical region names",
+    "notes": "free text, kept in the catalog only",
+}
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    doc_id: str
+    values: dict[str, Any]
+    line: int
+
+
+def _fail(path: Path, line: int | None, msg: str) -> KpolicyError:
+    where = f"{path}:{line}" if line else str(path)
+    return KpolicyError(f"{where}: {msg}")
+
+
+def _parse_date(value: Any) -> tuple[dt.date, str]:
+    if isinstance(value, dt.datetime):
+        return value.date(), "day"
+    if isinstance(value, dt.date):
+        return value, "day"
+    s = str(value).strip()
+    for fmt, precision in (("%Y-%m-%d", "day"), ("%Y-%m", "month"), ("%Y", "year")):
+        try:
+            parsed = dt.datetime.strptime(s, fmt).date()
+        except ValueError:
+            continue
+        if precision == "year" and not re.fullmatch(r"\d{4}", s):
+            continue
+        return parsed, precision
+    raise ValueError(s)
+
+
+def read_catalog(path: Path) -> dict[str, CatalogEntry]:
+    """Read and validate a ``catalog.yaml`` (safe loader only).
+
+    The catalog maps ``doc_id`` to metadata fields (see :data:`CATALOG_KEYS`).
+
+    Raises:
+        KpolicyError: one line naming the file, the line and the valid values.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(path, None, f"cannot read the catalog ({exc}); it must be UTF-8 YAML") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise _fail(path, mark.line + 1 if mark else None, f"malformed YAML: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
+        raise _fail(path, 1, "the catalog must be a mapping of doc_id -> fields")
+    lines = {str(k.value): (k.start_mark.line + 1, v) for k, v in root.value}
+    entries: dict[str, CatalogEntry] = {}
+    for doc_id, values in data.items():
+        line, node = lines.get(str(doc_id), (None, None))
+        if not isinstance(values, dict):
+            raise _fail(path, line, f"entry {doc_id!r} must be a mapping of fields ({', '.join(CATALOG_KEYS)})")
+        key_lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
+        clean: dict[str, Any] = {}
+        for key, value in values.items():
+            kline = key_lines.get(str(key), line)
+            if key not in CATALOG_KEYS:
+                raise _fail(path, kline, f"unknown key {key!r} in entry {doc_id!r}; valid keys: {', '.join(CATALOG_KEYS)}")
+            if value is None:
+                continue
+            if key == "published_date":
+                try:
+                    clean["published_date"], clean["date_precision"] = _parse_date(value)
+                except ValueError:
+                    raise _fail(path, kline, f"bad published_date {value!r} in entry {doc_id!r}; use YYYY, YYYY-MM or YYYY-MM-DD") from None
+            elif key == "language" and value not in schema.LANGUAGES:
+                raise _fail(path, kline, f"unknown language {value!r} in entry {doc_id!r}; valid: {', '.join(schema.LANGUAGES)}")
+            elif key == "level" and value not in schema.LEVELS:
+                raise _fail(path, kline, f"unknown level {value!r} in entry {doc_id!r}; valid: {', '.join(schema.LEVELS)}")
+            elif key == "regions":
+                regions = [value] if isinstance(value, str) else value
+                if not isinstance(regions, list):
+                    raise _fail(path, kline, f"regions in entry {doc_id!r} must be a list of region names")
+                bad = [r for r in regions if r not in schema.REGION_NAMES]
+                if bad:
+                    raise _fail(path, kline, f"unknown region {bad[0]!r} in entry {doc_id!r}; valid: {', '.join(schema.REGION_NAMES)}")
+                clean["regions"] = regions
+            else:
+                clean[key] = value if key in ("language", "level") else str(value)
+        entries[str(doc_id)] = CatalogEntry(str(doc_id), clean, line or 0)
+    return entries
+
+
+# ---------------------------------------------------------------------------------
+# Metadata inferred from the text
+# ---------------------------------------------------------------------------------
+
+_MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+_MONTH_RE = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-./](?P<m>0?[1-9]|1[0-2])[-./](?P<d>0?[1-9]|[12]\d|3[01])(?!\d)"), "day"),
+    (re.compile(r"(?P<y>(?:19|20)\d{2})\s*년\s*(?P<m>1[0-2]|0?[1-9])\s*월\s*(?P<d>[12]\d|3[01]|0?[1-9])\s*일"), "day"),
+    (re.compile(rf"\b{_MONTH_RE}\s+(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?,\s*(?P<y>(?:19|20)\d{{2}})\b", re.I), "day"),
+    (re.compile(rf"\b(?P<d>[12]\d|3[01]|0?[1-9])\s+{_MONTH_RE}\s+(?P<y>(?:19|20)\d{{2}})\b", re.I), "day"),
+)
+_URL = re.compile(r"https?://[^\s<>\"')\]]+")
+_PUBLISHER_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"^[ \t]*\[\s*(?P<pub>[^\]\n]{2,40}?)\s+(?:reporter|correspondent)\s+(?P<rep>[^\]\n]{2,40}?)\s*\]", re.I | re.M),
+    re.compile(r"^[ \t]*(?:©|ⓒ|\(c\)|copyright)\s*(?:\d{4}\s*)?(?P<pub>[^(\n.]{2,60}?)\s*(?:\(|\.|all rights|$)", re.I | re.M),
+    re.compile(r"^[ \t]*(?:source|출처)\s*[:：]\s*(?P<pub>[^(\n]{2,60}?)\s*(?:\(|$)", re.I | re.M),
+    re.compile(r"^[ \t]*(?:reported|written) by\s+(?P<pub>[^\n]{2,60}?)\s*$", re.I | re.M),
+    re.compile(r"^[ \t]*\((?P<place>[^)=\n]{1,10})=(?P<pub>[^)\n]{1,20})\)", re.M),
+    re.compile(r"^[ \t]*\[(?P<pub>[^\]\n]{2,40})\][ \t]*$", re.M),
+)
+_REPORTER_KO = re.compile(r"(?P<rep>[가-힣]{2,4})\s?기자(?:\s|=|$)")
+
+
+def infer_metadata(raw: str, text: str) -> dict[str, Any]:
+    """Metadata inferred from a document's raw and normalised text.
+
+    Returns:
+        A dict with title, publisher, reporter, source_url, published_date,
+        date_precision, date_source and language (values may be None).
+    """
+    meta: dict[str, Any] = {}
+    first_line = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
+    meta["title"] = first_line[:200] or None
+    hangul = len(_HANGUL.findall(text))
+    latin = sum(1 for c in text if c.isascii() and c.isalpha())
+    meta["language"] = "ko" if hangul > 0.3 * (hangul + latin) and hangul else ("en" if latin else "und")
+    meta["publisher"] = meta["reporter"] = None
+    for pat in _PUBLISHER_PATTERNS:
+        m = pat.search(raw)
+        if m:
+            meta["publisher"] = m.group("pub").strip()
+            if "rep" in m.groupdict() and m.group("rep"):
+                meta["reporter"] = m.group("rep").strip()
+            break
+    if meta["reporter"] is None:
+        m = _REPORTER_KO.search(raw)
+        meta["reporter"] = m.group("rep") if m else None
+    url = _URL.search(raw)
+    meta["source_url"] = url.group(0).rstrip(".,;") if url else None
+    meta["published_date"] = meta["date_precision"] = None
+    meta["date_source"] = "not stated in the text"
+    for pat, precision in _DATE_PATTERNS:
+        m = pat.search(raw)
+        if not m:
+            continue
+        groups = m.groupdict()
+        month = groups.get("m") or _MONTHS.get(groups["mon"].lower().rstrip(".")[:3])
+        try:
+            meta["published_date"] = dt.date(int(m.group("y")), int(month), int(m.group("d")))
+        except (TypeError, ValueError):
+            continue
+        meta["date_precision"] = precision
+        meta["date_source"] = f"inferred: first full date in the text ({m.group(0)!r})"
+        break
+    return meta
+
+
+def _infer_regions(sentences: pl.DataFrame, titles: pl.DataFrame) -> pl.DataFrame:
+    """About-regions and level per document, from the places extractor."""
+    from kpolicy.extract.places import about_regions
+
+    return about_regions(sentences, titles)
+
+
+# ---------------------------------------------------------------------------------
+# The corpus
+# ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Corpus:
+    """A loaded corpus: the tables every other module works from.
+
+    Attributes:
+        root: the corpus folder.
+        documents, sentences, rejects, duplicates, offsets: tables declared in
+            :mod:`kpolicy.schema`.
+        files_found: number of candidate files discovered.
+    """
+
+    root: Path
+    documents: pl.DataFrame
+    sentences: pl.DataFrame
+    rejects: pl.DataFrame
+    duplicates: pl.DataFrame
+    offsets: pl.DataFrame
+    files_found: int
+    catalog_path: Path | None = None
+    _facts: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False)
+
+    def facts(self, kind: str) -> pl.DataFrame:
+        """A fact table (see :mod:`kpolicy.facts`), computed once and cached."""
+        if kind not in self._facts:
+            from kpolicy.facts import build
+
+            self._facts[kind] = build(self, kind)
+        return self._facts[kind]
+
+    def check_accounting(self) -> None:
+        """Assert that documents + rejects + duplicates = files found."""
+        total = self.documents.height + self.rejects.height + self.duplicates.height
+        if total != self.files_found:
+            raise AssertionError(
+                f"{self.files_found} files found but {self.documents.height} documents + "
+                f"{self.rejects.height} rejects + {self.duplicates.height} duplicates = {total}"
+            )
+
+    def summary(self) -> pl.DataFrame:
+        """One-row inventory: files found, documents, rejects, duplicates, sentences."""
+        return pl.DataFrame(
+            {
+                "files_found": [self.files_found],
+                "documents": [self.documents.height],
+                "rejects": [self.rejects.height],
+                "duplicates": [self.duplicates.height],
+                "sentences": [self.sentences.height],
+                "words": [int(self.documents["n_words"].sum() or 0)],
+            }
+        )
+
+
+def _progress(items: list[FoundFile], show: bool | None):
+    if show is None:
+        show = len(items) >= 500 and sys.stderr.isatty()
+    if not show:
+        return items
+    from tqdm.auto import tqdm
+
+    return tqdm(items, desc="kpolicy: loading", unit="file")
+
+
+def load_corpus(
+    corpus_dir: str | Path | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    infer_regions: bool = True,
+    progress: bool | None = None,
+) -> Corpus:
+    """Load a corpus folder into tables.
+
+    Args:
+        corpus_dir: the folder (default: the project's ``seeds/``). Relative paths are
+            resolved against the working directory, then the project root.
+        max_bytes: files larger than this many bytes are rejected as ``too_large``.
+        infer_regions: infer about-regions and level for documents the catalog does not
+            curate (uses :mod:`kpolicy.extract.places`).
+        progress: show a progress bar (default: only for 500+ files on a terminal).
+
+    Returns:
+        A :class:`Corpus`.
+
+    Raises:
+        KpolicyError: the folder does not exist, or its catalog is invalid.
+    """
+    root = resolve(corpus_dir, SEEDS_DIR)
+    if not root.exists():
+        raise KpolicyError(f"corpus folder not found: {corpus_dir or root}")
+    if not root.is_dir():
+        raise KpolicyError(f"corpus path is not a folder: {root}")
+    catalog_path = next((root / n for n in CATALOG_NAMES if (root / n).is_file()), None)
+    catalog = read_catalog(catalog_path) if catalog_path else {}
+
+    found = discover(root)
+    docs: list[dict[str, Any]] = []
+    sentences: list[dict[str, Any]] = []
+    offsets: list[dict[str, Any]] = []
+    rejects: list[dict[str, Any]] = []
+    duplicates: list[dict[str, Any]] = []
+    by_hash: dict[str, str] = {}
+    used_ids: set[str] = set()
+
+    for f in _progress(found, progress):
+        try:
+            if f.problem is not None:
+                raise f.problem
+            try:
+                size = f.path.stat().st_size
+                if size > max_bytes:
+                    raise Rejected("too_large", f"The file is {size:,} bytes, over the limit of {max_bytes:,} bytes (max_bytes).")
+                data = f.path.read_bytes()
+            except OSError as exc:
+                raise Rejected("unreadable", f"The file cannot be read: {exc.strerror}.") from None
+            digest = hashlib.sha256(data).hexdigest()
+            if digest in by_hash:
+                duplicates.append({"path": f.rel, "duplicate_of": by_hash[digest], "content_sha256": digest})
+                continue
+            raw, encoding = decode_bytes(data)
+        except Rejected as rej:
+            rejects.append({"path": f.rel, "reason": rej.reason, "detail": rej.detail})
+            continue
+
+        doc_id = Path(f.rel).stem
+        if doc_id in used_ids:  # same stem in two folders: fall back to the relative path
+            doc_id = str(Path(f.rel).with_suffix(""))
+        used_ids.add(doc_id)
+        by_hash[digest] = doc_id
+
+        mapped = normalize_mapped(raw)
+        text = mapped.text
+        spans = split_sentences(text)
+        src = mapped.src
+        for i, s in enumerate(spans):
+            sentences.append(
+                {
+                    "doc_id": doc_id,
+                    "sentence_idx": i,
+                    "text": text[s.start : s.end],
+                    "char_start": s.start,
+                    "char_end": s.end,
+                    "source_start": src[s.start],
+                    "source_end": src[s.end - 1] + 1,
+                    "is_bullet": s.is_bullet,
+                }
+            )
+        for char_start, source_start in mapped.runs():
+            offsets.append({"doc_id": doc_id, "char_start": char_start, "source_start": source_start})
+
+        meta = infer_metadata(raw, text)
+        curated = catalog.get(doc_id)
+        curated_values = curated.values if curated else {}
+        meta.update(curated_values)
+        if "published_date" in curated_values and "date_source" not in curated_values:
+            meta["date_source"] = "catalog"
+        kept = len(text)
+        docs.append(
+            {
+                "doc_id": doc_id,
+                "path": f.rel,
+                "content_sha256": digest,
+                "encoding": encoding,
+                "raw_text": raw,
+                "text": text,
+                **{k: meta.get(k) for k in ("title", "publisher", "reporter", "source_url", "published_date", "date_precision", "date_source", "language")},
+                "level": meta.get("level"),
+                "regions": meta.get("regions"),
+                "curated_fields": sorted(k for k in curated_values if k != "date_precision"),
+                "n_chars": kept,
+                "n_words": len(text.split()),
+                "n_sentences": len(spans),
+                "boilerplate_chars": _removed_chars(raw, mapped.src),
+            }
+        )
+
+    unknown = sorted(set(catalog) - {d["doc_id"] for d in docs} - {Path(r["path"]).stem for r in rejects + duplicates})
+    if unknown:
+        e = catalog[unknown[0]]
+        raise _fail(catalog_path, e.line, f"catalog entry {unknown[0]!r} matches no file in {root}")
+
+    documents = _frame(docs, "documents")
+    sentence_df = _frame(sentences, "sentences")
+    if infer_regions and documents.height:
+        documents = _fill_regions(documents, sentence_df)
+    return Corpus(
+        root=root,
+        documents=schema.validate(documents, "documents"),
+        sentences=sentence_df,
+        rejects=_frame(rejects, "rejects"),
+        duplicates=_frame(duplicates, "duplicates"),
+        offsets=_frame(offsets, "offsets"),
+        files_found=len(found),
+        catalog_path=catalog_path,
+    )
+
+
+def _removed_chars(raw: str, src: list[int]) -> int:
+    """Characters of the raw text that no normalised character maps to, minus white space."""
+    covered = set(src[:-1])
+    return sum(1 for i, c in enumerate(raw) if i not in covered and not c.isspace())
+
+
+def _frame(rows: list[dict[str, Any]], table: str) -> pl.DataFrame:
+    t = schema.get(table)
+    if not rows:
+        return t.empty()
+    return schema.conform(pl.DataFrame(rows, schema_overrides=None, infer_schema_length=None), t)
+
+
+def _fill_regions(documents: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
+    """Fill ``regions`` and ``level`` where the catalog did not curate them."""
+    inferred = _infer_regions(sentences, documents.select("doc_id", "title"))
+    inferred = inferred.select(
+        "doc_id",
+        pl.col("regions").cast(pl.List(schema.Region)).alias("_regions"),
+        pl.col("level").cast(schema.Level).alias("_level"),
+    )
+    return (
+        documents.join(inferred, on="doc_id", how="left", maintain_order="left")
+        .with_columns(
+            pl.when(pl.col("curated_fields").list.contains("regions"))
+            .then(pl.col("regions"))
+            .otherwise(pl.col("_regions"))
+            .alias("regions"),
+            pl.when(pl.col("curated_fields").list.contains("level"))
+            .then(pl.col("level"))
+            .otherwise(pl.col("_level"))
+            .alias("level"),
+        )
+        .drop("_regions", "_level")
+    )

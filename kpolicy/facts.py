@@ -1,0 +1,67 @@
+"""Fact tables: one registry from fact kind to extractor, used by the CLI and notebooks.
+
+Each kind names an extractor ``module:function`` with the signature
+``extract(sentences, documents) -> DataFrame`` (see :mod:`kpolicy.extract`). :func:`build`
+runs it, adds ``source_start``/``source_end`` from the corpus's offset map and validates
+the result against the table declared under the same name.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from kpolicy import schema
+from kpolicy.errors import KpolicyError
+from kpolicy.provenance import attach_source_spans
+
+if TYPE_CHECKING:
+    from kpolicy.corpus import Corpus
+
+#: fact kind -> (module, function). The table has the same name as the kind.
+FACT_KINDS: dict[str, tuple[str, str]] = {
+    "amounts": ("kpolicy.extract.money", "extract_amounts"),
+    "regions": ("kpolicy.extract.places", "extract_regions"),
+    "themes": ("kpolicy.extract.themes", "extract_themes"),
+    "targets": ("kpolicy.extract.targets", "extract_targets"),
+    "actors": ("kpolicy.extract.actors", "extract_actors"),
+    "years": ("kpolicy.extract.years", "extract_years"),
+}
+
+
+def available_kinds() -> list[str]:
+    """Fact kinds whose extractor module is installed."""
+    kinds = []
+    for kind, (module, func) in FACT_KINDS.items():
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        if hasattr(mod, func):
+            kinds.append(kind)
+    return kinds
+
+
+def build(corpus: Corpus, kind: str) -> pl.DataFrame:
+    """Extract one fact table from a loaded corpus.
+
+    Args:
+        corpus: a loaded :class:`~kpolicy.corpus.Corpus`.
+        kind: one of :data:`FACT_KINDS`.
+
+    Returns:
+        The fact table, validated against its schema, sorted by provenance.
+    """
+    if kind not in available_kinds():
+        raise KpolicyError(f"unknown fact kind {kind!r}; valid kinds: {', '.join(available_kinds())}")
+    module, func = FACT_KINDS[kind]
+    extract = getattr(importlib.import_module(module), func)
+    facts = extract(corpus.sentences, corpus.documents)
+    facts = attach_source_spans(facts, corpus.offsets)
+    table = schema.get(kind)
+    facts = schema.conform(facts, table)
+    return facts.sort("doc_id", "char_start", "char_end", maintain_order=True)

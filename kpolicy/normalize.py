@@ -1,0 +1,298 @@
+"""Text clean-up, sentence segmentation and offset maps.
+
+:func:`normalize` turns a file's decoded text into the normalised text that every fact
+offset (``char_start``/``char_end``) indexes, and keeps an offset map back to the
+original (``source_start``/``source_end``). It is one mechanism applied in passes: each
+pass is a regular-expression substitution (:func:`_sub`) that rewrites the text *and*
+its per-character source map, so any span of the result traces back to the original.
+
+Passes, in order:
+
+1. line endings (CRLF, CR -> LF);
+2. Unicode: NFC, full-width ASCII -> ASCII, odd spaces -> space, invisible characters
+   dropped;
+3. mojibake: UTF-8 read as cp1252 ("â€™" -> "’"), and the ``?`` that machine
+   translation leaves for a dash between two words ("projects?SOS" -> "projects—SOS");
+4. boilerplate (``kpolicy/data/boilerplate.yaml``): disclaimers, copyright lines,
+   widgets, contact lines, bylines;
+5. bullets (▲ △ ◆ ◇ ■ □ ● ○ • ▶, and ㅇ / - at line start) -> a new line starting "• ";
+6. whitespace: runs of blanks -> one space; blank lines -> one empty line; lines
+   stripped.
+
+:func:`split_sentences` then splits the normalised text into sentences and bullet items.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from kpolicy.paths import DATA_DIR
+
+BULLET = "•"
+
+# ---------------------------------------------------------------------------------
+# The mechanism: substitution with an offset map
+# ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Mapped:
+    """Text plus, for each character, its position in the original text.
+
+    ``src`` has ``len(text) + 1`` entries; the last is the original text's length, so
+    that an end offset always maps.
+    """
+
+    text: str
+    src: list[int]
+
+    @classmethod
+    def identity(cls, text: str) -> Mapped:
+        return cls(text, list(range(len(text) + 1)))
+
+    def runs(self) -> list[tuple[int, int]]:
+        """Compress the map into runs ``(char_start, source_start)`` of consecutive positions."""
+        out: list[tuple[int, int]] = []
+        prev = None
+        for i, s in enumerate(self.src[:-1]):
+            if prev is None or s != prev + 1:
+                out.append((i, s))
+            prev = s
+        if not out:
+            out.append((0, self.src[-1]))
+        return out
+
+
+Replacement = str | Callable[[re.Match[str]], str]
+
+
+def _sub(m: Mapped, pattern: re.Pattern[str], repl: Replacement) -> Mapped:
+    """Apply a regex substitution to ``m.text`` and carry the offset map along.
+
+    Characters outside matches keep their source positions. The i-th character of a
+    replacement maps to the source of the i-th character of the match (clamped to the
+    match's last character), so a same-length replacement keeps an exact map and a
+    shorter or longer one stays inside the span it replaced.
+    """
+    text, src = m.text, m.src
+    parts: list[str] = []
+    new_src: list[int] = []
+    pos = 0
+    changed = False
+    for match in pattern.finditer(text):
+        a, b = match.span()
+        new = repl(match) if callable(repl) else match.expand(repl)
+        if new == match.group(0):
+            continue
+        changed = True
+        parts.append(text[pos:a])
+        new_src.extend(src[pos:a])
+        parts.append(new)
+        if b > a:
+            new_src.extend(src[min(a + i, b - 1)] for i in range(len(new)))
+        else:  # an insertion maps to the position it was inserted at
+            new_src.extend(src[a] for _ in range(len(new)))
+        pos = b
+    if not changed:
+        return m
+    parts.append(text[pos:])
+    new_src.extend(src[pos:])
+    return Mapped("".join(parts), new_src)
+
+
+# ---------------------------------------------------------------------------------
+# Passes
+# ---------------------------------------------------------------------------------
+
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_FULLWIDTH = re.compile(r"[\uff01-\uff5e]")
+_ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+# Runs that look like UTF-8 bytes shown as cp1252: a lead byte character (Â-ô) followed
+# by 1-3 continuation-byte characters. Only replaced when they really decode.
+_CP1252_CONT = "\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178"
+_MOJIBAKE = re.compile(rf"(?:[\u00c2-\u00f4][{_CP1252_CONT}]{{1,3}})+")
+# Machine translation turns the dash between two words into "?": "projects?SOS Lab".
+_QMARK_DASH = re.compile(r"(?<=[^\W_])\?(?=[^\W_])")
+
+
+def _nfc(match: re.Match[str]) -> str:
+    return unicodedata.normalize("NFC", match.group(0))
+
+
+def _fix_mojibake(match: re.Match[str]) -> str:
+    s = match.group(0)
+    try:
+        return s.encode("cp1252").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return s
+
+
+def _qmark_dash(match: re.Match[str]) -> str:
+    # Leave URLs and query strings alone ("index.php?id=3").
+    text, i = match.string, match.start()
+    token_start = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i)) + 1
+    token = text[token_start:i]
+    if "/" in token or "=" in token or "www" in token.lower() or "." in token:
+        return "?"
+    return "\u2014"
+
+
+@dataclass(frozen=True)
+class BoilerplateRule:
+    name: str
+    scope: str
+    pattern: re.Pattern[str]
+    why: str
+
+
+@lru_cache(maxsize=1)
+def boilerplate_rules() -> tuple[BoilerplateRule, ...]:
+    """The reviewed boilerplate rules from ``kpolicy/data/boilerplate.yaml``."""
+    with open(DATA_DIR / "boilerplate.yaml", encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    rules = []
+    for r in data["rules"]:
+        flags = re.IGNORECASE | (re.MULTILINE if r["scope"] == "inline" else 0)
+        rules.append(BoilerplateRule(r["name"], r["scope"], re.compile(r["pattern"], flags), r["why"]))
+    return tuple(rules)
+
+
+@lru_cache(maxsize=1)
+def _boilerplate_line_pattern() -> re.Pattern[str]:
+    # One pattern for all whole-line rules: a line (with its newline) whose stripped
+    # content fully matches any rule.
+    alts = "|".join(f"(?:{r.pattern.pattern})" for r in boilerplate_rules() if r.scope == "line")
+    return re.compile(rf"^[ \t]*(?:{alts})[ \t]*(?:\n|\Z)", re.IGNORECASE | re.MULTILINE)
+
+
+_BULLET_INLINE = re.compile(r"(?:^|[ \t]+)[▲△◆◇■□●○•▶►◈◎]+[ \t]*", re.MULTILINE)
+_BULLET_LINE_START = re.compile(r"^[ \t]*(?:ㅇ|-|\*|·)[ \t]+", re.MULTILINE)
+_BLANKS = re.compile(r"[ \t]+")
+_LINE_EDGES = re.compile(r"^[ \t]+|[ \t]+$", re.MULTILINE)
+_BLANK_LINES = re.compile(r"\n{3,}")
+_EDGES = re.compile(r"^\s+|\s+$")
+
+
+def _bullet(match: re.Match[str]) -> str:
+    # A marker inside a line starts a new line; one at the start of a line just becomes "• ".
+    a = match.start()
+    at_line_start = a == 0 or match.string[a - 1] == "\n"
+    return f"{BULLET} " if at_line_start else f"\n{BULLET} "
+
+
+def _remove_boilerplate(m: Mapped) -> Mapped:
+    m = _sub(m, _boilerplate_line_pattern(), "")
+    for rule in boilerplate_rules():
+        if rule.scope == "inline":
+            m = _sub(m, rule.pattern, "")
+    return m
+
+
+def normalize_mapped(raw: str) -> Mapped:
+    """Normalise ``raw`` and return the text with its per-character source map."""
+    m = Mapped.identity(raw)
+    m = _sub(m, _NEWLINES, "\n")
+    m = _sub(m, _NON_ASCII_RUN, _nfc)
+    m = _sub(m, _FULLWIDTH, lambda x: chr(ord(x.group(0)) - 0xFEE0))
+    m = _sub(m, _ODD_SPACES, " ")
+    m = _sub(m, _INVISIBLE, "")
+    m = _sub(m, _CONTROL, "")
+    m = _sub(m, _MOJIBAKE, _fix_mojibake)
+    m = _sub(m, _QMARK_DASH, _qmark_dash)
+    m = _remove_boilerplate(m)
+    m = _sub(m, _BULLET_INLINE, _bullet)
+    m = _sub(m, _BULLET_LINE_START, f"{BULLET} ")
+    m = _sub(m, _BLANKS, " ")
+    m = _sub(m, _LINE_EDGES, "")
+    m = _sub(m, _BLANK_LINES, "\n\n")
+    m = _sub(m, _EDGES, "")
+    return m
+
+
+def normalize(raw: str) -> str:
+    """Normalised text of ``raw`` (see the module docstring for the passes)."""
+    return normalize_mapped(raw).text
+
+
+# ---------------------------------------------------------------------------------
+# Sentences
+# ---------------------------------------------------------------------------------
+
+# Words after which a full stop does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof st no nos co corp inc ltd jr sr vs etc e.g i.e approx dept gov
+    govt jan feb mar apr jun jul aug sep sept oct nov dec fig est min max mt ft
+    u.s u.k u.n""".split()
+)
+# A candidate sentence end: ., !, ? or 。 (plus closing quotes/brackets), then spaces.
+_SENT_END = re.compile(r"[.!?。](?:[\"'”’»)\]」』]*)(?=\s+\S)")
+
+
+def _is_boundary(line: str, end: int) -> bool:
+    """Whether the punctuation ending at ``end`` (exclusive) closes a sentence."""
+    k = end
+    while k > 0 and line[k - 1] in "\"'”’»)]」』":
+        k -= 1
+    punct = line[k - 1]
+    if punct != ".":
+        return True
+    before = line[: k - 1]
+    word = re.search(r"([\w.]+)$", before)
+    token = word.group(1).lower() if word else ""
+    if token in _ABBREVIATIONS or token.rstrip(".") in _ABBREVIATIONS:
+        return False
+    if len(token) == 1 and token.isalpha() and token.isascii():  # initials: "J. Park"
+        return False
+    nxt = line[end:].lstrip()[:1]
+    # A lower-case continuation is rarely a new sentence in English ("approx. five").
+    return not (nxt.isascii() and nxt.islower())
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    is_bullet: bool
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split normalised text into sentences and bullet items.
+
+    Lines are never joined: a line break ends a sentence (paragraphs, headings and
+    bullet items are lines after normalisation). Inside a line, a sentence ends at
+    ``. ! ? 。`` followed by white space, except after abbreviations and initials. A
+    bullet item's leading "• " is left out of its span.
+
+    Returns:
+        Spans into ``text`` (code points), in order, none empty.
+    """
+    out: list[Sentence] = []
+    pos = 0
+    for line in text.split("\n"):
+        line_start = pos
+        pos += len(line) + 1
+        if not line.strip():
+            continue
+        is_bullet = line.startswith(BULLET + " ")
+        seg_start = 2 if is_bullet else 0
+        for m in _SENT_END.finditer(line):
+            if m.end() <= seg_start or not _is_boundary(line, m.end()):
+                continue
+            out.append(Sentence(line_start + seg_start, line_start + m.end(), is_bullet))
+            seg_start = m.end()
+            while seg_start < len(line) and line[seg_start] == " ":
+                seg_start += 1
+            is_bullet = False
+        if seg_start < len(line):
+            out.append(Sentence(line_start + seg_start, line_start + len(line), is_bullet))
+    return [s for s in out if s.end > s.start and text[s.start : s.end].strip()]

@@ -1,0 +1,41 @@
+"""Every path kpolicy uses, derived from the project root in one place.
+
+Relative paths given by a user are resolved against the current working directory
+first and, failing that, against the project root, so that notebooks (which nbval
+runs in ``notebooks/``) and the CLI (run from anywhere) agree on what ``seeds`` means.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ROOT = PACKAGE_DIR.parent
+DATA_DIR = PACKAGE_DIR / "data"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+SEEDS_DIR = ROOT / "seeds"
+NOTEBOOKS_DIR = ROOT / "notebooks"
+PARAMS_DIR = ROOT / "params"
+REPORTS_DIR = ROOT / "reports"
+BATCH_FILE = PARAMS_DIR / "batch.yaml"
+
+
+def resolve(path: str | Path | None, default: Path) -> Path:
+    """Resolve a user-supplied path.
+
+    Args:
+        path: an absolute path, a path relative to the working directory, or a path
+            relative to the project root (tried in that order). ``None`` means default.
+        default: the path used when ``path`` is None or empty.
+
+    Returns:
+        An absolute path (it may not exist; callers decide whether that is an error).
+    """
+    if path is None or str(path) == "":
+        return default
+    p = Path(path).expanduser()
+    if p.is_absolute():
+        return p
+    if p.exists():
+        return p.resolve()
+    return (ROOT / p).resolve()

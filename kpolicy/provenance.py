@@ -1,0 +1,57 @@
+"""Map spans of normalised text back to the original file.
+
+The offset map (the ``offsets`` table, built by :mod:`kpolicy.normalize`) stores runs: a
+normalised position ``p`` in the run starting at ``char_start`` maps to
+``source_start + (p - char_start)``. Mapping is an as-of join, so it is vectorised over
+any number of facts.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+
+def _map_positions(positions: pl.DataFrame, offsets: pl.DataFrame) -> pl.Series:
+    """Map (doc_id, pos) rows to source positions; returns a Series aligned with input."""
+    runs = offsets.select("doc_id", "char_start", "source_start").sort("doc_id", "char_start")
+    left = positions.with_row_index("_row").sort("doc_id", "pos")
+    joined = left.join_asof(
+        runs, left_on="pos", right_on="char_start", by="doc_id", strategy="backward",
+        check_sortedness=False,
+    )
+    mapped = joined.select(
+        "_row", (pl.col("source_start") + (pl.col("pos") - pl.col("char_start"))).alias("src")
+    ).sort("_row")
+    return mapped["src"]
+
+
+def attach_source_spans(facts: pl.DataFrame, offsets: pl.DataFrame) -> pl.DataFrame:
+    """Add ``source_start``/``source_end`` to a frame with ``doc_id, char_start, char_end``.
+
+    ``source_end`` is the mapped position of the last character plus one, so a span never
+    swallows text that normalisation removed after it. An empty span maps to an empty span.
+
+    Args:
+        facts: any frame with ``doc_id`` and ``char_start``/``char_end`` (code points into
+            the normalised text).
+        offsets: the corpus's ``offsets`` table.
+
+    Returns:
+        ``facts`` with ``source_start`` and ``source_end`` (Int64) added or replaced.
+    """
+    if facts.height == 0:
+        return facts.with_columns(
+            pl.lit(None, pl.Int64).alias("source_start"), pl.lit(None, pl.Int64).alias("source_end")
+        )
+    starts = facts.select("doc_id", pl.col("char_start").cast(pl.Int64).alias("pos"))
+    last = facts.select(
+        "doc_id",
+        pl.max_horizontal(pl.col("char_end") - 1, pl.col("char_start")).cast(pl.Int64).alias("pos"),
+    )
+    src_start = _map_positions(starts, offsets)
+    src_last = _map_positions(last, offsets)
+    empty = (facts["char_end"] <= facts["char_start"])
+    return facts.with_columns(
+        src_start.alias("source_start"),
+        pl.when(pl.Series(empty)).then(src_start).otherwise(src_last + 1).alias("source_end"),
+    )
