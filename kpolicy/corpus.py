@@ -49,7 +49,8 @@ _BINARY_MAGIC = (
     (b"\x1f\x8b", "a gzip archive"),
 )
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u00ff]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e]")
+_WESTERN_PUNCT = set("‘’‚“”„–—…•€™†‡‰‹›\u00a0¡¢£¥§©«®°±²³´µ¶·¹º»¼½¾¿×÷")
 
 
 class Rejected(Exception):
@@ -71,11 +72,11 @@ def _plausible(text: str, encoding: str) -> bool:
     if encoding == "cp949":
         hangul = sum(1 for c in non_ascii if _HANGUL.match(c))
         return hangul / len(non_ascii) >= 0.6
-    letters = sum(1 for c in non_ascii if _LATIN_LETTER.match(c))
-    ascii_letters = sum(1 for c in text if c.isascii() and c.isalpha())
-    # Western text: accented letters are a minority of letters and most non-ASCII
-    # characters are letters or common punctuation.
-    return letters / len(non_ascii) >= 0.5 and len(non_ascii) <= max(ascii_letters, 1) * 0.3
+    # Western text: nearly all non-ASCII characters are accented letters or common
+    # typographic punctuation, and they are a minority of the letters.
+    ok = sum(1 for c in non_ascii if _LATIN_LETTER.match(c) or c in _WESTERN_PUNCT)
+    letters = sum(1 for c in text if c.isalpha())
+    return ok / len(non_ascii) >= 0.8 and len(non_ascii) <= 0.4 * letters + 10
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -110,13 +111,16 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
                 raise Rejected("undecodable", f"The file starts with a {enc} byte-order mark but is not valid {enc} ({exc.reason} at byte {exc.start}).") from None
     nul = data.count(b"\x00")
     if nul:
-        if len(data) >= 4 and nul * 2 >= len(data) * 0.9:
-            even_nuls = data[0::2].count(b"\x00")
-            enc = "utf-16-be" if even_nuls > nul / 2 else "utf-16-le"
-            try:
-                return _check_text(data.decode(enc), enc)
-            except UnicodeDecodeError:
-                pass
+        # UTF-16 without a BOM: try both byte orders and keep the one that reads as
+        # ordinary text (ASCII, Hangul, Latin letters, common punctuation).
+        if len(data) % 2 == 0 and nul >= len(data) * 0.05:
+            best = max(
+                ((_utf16_score(data, enc), enc) for enc in ("utf-16-le", "utf-16-be")),
+                key=lambda pair: pair[0][0],
+            )
+            (score, text), enc = best
+            if score >= 0.9:
+                return _check_text(text, enc)
         raise Rejected("binary", f"The file holds {nul} NUL byte(s), so it is binary, not text.")
     try:
         return _check_text(data.decode("utf-8"), "utf-8")
@@ -134,6 +138,24 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         f"The bytes are not valid UTF-8 ({utf8_error}) and do not read as Korean (CP949/EUC-KR) "
         "or Western (cp1252/Latin-1) text; re-save the file as UTF-8.",
     )
+
+
+def _utf16_score(data: bytes, encoding: str) -> tuple[float, str]:
+    """Share of characters that are ordinary text when ``data`` is read as ``encoding``."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return 0.0, ""
+    ordinary = sum(
+        1
+        for c in text
+        if (c.isascii() and (c.isprintable() or c in "\t\n\r"))
+        or _HANGUL.match(c)
+        or _LATIN_LETTER.match(c)
+        or c in _WESTERN_PUNCT
+        or "\u3000" <= c <= "\u303f"
+    )
+    return ordinary / max(len(text), 1), text
 
 
 def _check_text(text: str, encoding: str) -> tuple[str, str]:
@@ -242,6 +264,16 @@ class CatalogEntry:
     line: int
 
 
+class _CatalogLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, but dates stay strings so that kpolicy validates them itself."""
+
+
+_CatalogLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _fail(path: Path, line: int | None, msg: str) -> KpolicyError:
     where = f"{path}:{line}" if line else str(path)
     return KpolicyError(f"{where}: {msg}")
@@ -277,8 +309,8 @@ def read_catalog(path: Path) -> dict[str, CatalogEntry]:
     except (OSError, UnicodeDecodeError) as exc:
         raise _fail(path, None, f"cannot read the catalog ({exc}); it must be UTF-8 YAML") from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=_CatalogLoader)
+        data = yaml.load(text, Loader=_CatalogLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -444,6 +476,37 @@ class Corpus:
                 f"{self.files_found} files found but {self.documents.height} documents + "
                 f"{self.rejects.height} rejects + {self.duplicates.height} duplicates = {total}"
             )
+
+    def offset_problems(self, facts: pl.DataFrame | None = None) -> pl.DataFrame:
+        """Rows of a fact table (default: sentences) whose offsets do not round-trip.
+
+        A span round-trips when ``text[char_start:char_end] == surface`` (or ``text`` for
+        sentences), its source span lies inside ``raw_text``, and the span's first and last
+        characters equal the original's (after NFKC, since normalisation folds width).
+        """
+        import unicodedata
+
+        df = self.sentences if facts is None else facts
+        surface = "text" if facts is None else "surface"
+        texts = dict(zip(self.documents["doc_id"], self.documents["text"]))
+        raws = dict(zip(self.documents["doc_id"], self.documents["raw_text"]))
+        bad = []
+        for row in df.select("doc_id", "char_start", "char_end", "source_start", "source_end", surface).iter_rows():
+            doc_id, cs, ce, ss, se, surf = row
+            text, raw = texts.get(doc_id, ""), raws.get(doc_id, "")
+            ok = text[cs:ce] == surf and 0 <= ss <= se <= len(raw)
+            if ok and ce > cs:
+                nf = lambda c: unicodedata.normalize("NFKC", c)  # noqa: E731
+                ok = nf(raw[ss]) == nf(text[cs])[:1] and nf(raw[se - 1]) == nf(text[ce - 1])[-1:]
+            if not ok:
+                bad.append(row)
+        return pl.DataFrame(bad, schema=["doc_id", "char_start", "char_end", "source_start", "source_end", surface], orient="row")
+
+    def check_offsets(self, facts: pl.DataFrame | None = None) -> None:
+        """Assert that every span of ``facts`` (default: sentences) round-trips."""
+        bad = self.offset_problems(facts)
+        if bad.height:
+            raise AssertionError(f"{bad.height} span(s) do not round-trip, e.g. {bad.row(0)}")
 
     def summary(self) -> pl.DataFrame:
         """One-row inventory: files found, documents, rejects, duplicates, sentences."""

@@ -1,0 +1,186 @@
+"""``kpolicy``: a thin command-line front end over the package.
+
+Commands::
+
+    kpolicy corpus     [--corpus DIR] [--format table|csv|jsonl|parquet] [--out FILE] [--with-text]
+    kpolicy sentences  [--corpus DIR] [--format ...] [--out FILE]
+    kpolicy rejects    [--corpus DIR] [--format ...] [--out FILE]
+    kpolicy facts KIND [--corpus DIR] [--format ...] [--out FILE]
+    kpolicy report     [--corpus DIR] [--out DIR] [--jobs N] [--only NAME ...]
+    kpolicy schema     [--out FILE]
+
+Errors are one line on stderr and a non-zero exit (2 for bad input, 1 for a failed
+report run, 3 for an internal error); ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from kpolicy.errors import KpolicyError
+
+FORMATS = ("table", "csv", "jsonl", "parquet")
+
+
+def _add_listing_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--corpus", metavar="DIR", default=None, help="corpus folder (default: seeds/)")
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    p.add_argument("--out", metavar="FILE", default=None, help="write to FILE instead of standard output")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (not usage + error)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="kpolicy",
+        description="Compare Korean national and regional AI/digital policy documents, with provenance.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("corpus", help="list documents with their metadata")
+    _add_listing_options(p)
+    p.add_argument("--with-text", action="store_true", help="include raw_text and text columns")
+    _add_listing_options(sub.add_parser("sentences", help="list sentences with offsets"))
+    _add_listing_options(sub.add_parser("rejects", help="list files that could not be loaded, with reasons"))
+    _add_listing_options(sub.add_parser("duplicates", help="list files skipped as byte-identical duplicates"))
+
+    from kpolicy.facts import FACT_KINDS
+
+    p = sub.add_parser("facts", help="extract a fact table (amounts, regions, themes, targets, actors, years)")
+    p.add_argument("kind", choices=sorted(FACT_KINDS), help="fact kind")
+    _add_listing_options(p)
+
+    p = sub.add_parser("report", help="run the notebook batch (params/batch.yaml) into reports/")
+    p.add_argument("--corpus", metavar="DIR", default=None, help="corpus folder (default: seeds/)")
+    p.add_argument("--out", metavar="DIR", default=None, help="output folder (default: reports/)")
+    p.add_argument("--batch", metavar="FILE", default=None, help="batch file (default: params/batch.yaml)")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="runs in parallel (default: 1)")
+    p.add_argument("--only", action="append", metavar="NAME", help="run only this entry (repeatable)")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    p = sub.add_parser("schema", help="print the data dictionary (Markdown)")
+    p.add_argument("--out", metavar="FILE", default=None, help="write to FILE")
+    return parser
+
+
+def emit(df: pl.DataFrame, fmt: str, out: str | None) -> None:
+    """Write a table to ``out`` (or stdout) in ``fmt``."""
+    if fmt == "parquet":
+        if not out:
+            raise KpolicyError("--format parquet needs --out FILE (Parquet is binary)")
+        df.write_parquet(out)
+        return
+    if fmt == "csv":
+        flat = df.with_columns(
+            pl.col(c).cast(pl.List(pl.String)).list.join("; ") for c, t in df.schema.items() if isinstance(t, pl.List)
+        )
+        text = flat.write_csv()
+    elif fmt == "jsonl":
+        buf = io.StringIO()
+        df.write_ndjson(buf)
+        text = buf.getvalue()
+    elif df.width > 8:
+        text = _records(df)
+    else:
+        with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=80, tbl_width_chars=160):
+            text = str(df) + "\n"
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def _records(df: pl.DataFrame, width: int = 100) -> str:
+    """A wide table as one block per row ("column  value"), like psql's expanded mode."""
+    pad = max(len(c) for c in df.columns)
+    blocks = []
+    for i, row in enumerate(df.iter_rows(named=True)):
+        lines = [f"-[ row {i + 1} of {df.height} ]" + "-" * 20]
+        for name, value in row.items():
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
+            shown = " ".join(shown.split())
+            if len(shown) > width:
+                shown = shown[: width - 1] + "…"
+            lines.append(f"{name:<{pad}}  {shown}")
+        blocks.append("\n".join(lines))
+    return "\n".join(blocks) + f"\n({df.height} rows)\n"
+
+
+def _run(args: argparse.Namespace) -> int:
+    from kpolicy.corpus import load_corpus
+
+    if args.command == "schema":
+        from kpolicy.schema import data_dictionary
+
+        text = data_dictionary()
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return 0
+    if args.command == "report":
+        from kpolicy.report import run_batch
+
+        results = run_batch(
+            args.corpus, args.out, batch_file=args.batch, jobs=args.jobs, only=args.only, progress=not args.no_progress
+        )
+        failed = [r for r in results if r.status != "ok"]
+        out_dir = Path(args.out) if args.out else Path("reports")
+        for r in results:
+            line = f"{r.status:>6}  {r.run.name:<28} {r.seconds:6.1f} s"
+            print(line + (f"  {r.error}" if r.error else ""))
+        print(f"kpolicy: {len(results) - len(failed)} of {len(results)} runs ok; open {out_dir / 'index.html'}")
+        return 1 if failed else 0
+
+    corpus = load_corpus(args.corpus)
+    if args.command == "corpus":
+        df = corpus.documents if args.with_text else corpus.documents.drop("raw_text", "text")
+    elif args.command == "sentences":
+        df = corpus.sentences
+    elif args.command == "rejects":
+        df = corpus.rejects
+    elif args.command == "duplicates":
+        df = corpus.duplicates
+    elif args.command == "facts":
+        df = corpus.facts(args.kind)
+    else:  # pragma: no cover - argparse restricts commands
+        raise KpolicyError(f"unknown command {args.command!r}")
+    emit(df, args.format, args.out)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except KpolicyError as exc:
+        if args.debug:
+            raise
+        print(f"kpolicy: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("kpolicy: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one line, never a traceback, unless --debug
+        if args.debug:
+            raise
+        print(f"kpolicy: internal error: {type(exc).__name__}: {exc} (re-run with --debug for details)", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

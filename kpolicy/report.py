@@ -1,0 +1,384 @@
+"""The batch runner: papermill runs from ``params/batch.yaml`` -> ``reports/``.
+
+``params/batch.yaml`` lists the runs; each names a notebook in ``notebooks/`` and a
+parameter file in ``params/`` (one YAML per run, keys = the notebook's parameters)::
+
+    runs:
+      - name: corpus_overview
+        notebook: 00_corpus_overview.ipynb
+        params: corpus_overview.yaml
+
+:func:`run_batch` executes each run with papermill (``--jobs`` in parallel threads),
+exports offline HTML with the ``kpolicy_offline`` nbconvert template (no require.js,
+no MathJax, no CDN), writes the corpus tables as Parquet and CSV, and writes
+``index.html`` linking every report with its parameters and status. A failing run
+keeps its executed notebook (with the error) and HTML, is marked failed in the index,
+and the other runs still finish. Every file is written to a temporary name and renamed,
+so an interrupted batch leaves no half-written report; a lock file stops two batches
+from writing the same folder at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import yaml
+
+from kpolicy.errors import KpolicyError
+from kpolicy.paths import BATCH_FILE, NOTEBOOKS_DIR, PARAMS_DIR, REPORTS_DIR, ROOT, SEEDS_DIR, TEMPLATES_DIR, resolve
+
+TEMPLATE = "kpolicy_offline"
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+KERNEL = "python3"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One entry of the batch: a notebook and its parameters."""
+
+    name: str
+    notebook: Path
+    params_file: Path | None
+    parameters: dict[str, Any]
+
+
+@dataclass
+class RunResult:
+    run: Run
+    status: str  # "ok" | "failed"
+    seconds: float
+    error: str | None = None
+    outputs: dict[str, str] = field(default_factory=dict)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise KpolicyError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise KpolicyError(f"{where}: malformed YAML: {problem}") from None
+
+
+def notebook_parameters(notebook: Path) -> dict[str, Any]:
+    """The parameters a notebook declares in its ``parameters`` cell, with defaults."""
+    import papermill
+
+    info = papermill.inspect_notebook(str(notebook))
+    return {name: p["default"] for name, p in info.items()}
+
+
+def load_batch(batch_file: Path = BATCH_FILE) -> list[Run]:
+    """Read and validate the batch file and every parameter file it names.
+
+    Raises:
+        KpolicyError: a missing notebook or parameter file, an unknown parameter name
+            (with the valid names), or a duplicate run name.
+    """
+    data = _read_yaml(batch_file)
+    if not isinstance(data, dict) or not isinstance(data.get("runs"), list):
+        raise KpolicyError(f"{batch_file}: expected a mapping with a 'runs' list")
+    runs: list[Run] = []
+    names: set[str] = set()
+    for i, entry in enumerate(data["runs"], 1):
+        if not isinstance(entry, dict) or "name" not in entry or "notebook" not in entry:
+            raise KpolicyError(f"{batch_file}: run #{i} needs 'name' and 'notebook' (and optionally 'params')")
+        unknown = set(entry) - {"name", "notebook", "params"}
+        if unknown:
+            raise KpolicyError(f"{batch_file}: run {entry['name']!r} has unknown key(s) {sorted(unknown)}; valid: name, notebook, params")
+        name = str(entry["name"])
+        if name in names:
+            raise KpolicyError(f"{batch_file}: run name {name!r} is used twice")
+        names.add(name)
+        notebook = NOTEBOOKS_DIR / entry["notebook"]
+        if not notebook.is_file():
+            raise KpolicyError(f"{batch_file}: run {name!r}: notebook not found: {notebook}")
+        params_file = PARAMS_DIR / entry["params"] if entry.get("params") else None
+        parameters: dict[str, Any] = {}
+        if params_file is not None:
+            if not params_file.is_file():
+                raise KpolicyError(f"{batch_file}: run {name!r}: parameter file not found: {params_file}")
+            loaded = _read_yaml(params_file) or {}
+            if not isinstance(loaded, dict):
+                raise KpolicyError(f"{params_file}: expected a mapping of parameter names to values")
+            parameters = loaded
+        declared = notebook_parameters(notebook)
+        bad = sorted(set(parameters) - set(declared))
+        if bad:
+            raise KpolicyError(
+                f"{params_file}: unknown parameter(s) {bad} for {notebook.name}; valid: {', '.join(sorted(declared))}"
+            )
+        runs.append(Run(name, notebook, params_file, parameters))
+    return runs
+
+
+def _atomic_write(path: Path, data: bytes | str) -> None:
+    """Write to a temporary file in the same folder, then rename over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; reports are for sharing
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def export_html(notebook_path: Path) -> str:
+    """Offline HTML for an executed notebook (code hidden, no external scripts)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name=TEMPLATE,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    nb = nbformat.read(str(notebook_path), as_version=4)
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+
+
+def execute_run(run: Run, out_dir: Path, corpus_dir: Path) -> RunResult:
+    """Execute one run with papermill and export its HTML; never raises for a failing notebook."""
+    import papermill
+
+    parameters = dict(run.parameters)
+    parameters["corpus_dir"] = str(corpus_dir)
+    ipynb = out_dir / f"{run.name}.ipynb"
+    tmp = out_dir / f".{run.name}.running.ipynb"
+    start = time.perf_counter()
+    error = None
+    try:
+        papermill.execute_notebook(
+            str(run.notebook),
+            str(tmp),
+            parameters=parameters,
+            kernel_name=KERNEL,
+            cwd=str(NOTEBOOKS_DIR),
+            progress_bar=False,
+            log_output=False,
+        )
+    except papermill.PapermillExecutionError as exc:
+        error = f"{exc.ename}: {exc.evalue}"
+    except Exception as exc:  # kernel died, bad notebook: report, keep going
+        error = f"{type(exc).__name__}: {exc}"
+    seconds = time.perf_counter() - start
+    outputs: dict[str, str] = {}
+    if tmp.exists():
+        os.replace(tmp, ipynb)
+        outputs["ipynb"] = ipynb.name
+        try:
+            _atomic_write(out_dir / f"{run.name}.html", export_html(ipynb))
+            outputs["html"] = f"{run.name}.html"
+        except Exception as exc:
+            error = error or f"HTML export failed: {type(exc).__name__}: {exc}"
+    return RunResult(run, "failed" if error else "ok", seconds, error, outputs)
+
+
+def write_tables(corpus, out_dir: Path) -> list[str]:
+    """Write the corpus tables and every available fact table as Parquet and CSV."""
+    from kpolicy.facts import available_kinds
+
+    tables = {
+        "documents": corpus.documents.drop("raw_text", "text"),
+        "sentences": corpus.sentences,
+        "rejects": corpus.rejects,
+        "duplicates": corpus.duplicates,
+    }
+    for kind in available_kinds():
+        tables[kind] = corpus.facts(kind)
+    written = []
+    for name, df in tables.items():
+        written += write_table(df, out_dir / "tables" / name)
+    return written
+
+
+def write_table(df: pl.DataFrame, stem: Path) -> list[str]:
+    """Write ``df`` as ``stem.parquet`` and ``stem.csv`` (lists joined with "; ")."""
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=stem.parent) as tmpdir:
+        pq = Path(tmpdir) / "t.parquet"
+        df.write_parquet(pq, statistics=False)
+        os.replace(pq, stem.with_suffix(".parquet"))
+        flat = df.with_columns(
+            pl.col(c).cast(pl.List(pl.String)).list.join("; ")
+            for c, t in df.schema.items()
+            if isinstance(t, pl.List)
+        )
+        csv = Path(tmpdir) / "t.csv"
+        flat.write_csv(csv)
+        os.replace(csv, stem.with_suffix(".csv"))
+    return [stem.with_suffix(".parquet").name, stem.with_suffix(".csv").name]
+
+
+class BatchLock:
+    """An exclusive lock file in the output folder; a second batch is refused."""
+
+    def __init__(self, out_dir: Path):
+        self.path = out_dir / ".kpolicy-report.lock"
+
+    def __enter__(self) -> BatchLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            pid = self.path.read_text().strip() if self.path.exists() else "?"
+            if pid.isdigit() and not _alive(int(pid)):
+                self.path.unlink(missing_ok=True)  # stale lock from a killed batch
+                return self.__enter__()
+            raise KpolicyError(
+                f"another kpolicy report (pid {pid}) is writing {self.path.parent}; wait for it, "
+                f"or delete {self.path} if no report is running"
+            ) from None
+        with os.fdopen(fd, "w") as fh:
+            fh.write(str(os.getpid()))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def run_batch(
+    corpus_dir: str | Path | None = None,
+    out_dir: str | Path | None = None,
+    *,
+    batch_file: str | Path | None = None,
+    jobs: int = 1,
+    only: list[str] | None = None,
+    progress: bool = True,
+) -> list[RunResult]:
+    """Run the batch and write ``out_dir/index.html``.
+
+    Args:
+        corpus_dir: corpus folder (default ``seeds/``); passed to every notebook.
+        out_dir: output folder (default ``reports/``).
+        batch_file: the batch YAML (default ``params/batch.yaml``).
+        jobs: runs executed in parallel.
+        only: run only these names.
+        progress: show a progress bar on stderr.
+
+    Returns:
+        One :class:`RunResult` per run, in batch order.
+    """
+    from kpolicy.corpus import load_corpus
+
+    corpus_path = resolve(corpus_dir, SEEDS_DIR)
+    out = resolve(out_dir, REPORTS_DIR) if out_dir else REPORTS_DIR
+    runs = load_batch(resolve(batch_file, BATCH_FILE))
+    if only:
+        valid = [r.name for r in runs]
+        missing = [n for n in only if n not in valid]
+        if missing:
+            raise KpolicyError(f"unknown run {missing[0]!r}; valid runs: {', '.join(valid)}")
+        runs = [r for r in runs if r.name in only]
+    if jobs < 1:
+        raise KpolicyError(f"--jobs must be at least 1 (got {jobs})")
+    corpus = load_corpus(corpus_path)  # fail fast on a bad corpus or catalog
+    with BatchLock(out):
+        tables = write_tables(corpus, out)
+        results: dict[str, RunResult] = {}
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(runs), desc="kpolicy report", unit="run")
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(execute_run, r, out, corpus_path): r for r in runs}
+            for fut in as_completed(futures):
+                res = fut.result()
+                results[res.run.name] = res
+                if bar is not None:
+                    bar.set_postfix_str(f"{res.run.name}: {res.status}")
+                    bar.update(1)
+        if bar is not None:
+            bar.close()
+        ordered = [results[r.name] for r in runs]
+        _atomic_write(out / "index.html", render_index(ordered, corpus, corpus_path, tables))
+    return ordered
+
+
+_INDEX_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans KR",sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
+h1{font-size:1.6rem;margin-bottom:.2rem}p.lead{color:#555;margin-top:0}
+table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border-bottom:1px solid #ddd;padding:.45rem .6rem;text-align:left;vertical-align:top;font-size:.92rem}
+th{background:#f4f4f4}.ok{color:#1a7f37;font-weight:600}.failed{color:#c62828;font-weight:600}
+code{background:#f6f8fa;padding:.1rem .3rem;border-radius:3px;font-size:.85rem}.err{color:#c62828;font-size:.85rem}
+"""
+
+
+def render_index(results: list[RunResult], corpus, corpus_path: Path, tables: list[str]) -> str:
+    """The ``index.html`` page: every run with parameters, status and links (all escaped)."""
+    e = html.escape
+    rows = []
+    for r in results:
+        params = ", ".join(f"{k}={v!r}" for k, v in r.run.parameters.items()) or "(defaults)"
+        links = " · ".join(
+            f'<a href="{e(v)}">{e(k.upper())}</a>' for k, v in sorted(r.outputs.items(), key=lambda kv: kv[0] != "html")
+        )
+        err = f'<div class="err">{e(r.error)}</div>' if r.error else ""
+        rows.append(
+            f"<tr><td>{e(r.run.name)}</td><td><code>{e(r.run.notebook.name)}</code></td>"
+            f"<td><code>{e(params)}</code></td><td class=\"{e(r.status)}\">{e(r.status)}{err}</td>"
+            f"<td>{e(f'{r.seconds:.1f}')} s</td><td>{links}</td></tr>"
+        )
+    try:
+        shown_corpus = corpus_path.relative_to(ROOT)
+    except ValueError:
+        shown_corpus = corpus_path
+    n_failed = sum(r.status != "ok" for r in results)
+    table_links = " · ".join(f'<a href="tables/{e(t)}">{e(t)}</a>' for t in tables)
+    summary = (
+        f"{corpus.documents.height} documents, {corpus.rejects.height} rejected, "
+        f"{corpus.duplicates.height} duplicate files, {corpus.sentences.height} sentences"
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>kpolicy reports</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_INDEX_CSS}</style></head>
+<body><h1>kpolicy reports</h1>
+<p class="lead">Corpus <code>{e(str(shown_corpus))}</code>: {e(summary)}.
+{len(results)} run(s), {n_failed} failed. Built {e(dt.date.today().isoformat())}.</p>
+<table><thead><tr><th>Run</th><th>Notebook</th><th>Parameters</th><th>Status</th><th>Time</th><th>Report</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
+<h2>Tables</h2><p>{table_links}</p>
+</body></html>
+"""
+
+
+def clean_reports(out_dir: Path = REPORTS_DIR) -> None:
+    """Remove a reports folder (used by tests)."""
+    shutil.rmtree(out_dir, ignore_errors=True)

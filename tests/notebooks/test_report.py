@@ -1,0 +1,102 @@
+"""The papermill batch: reports, offline HTML, index, failures and the lock."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from kpolicy.errors import KpolicyError
+from kpolicy.paths import NOTEBOOKS_DIR
+from kpolicy.report import BatchLock, load_batch, run_batch
+
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
+
+
+def _html_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.html"))
+
+
+@pytest.fixture(scope="module")
+def seed_reports(tmp_path_factory) -> tuple[Path, list]:
+    out = tmp_path_factory.mktemp("reports")
+    results = run_batch(None, out, jobs=2, progress=False)
+    return out, results
+
+
+def test_batch_on_seeds_succeeds(seed_reports) -> None:
+    out, results = seed_reports
+    assert [r.status for r in results] == ["ok"] * len(results), [r.error for r in results]
+    assert {r.run.name for r in results} == {r.name for r in load_batch()}
+    index = (out / "index.html").read_text()
+    for r in results:
+        assert f'href="{r.run.name}.html"' in index
+        assert (out / f"{r.run.name}.ipynb").is_file()
+    assert (out / "tables" / "documents.parquet").is_file()
+    assert (out / "tables" / "sentences.csv").is_file()
+    assert not list(out.glob(".*.tmp")) and not list(out.glob(".*running*"))
+
+
+def test_reports_load_nothing_from_the_network(seed_reports) -> None:
+    out, _ = seed_reports
+    for html in _html_files(out):
+        text = html.read_text()
+        assert not EXTERNAL.search(text), f"{html.name} references an external resource"
+        assert "require.js" not in text and "mathjax" not in text.lower()
+
+
+def test_overview_report_has_charts(seed_reports) -> None:
+    out, _ = seed_reports
+    html = (out / "corpus_overview.html").read_text()
+    assert html.count("data:image/svg+xml") + html.count("<svg") >= 1
+    assert "Documents by region and level" in (out / "corpus_overview.ipynb").read_text()
+
+
+def _failing_notebook(folder: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell('corpus_dir = "seeds"', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell('raise ValueError("deliberate failure for the test")'),
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / "99_fails.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_failing_run_is_kept_and_others_finish(tmp_path: Path) -> None:
+    failing = _failing_notebook(tmp_path)
+    batch = tmp_path / "batch.yaml"
+    batch.write_text(
+        f"runs:\n  - name: broken\n    notebook: {failing}\n"
+        f"  - name: overview\n    notebook: {NOTEBOOKS_DIR / '00_corpus_overview.ipynb'}\n"
+    )
+    out = tmp_path / "out"
+    results = run_batch(None, out, batch_file=batch, jobs=2, progress=False)
+    status = {r.run.name: r.status for r in results}
+    assert status == {"broken": "failed", "overview": "ok"}
+    broken = next(r for r in results if r.run.name == "broken")
+    assert "deliberate failure" in broken.error
+    assert (out / "broken.ipynb").is_file() and (out / "broken.html").is_file()
+    index = (out / "index.html").read_text()
+    assert 'class="failed"' in index and 'href="broken.ipynb"' in index
+
+
+def test_unknown_parameter_is_rejected(tmp_path: Path) -> None:
+    params = tmp_path / "p.yaml"
+    params.write_text("corpus_dir: seeds\nregoin: Busan\n")
+    batch = tmp_path / "batch.yaml"
+    batch.write_text(f"runs:\n  - name: x\n    notebook: 00_corpus_overview.ipynb\n    params: {params}\n")
+    with pytest.raises(KpolicyError, match=r"unknown parameter\(s\) \['regoin'\].*valid: corpus_dir"):
+        load_batch(batch)
+
+
+def test_second_batch_on_same_folder_is_refused(tmp_path: Path) -> None:
+    with BatchLock(tmp_path):
+        with pytest.raises(KpolicyError, match="another kpolicy report"):
+            with BatchLock(tmp_path):
+                pass
+    with BatchLock(tmp_path):  # released: usable again
+        pass

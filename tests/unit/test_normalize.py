@@ -1,0 +1,148 @@
+"""Normaliser: each pass on tiny inline texts, and the offset map round trip."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kpolicy.normalize import BULLET, boilerplate_rules, normalize, normalize_mapped, split_sentences
+
+
+def spans(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in split_sentences(text)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("a\r\nb\rc", "a\nb\nc"),
+        ("AI  예산\t 500억원", "AI 예산 500억원"),
+        ("ＫＲＷ　５００", "KRW 500"),  # full-width letters, digits and ideographic space
+        ("zero\u200bwidth\ufeff", "zerowidth"),
+        ("four projects?SOS Lab and more?were selected", "four projects\u2014SOS Lab and more\u2014were selected"),
+        ("see https://example.org/a?b=1 now", "see https://example.org/a?b=1 now"),
+        ("Is it ready? Yes.", "Is it ready? Yes."),
+        ("It\u00e2\u20ac\u2122s fixed", "It\u2019s fixed"),  # UTF-8 read as cp1252
+        ("Caf\u00e9 stays", "Caf\u00e9 stays"),  # real Latin-1 letters are not touched
+        ("\n\n\nTitle\n\n\n\nBody text.\n\n", "Title\n\nBody text."),
+    ],
+)
+def test_normalize_passes(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_bullets_become_items() -> None:
+    raw = "The plan includes ▲ more data ▲ more talent and ◆ more funds.\n□ A heading\nㅇ 세부 과제"
+    text = normalize(raw)
+    assert text.split("\n") == [
+        "The plan includes",
+        f"{BULLET} more data",
+        f"{BULLET} more talent and",
+        f"{BULLET} more funds.",
+        f"{BULLET} A heading",
+        f"{BULLET} 세부 과제",
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This content was produced with the assistance of AI translation services.",
+        "© The Example Daily(www.example.co.kr). All rights reserved.",
+        "ⓒ 예시뉴스 무단전재 및 재배포 금지",
+        "Today’s Briefing",
+        "댓글 (0)",
+        "댓글 작성",
+        "Inquiries: Example Department (044-000-0000)",
+        "문의: 예시과 044-000-0000",
+        "Source: Example Policy Portal (www.example.kr)",
+        "Reported by Example Times",
+        "[Example Press]",
+        "홍길동 기자 gildong@example.com",
+    ],
+)
+def test_boilerplate_lines_removed(line: str) -> None:
+    raw = f"Gyeonggi will open an AI campus.\n\n{line}\n\nThe campus opens in 2026."
+    assert normalize(raw) == "Gyeonggi will open an AI campus.\n\nThe campus opens in 2026."
+
+
+def test_inline_boilerplate_removed() -> None:
+    raw = "Busan Launches AI Plan View original image\n\n[Example Daily Reporter Kim Minsu] Busan announced a plan."
+    assert normalize(raw) == "Busan Launches AI Plan\n\nBusan announced a plan."
+
+
+def test_article_sentences_that_resemble_boilerplate_are_kept() -> None:
+    raw = "The source of funding is the national budget.\nResidents can comment on the plan online."
+    assert normalize(raw) == raw
+
+
+def test_boilerplate_rules_are_documented() -> None:
+    rules = boilerplate_rules()
+    assert len({r.name for r in rules}) == len(rules)
+    assert all(r.why and r.scope in {"line", "inline"} for r in rules)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("One sentence. Two sentences.", ["One sentence.", "Two sentences."]),
+        ("Mr. Kim met Dr. Lee. They agreed.", ["Mr. Kim met Dr. Lee.", "They agreed."]),
+        ("It costs 1.5 trillion won. Next.", ["It costs 1.5 trillion won.", "Next."]),
+        ("He said, “We will do it.” Then he left.", ["He said, “We will do it.”", "Then he left."]),
+        ("The U.S. and Korea agreed.", ["The U.S. and Korea agreed."]),
+        ("서울시는 예산을 늘렸다. 부산시도 동참했다.", ["서울시는 예산을 늘렸다.", "부산시도 동참했다."]),
+        (f"Heading\n{BULLET} item one\n{BULLET} item two", ["Heading", "item one", "item two"]),
+    ],
+)
+def test_split_sentences(text: str, expected: list[str]) -> None:
+    assert spans(text) == expected
+
+
+def test_bullet_flag_and_span_excludes_marker() -> None:
+    text = f"Intro\n{BULLET} first item. Still first item's line"
+    sents = split_sentences(text)
+    assert [(text[s.start : s.end], s.is_bullet) for s in sents] == [
+        ("Intro", False),
+        ("first item.", True),
+        ("Still first item's line", False),
+    ]
+
+
+def test_offset_map_round_trip_on_messy_text() -> None:
+    raw = "Title View original image\r\n\r\n\r\n[Daily Reporter Kim]  Busan plans ▲ KRW 5 billion  for AI ▲ talent.\n© Daily. All rights reserved."
+    m = normalize_mapped(raw)
+    assert m.text == f"Title\n\nBusan plans\n{BULLET} KRW 5 billion for AI\n{BULLET} talent."
+    for needle in ("Title", "Busan plans", "KRW 5 billion", "for AI", "talent."):
+        start = m.text.index(needle)
+        end = start + len(needle)
+        src_start, src_end = m.src[start], m.src[end - 1] + 1
+        assert raw[src_start:src_end] == needle
+
+
+_pieces = st.sampled_from(
+    list("ab 가나\n\r\t.?▲•ㅇ-©0123456789억원,\u3000") + ["\u00e2\u20ac\u2122", "View original image", "[Daily Reporter X]"]
+)
+_text = st.lists(_pieces, max_size=120).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_text)
+def test_normalize_never_crashes_and_map_is_valid(raw: str) -> None:
+    m = normalize_mapped(raw)
+    assert len(m.src) == len(m.text) + 1
+    assert all(0 <= s <= len(raw) for s in m.src)
+    assert all(a <= b for a, b in zip(m.src, m.src[1:]))  # the map never goes backwards
+    for s in split_sentences(m.text):
+        assert 0 <= s.start < s.end <= len(m.text)
+        assert m.text[s.start : s.end].strip()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=400))
+def test_unchanged_characters_map_to_themselves(raw: str) -> None:
+    m = normalize_mapped(raw)
+    for i, ch in enumerate(m.text):
+        if ch.isascii() and ch.isalnum():
+            orig = raw[m.src[i]]
+            assert orig == ch or ord(orig) - 0xFEE0 == ord(ch)  # full-width folded to ASCII
