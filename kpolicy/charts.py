@@ -67,6 +67,13 @@ def save(chart: alt.TopLevelMixin, path_without_suffix: str) -> None:
     chart.save(f"{path_without_suffix}.png", format="png", scale_factor=2)
 
 
+def _count_ticks(data: pl.DataFrame, by: str, count: str, max_ticks: int = 10) -> list[int]:
+    """Whole-number axis ticks for a count axis (Vega would otherwise label 0.5 as "1")."""
+    top = int(data.group_by(by).agg(pl.col(count).sum())[count].max() or 1)
+    step = max(1, -(-top // max_ticks))
+    return list(range(0, top + step, step))
+
+
 def _finish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return chart.configure(**{k: v for k, v in THEME_CONFIG.items() if k not in ("view",)}).configure_view(
         stroke=None
@@ -91,7 +98,7 @@ def documents_by_region(coverage: pl.DataFrame, title: str = "Documents by regio
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
-            x=alt.X("n_documents:Q").title("Documents").axis(tickMinStep=1, format="d"),
+            x=alt.X("sum(n_documents):Q").title("Documents").axis(values=_count_ticks(data, "region", "n_documents"), format="d"),
             y=alt.Y("region:N").sort("-x").title(None),
             color=alt.Color("level:N")
             .title("Level")
@@ -116,7 +123,7 @@ def rejects_by_reason(rejects_summary: pl.DataFrame, title: str = "Rejected file
         alt.Chart(data, title=title)
         .mark_bar(color="#c44e52")
         .encode(
-            x=alt.X("n_files:Q").title("Files").axis(tickMinStep=1, format="d"),
+            x=alt.X("n_files:Q").title("Files").axis(values=_count_ticks(data, "reason", "n_files"), format="d"),
             y=alt.Y("reason:N").sort("-x").title(None),
             tooltip=[alt.Tooltip("reason:N"), alt.Tooltip("n_files:Q", title="files")],
         )
