@@ -140,7 +140,8 @@ def _fix_mojibake(match: re.Match[str]) -> str:
 def _qmark_dash(match: re.Match[str]) -> str:
     # Leave URLs and query strings alone ("index.php?id=3").
     text, i = match.string, match.start()
-    token_start = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i)) + 1
+    window = max(0, i - 200)  # bounded look-back keeps long lines linear
+    token_start = max(text.rfind(" ", window, i), text.rfind("\n", window, i), window - 1) + 1
     token = text[token_start:i]
     if "/" in token or "=" in token or "www" in token.lower() or "." in token:
         return "?"
@@ -235,6 +236,7 @@ _ABBREVIATIONS = frozenset(
     u.s u.k u.n""".split()
 )
 # A candidate sentence end: ., !, ? or 。 (plus closing quotes/brackets), then spaces.
+_LAST_WORD = re.compile(r"([\w.]+)$")
 _SENT_END = re.compile(r"[.!?。](?:[\"'”’»)\]」』]*)(?=\s+\S)")
 
 
@@ -246,8 +248,8 @@ def _is_boundary(line: str, end: int) -> bool:
     punct = line[k - 1]
     if punct != ".":
         return True
-    before = line[: k - 1]
-    word = re.search(r"([\w.]+)$", before)
+    before = line[max(0, k - 41) : k - 1]  # a bounded window keeps long lines linear
+    word = _LAST_WORD.search(before)
     token = word.group(1).lower() if word else ""
     if token in _ABBREVIATIONS or token.rstrip(".") in _ABBREVIATIONS:
         return False

@@ -146,3 +146,29 @@ def test_unchanged_characters_map_to_themselves(raw: str) -> None:
         if ch.isascii() and ch.isalnum():
             orig = raw[m.src[i]]
             assert orig == ch or ord(orig) - 0xFEE0 == ord(ch)  # full-width folded to ASCII
+
+
+def _seconds(func, arg) -> float:
+    import time
+
+    start = time.perf_counter()
+    func(arg)
+    return time.perf_counter() - start
+
+
+@pytest.mark.parametrize(
+    "unit",
+    ["1,234,567,", "a?b ", "Mr. A. ", "x. Y ", "▲ 5억 ", "   \n\n"],
+    ids=["digits-commas", "qmark", "abbrev", "sentences", "bullets", "blank"],
+)
+def test_normalise_and_split_scale_linearly(unit: str) -> None:
+    """10x the input may cost ~10x the time, never ~100x (no quadratic passes)."""
+
+    def work(text: str) -> None:
+        split_sentences(normalize(text))
+
+    small = unit * (100_000 // len(unit))
+    large = unit * (1_000_000 // len(unit))
+    work(small)  # warm up caches and compiled patterns
+    ratio = _seconds(work, large) / max(_seconds(work, small), 1e-3)
+    assert ratio < 40, f"10x input took {ratio:.0f}x the time"
