@@ -33,7 +33,7 @@ lab: install
 	$(BIN)/jupyter lab notebooks
 
 bench: install
-	$(BIN)/kpolicy bench $(BENCH_ARGS)
+	$(BIN)/kpolicy bench $(BENCH_ARGS)   # e.g. make bench BENCH_ARGS=--quick
 
 # Re-resolve the lock file from pyproject.toml (run after changing a pin).
 lock:

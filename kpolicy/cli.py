@@ -7,6 +7,7 @@ Commands::
     kpolicy rejects    [--corpus DIR] [--format ...] [--out FILE]
     kpolicy facts KIND [--corpus DIR] [--format ...] [--out FILE]
     kpolicy report     [--corpus DIR] [--out DIR] [--jobs N] [--only NAME ...]
+    kpolicy bench      [--docs N] [--seed S] [--quick]
     kpolicy schema     [--out FILE]
 
 Errors are one line on stderr and a non-zero exit (2 for bad input, 1 for a failed
@@ -69,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", action="append", metavar="NAME", help="run only this entry (repeatable)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
+    p = sub.add_parser("bench", help="benchmark each stage against baselines on a generated corpus")
+    p.add_argument("--docs", type=int, default=20_000, help="generated documents (default 20000)")
+    p.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    p.add_argument("--quick", action="store_true", help="a small run (2,000 documents), as CI runs it")
+
     p = sub.add_parser("schema", help="print the data dictionary (Markdown)")
     p.add_argument("--out", metavar="FILE", default=None, help="write to FILE")
     return parser
@@ -129,6 +135,11 @@ def _run(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(text)
         return 0
+    if args.command == "bench":
+        from kpolicy import bench
+
+        argv = ["--docs", str(args.docs), "--seed", str(args.seed)] + (["--quick"] if args.quick else [])
+        return bench.main(argv)
     if args.command == "report":
         from kpolicy.report import run_batch
 
