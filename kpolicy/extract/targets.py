@@ -1,0 +1,846 @@
+"""KPI targets: forward-looking quantitative goals, with baseline, target, unit and year.
+
+A target is a quantity a plan commits to reach. The forms recognised, in English and
+Korean:
+
+- **change**: "from 20% to 40%", "raised from the current 11.8 trillion won to 20 trillion
+  won", "20%에서 40%로 확대";
+- **level**: "increase to 24 trillion won by 2022", "will exceed KRW 20 trillion in 2022",
+  "achieving annual sales of 20 trillion won", "매출 20조 원 달성", "30%까지 확대";
+- **count**: "nurturing 20,000 digital creative talents", "2,000 ... every year",
+  "AI 인재 1만 명 양성", "일자리 1만 개 창출";
+- **ranking**: "the leap to 20th place in the world's smart city ranking", "top 3",
+  "세계 5위 도약";
+- **investment**: "invest 10 trillion won ... by 2023", "2030년까지 5조 원 투자" (an
+  investment counts only with a stated target year: budgets for this year are plans,
+  not goals).
+
+Not targets: past results ("reduced from 35 percent to 20 percent last year",
+"지난해 ... 늘었다"), statistics and forecasts ("is forecast to", "according to a
+report", "the market is expected to reach ..."), and counts of projects or regions
+selected in a contest.
+
+Target years: a year in the sentence with a target/deadline/period-end role
+(``year_source = "stated"``); else the horizon year of the document's strategy
+("Strategy 2030", "Vision 2030", "2030 plan" in the title or text: ``"horizon"``);
+else none. Money amounts come from :func:`kpolicy.extract.money.extract_amounts`
+(imported lazily); in KRW the values are won.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from kpolicy import schema
+from kpolicy.extract import years as years_mod
+from kpolicy.schema import Column
+
+UNITS: tuple[str, ...] = ("pct", "pp", "count", "krw", "usd", "eur", "cny", "jpy", "rank", "multiple", "other")
+Unit = pl.Enum(list(UNITS))
+METRIC_FAMILIES: tuple[str, ...] = (
+    "talent", "startups", "companies", "jobs", "rd_share", "rd_investment", "investment", "budget",
+    "sales", "exports", "market_size", "ranking", "automation", "adoption", "share", "services",
+    "infrastructure", "other",
+)
+MetricFamily = pl.Enum(list(METRIC_FAMILIES))
+YEAR_SOURCES: tuple[str, ...] = ("stated", "horizon", "none")
+YearSource = pl.Enum(list(YEAR_SOURCES))
+
+TARGETS = schema.register(
+    schema.Table(
+        "targets",
+        "One row per forward-looking quantitative goal (KPI target): metric, baseline, "
+        "target, unit and target year. Past results, forecasts and contest counts are "
+        "excluded. Money values are in won when `unit` is krw.",
+        (
+            *schema.PROVENANCE,
+            Column("metric", pl.String, "Short normalised label of what is measured (e.g. 'share of R&D investment')."),
+            Column("metric_family", MetricFamily, "Family of the metric (talent, startups, rd_share, sales, ranking, ...)."),
+            Column("baseline", pl.Float64, "Starting value where stated (same unit as target), else null."),
+            Column("baseline_year", pl.Int32, "Year of the baseline where stated or implied by 'current'/'this year' and a dated document.", "year"),
+            Column("target", pl.Float64, "The value to reach.", "see unit"),
+            Column("unit", Unit, "pct (percent), pp (percentage points), count, krw (won), usd/eur/..., rank (place), multiple, other."),
+            Column("target_year", pl.Int32, "Year by which the target is to be reached, else null.", "year"),
+            Column("is_annual", pl.Boolean, "The target recurs every year ('2,000 every year', '매년')."),
+            Column("year_source", YearSource, "stated (in the sentence), horizon (the document's strategy year) or none."),
+        ),
+        key=("doc_id", "char_start", "char_end"),
+        module=__name__,
+    )
+)
+
+# Quantities ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Qty:
+    """A quantity inside one sentence (local code-point offsets)."""
+
+    start: int
+    end: int
+    value: float
+    unit: str
+    claimed: bool = field(default=False, compare=False)
+
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_PCT = re.compile(rf"(?P<n>{_NUM})\s?(?P<u>%p|%\s?포인트|퍼센트\s?포인트|percentage\s+points?|%|％|percent|per\s+cent|퍼센트|프로)(?![A-Za-z])", re.I)
+_EN_COUNT = re.compile(rf"(?<![\d.,])(?P<n>{_NUM})(?:\s?(?P<m>thousand|million|billion))?(?=\s+[A-Za-z])", re.I)
+_KO_COUNT = re.compile(rf"(?<![\d.,])(?P<n>{_NUM})\s?(?P<m>만|천|백|억)?\s?(?P<c>명|개사|개소|개|곳|건|가구|대|종|편|팀)(?![가-힣])?")
+_EN_RANK = re.compile(
+    r"(?:(?P<n>\d{1,3})(?:st|nd|rd|th)\s+(?:place|position|rank|spot|largest|biggest|strongest|in\s+the\s+world|globally|worldwide)"
+    r"|\btop\s+(?P<t>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred)\b"
+    r"|\b(?:No\.|number)\s?(?P<o>1|one)\b(?=\s+(?:in|globally|worldwide|city|country|position))"
+    r"|\bG(?P<g>[235])\b)",
+    re.I,
+)
+_KO_RANK = re.compile(r"(?:세계\s?|글로벌\s?|국내\s?|전국\s?)?(?P<n>\d{1,3})\s?위(?:권)?(?![가-힣]{0,1}원)")
+_WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+             "nine": 9, "ten": 10, "twenty": 20, "fifty": 50, "hundred": 100}
+_MULT = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "만": 1e4, "천": 1e3, "백": 1e2, "억": 1e8}
+
+# Fallback money pattern, used only while kpolicy.extract.money is not installed.
+_FALLBACK_MONEY = re.compile(
+    rf"(?:(?:KRW|₩)\s?(?P<a>{_NUM})\s?(?P<am>trillion|billion|million)?"
+    rf"|(?P<b>{_NUM})\s?(?P<bm>trillion|billion|million)?(?:\s+trillion)?[\s-]?(?:won|KRW)\b"
+    rf"|(?P<k>(?:\d+(?:\.\d+)?\s?조\s?)?(?:\d[\d,]*(?:\.\d+)?\s?(?:천|백)?\s?억\s?)?(?:\d[\d,]*\s?(?:천|백)?\s?만\s?)?)\s?원)",
+    re.I,
+)
+
+
+def _num(s: str) -> float:
+    return float(s.replace(",", ""))
+
+
+def _fallback_money(text: str) -> list[Qty]:
+    out = []
+    for m in _FALLBACK_MONEY.finditer(text):
+        if m.group("a") or m.group("b"):
+            n = _num(m.group("a") or m.group("b"))
+            mult = {"trillion": 1e12, "billion": 1e9, "million": 1e6}.get((m.group("am") or m.group("bm") or "").lower(), 1.0)
+            out.append(Qty(m.start(), m.end(), n * mult, "krw"))
+        elif m.group("k") and re.search(r"\d", m.group("k")):
+            total = 0.0
+            k = m.group("k").replace(" ", "")
+            for val, mult, unit in re.findall(r"(\d[\d,]*(?:\.\d+)?)(천|백)?(조|억|만)", k):
+                total += _num(val) * {"천": 1e3, "백": 1e2}.get(mult, 1.0) * {"조": 1e12, "억": 1e8, "만": 1e4}[unit]
+            if total:
+                start = m.start("k") + (len(m.group("k")) - len(m.group("k").lstrip()))
+                out.append(Qty(start, m.end(), total, "krw"))
+    return out
+
+
+def _money_by_sentence(sentences: pl.DataFrame, documents: pl.DataFrame | None) -> dict[tuple[str, int], list[Qty]] | None:
+    """Money quantities per (doc_id, sentence_idx) from the money extractor, or None if absent."""
+    try:
+        money = importlib.import_module("kpolicy.extract.money")
+    except ModuleNotFoundError as exc:
+        if exc.name != "kpolicy.extract.money":
+            raise
+        return None
+    if not hasattr(money, "extract_amounts"):  # the module is still being written
+        return None
+    amounts = money.extract_amounts(sentences, documents)
+    out: dict[tuple[str, int], list[Qty]] = {}
+    if amounts.height == 0:
+        return out
+    starts = {(d, int(i)): int(s) for d, i, s in sentences.select("doc_id", "sentence_idx", "char_start").iter_rows()}
+    for row in amounts.iter_rows(named=True):
+        key = (row["doc_id"], int(row["sentence_idx"]))
+        if key not in starts:
+            continue
+        cur = (row.get("currency") or "KRW").upper()
+        if cur == "KRW":
+            # The money extractor keeps literal values and gives a best reading of
+            # translation garbles ("10 trillion trillion won") where the text supports one.
+            value, unit = row.get("amount_krw_adjusted"), "krw"
+            if value is None:
+                value = row.get("amount_krw")
+            if value is None:
+                value = row.get("value_native")
+        else:
+            value, unit = row.get("value_native"), cur.lower() if cur.lower() in UNITS else "other"
+        if value is None:
+            continue
+        s0 = starts[key]
+        out.setdefault(key, []).append(Qty(int(row["char_start"]) - s0, int(row["char_end"]) - s0, float(value), unit))
+    return out
+
+
+def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(a[0] < e and s < a[1] for s, e in spans)
+
+
+def find_quantities(text: str, money: list[Qty] | None = None) -> list[Qty]:
+    """Percentages, money, counts and ranks in one sentence, by position (no overlaps).
+
+    Args:
+        text: the sentence.
+        money: money quantities of this sentence from the money extractor; None means
+            "use the fallback pattern".
+    """
+    qs: list[Qty] = list(money) if money is not None else _fallback_money(text)
+    taken = [(q.start, q.end) for q in qs]
+    for m in _PCT.finditer(text):
+        if _overlaps((m.start(), m.end()), taken):
+            continue
+        unit = "pp" if re.search(r"p|포인트|point", m.group("u"), re.I) else "pct"
+        qs.append(Qty(m.start(), m.end(), _num(m.group("n")), unit))
+        taken.append((m.start(), m.end()))
+    for rx in (_EN_RANK, _KO_RANK):
+        for m in rx.finditer(text):
+            if _overlaps((m.start(), m.end()), taken):
+                continue
+            g = m.groupdict()
+            raw = g.get("n") or g.get("t") or g.get("o") or g.get("g")
+            val = _WORD_NUM.get(raw.lower(), None) if raw and not raw.isdigit() else float(raw)
+            if val is None:
+                continue
+            qs.append(Qty(m.start(), m.end(), float(val), "rank"))
+            taken.append((m.start(), m.end()))
+    year_spans = [(h.start, h.end) for h in years_mod.find_years(text)]
+    for m in _KO_COUNT.finditer(text):
+        if _overlaps((m.start(), m.end()), taken + year_spans):
+            continue
+        val = _num(m.group("n")) * _MULT.get(m.group("m") or "", 1.0)
+        qs.append(Qty(m.start(), m.end(), val, "count"))
+        taken.append((m.start(), m.end()))
+    for m in _EN_COUNT.finditer(text):
+        if _overlaps((m.start(), m.end()), taken + year_spans):
+            continue
+        after = text[m.end():]
+        # Not counts: "5 years", "3 times", dates, ordinals.
+        if re.match(r"\s+(?:years?|months?|weeks?|days?|hours?|times|am|pm|a\.m|p\.m|o'clock)\b", after, re.I):
+            continue
+        if re.search(rf"(?:{years_mod._MONTH})\s*$", text[: m.start()], re.I):
+            continue
+        val = _num(m.group("n")) * _MULT.get((m.group("m") or "").lower(), 1.0)
+        qs.append(Qty(m.start(), m.end(), val, "count"))
+        taken.append((m.start(), m.end()))
+    return sorted(qs, key=lambda q: q.start)
+
+
+# Context cues ----------------------------------------------------------------------------------
+
+_FUTURE = re.compile(
+    r"\b(?:will|shall|plans?|planning|aims?|aiming|intends?|goals?|targets?|vision|strategy|strategies|"
+    r"blueprint|roadmap|include|includes|including|seeks?|to\s+be|is\s+to|are\s+to|set\s+to|"
+    r"expected\s+to|pledge[sd]?|commit(?:ted|s)?\s+to|promise[sd]?|by\s+(?:19|20)\d\d)\b"
+    r"|목표|계획|전략|비전|예정|방침|추진한다|추진할|하겠다|겠다|기로|키로|할\s?것|될\s?것|까지|나선다|한다고|하고자|로드맵"
+    # Korean plain-form verbs announce plans ("양성한다", "늘린다"); results are past ("했다").
+    r"|(?:한|린|인|킨|운|된|낸|든)다(?![가-힣])",
+    re.I,
+)
+_PAST = re.compile(
+    r"\b(?:last\s+year|the\s+previous\s+year|in\s+(?:19|20)\d\d\s+(?:it|the)|was|were|had\s+been|has\s+been|"
+    r"have\s+been|did|achieved|recorded|reached|reduced|increased|decreased|rose|fell|grew|doubled|"
+    r"selected|signed|posted|exceeded|amounted|stood|surpassed|jumped|climbed|dropped)\b"
+    r"|지난해|작년|지난\s?\d|(?<!기로\s)(?<!키로\s)(?:었|았|였|했|됐)다(?!고)",
+    re.I,
+)
+_SPEECH_PAST = re.compile(r"(?:밝혔|말했|전했|설명했|강조했|덧붙였|발표했|알렸)다|\b(?:said|announced|stated|explained|added|noted)\b", re.I)
+_FORECAST = re.compile(
+    r"\b(?:forecast\w*|projected|projection|estimated|estimates?|predict\w*|according\s+to\s+(?:a|the|data|statistics|market)|"
+    r"market\s+research|analysts?|research\s+firm|survey)\b|전망|추산|예측|조사에\s?따르면|집계",
+    re.I,
+)
+_GOAL_STRONG = re.compile(r"\b(?:goal|target|aims?\s+to|plans?\s+to|will|strategy|vision)\b|목표|계획|전략|비전|방침", re.I)
+_CONTEST = re.compile(r"\b(?:selected|chosen|contest|competition|competitive\s+bidding|public\s+offering|applied|applications?)\b|공모|선정|선발|응모|신청", re.I)
+_CONTEST_NOUNS = re.compile(r"^\s*(?:[\w-]+\s+){0,4}?(?:projects?|tasks?|regions?|areas?|sites?|local\s+governments?|teams?|proposals?|applicants?|cases?)\b|^\s?(?:개\s?)?(?:사업|과제|지역|곳|팀|지자체|건)", re.I)
+_ANNUAL = re.compile(r"\b(?:every\s+year|each\s+year|annually|per\s+year|a\s+year|yearly|per\s+annum|every\s+single\s+year)\b|매년|해마다|연간|(?<![가-힣])연\s?\d", re.I)
+_CURRENT = re.compile(r"\b(?:current(?:ly)?|present|this\s+year|now|today|existing)\b|현재|올해|금년", re.I)
+
+_EN_CHANGE_LEFT = re.compile(r"\bfrom\s+(?:the\s+)?(?:current\s+|present\s+|existing\s+|today's\s+|about\s+|around\s+|approximately\s+|some\s+|level\s+of\s+)*$", re.I)
+_EN_CHANGE_MID = re.compile(r"^\s*(?:(?:in|as\s+of)\s+(?:19|20)\d\d\s*|this\s+year\s*|last\s+year\s*|now\s*|currently\s*|,\s*)?(?:to|into|up\s+to|→|->)\s+(?:about\s+|around\s+|approximately\s+|over\s+|more\s+than\s+|at\s+least\s+|nearly\s+)?$", re.I)
+_KO_CHANGE_MID = re.compile(r"^\s?(?:수준)?\s?(?:에서|→|->|⇒)\s?(?:(?:19|20)\d\d년\s?(?:까지\s?)?)?(?:약\s?)?$")
+_ARROW_MID = re.compile(r"^\s?(?:→|->|⇒|▶)\s?$")
+_EN_LEVEL_VERB = re.compile(
+    r"\b(?:increas\w*|rais\w*|expand\w*|grow\w*|boost\w*|ris\w*|reach\w*|achiev\w*|attain\w*|exceed\w*|"
+    r"hit(?:ting)?|doubl\w*|tripl\w*|lift\w*|improv\w*|reduc\w*|cut(?:ting)?|lower\w*|decreas\w*|bring\w*|"
+    r"push\w*|surpass\w*|top(?:ping)?|generat\w*|record\w*|secur\w*|enhanc\w*|extend\w*|elevat\w*|"
+    r"goal|target|aim\w*|objective)\b",
+    re.I,
+)
+_EN_LEVEL_LEFT = re.compile(
+    r"(?:\bto|\bup\s+to|\breach(?:es|ing)?|\bexceed(?:s|ing)?|\bachiev(?:e|es|ing)|\battain(?:s|ing)?|\bsurpass(?:es|ing)?|"
+    r"\bof|\bover|\bmore\s+than|\bat\s+least|\btop(?:ping)?|\bhit(?:ting)?|\bgenerat(?:e|es|ing)|\bsecur(?:e|es|ing))"
+    r"\s+(?:about\s+|around\s+|approximately\s+|nearly\s+|over\s+|more\s+than\s+|the\s+|a\s+|an\s+)?$",
+    re.I,
+)
+_EN_DELTA_LEFT = re.compile(
+    r"\b(?P<verb>reduc\w*|cut(?:ting|s)?|lower\w*|decreas\w*|increas\w*|rais\w*|boost\w*|improv\w*|"
+    r"expand\w*|grow\w*|enhanc\w*)\s+(?:the\s+|its\s+|their\s+)?(?P<obj>(?:[\w&\-]+\s+){0,5}?)by\s+"
+    r"(?:about\s+|around\s+|more\s+than\s+|at\s+least\s+|up\s+to\s+)?$",
+    re.I,
+)
+_KO_LEVEL_RIGHT = re.compile(r"^\s?(?:수준)?\s?(?:까지|로|으로|을|를|이상|이상으로)?\s?(?:확대|증가|늘|높|끌어올|향상|상향|성장|달성|감축|줄|낮|돌파|확보|증액|제고|도약|진입|목표)")
+_VERBISH = re.compile(
+    r"(?:nurtur|foster|train|cultivat|creat|attract|produc|secur|develop|build|establish|discover|recruit|"
+    r"hir|employ|generat|suppl|deploy|install|open|educat|grow|incubat|launch|bring|reach|achiev|help|support|"
+    r"provid|invest|expand|increas|rais|promot|strengthen|make|will|plan)(?:e|es|s|ing|ed|d)?$",
+    re.I,
+)
+_EN_GOAL_VERB_BEFORE_COUNT = re.compile(
+    r"\b(?:target\w*|aim\w*\s+(?:for|at)|goal\s+of|nurtur\w*|foster\w*|train\w*|cultivat\w*|creat\w*|attract\w*|produc\w*|secur\w*|develop\w*|"
+    r"build\w*|establish\w*|discover\w*|recruit\w*|hir\w*|employ\w*|generat\w*|suppl\w*|deploy\w*|install\w*|"
+    r"open\w*|educat\w*|grow\w*|incubat\w*|launch\w*|bring\w*|reach\w*|achiev\w*|help\w*|spin\w*|"
+    r"turn\w*\s+out|add\w*|support\w*|provid\w*|invit\w*|lur\w*|scal\w*)\b"
+    r"(?:\s+(?:a\s+total\s+of|more\s+than|over|at\s+least|about|around|up\s+to|some|an\s+additional|additional|another))?\s+$",
+    re.I,
+)
+_KO_GOAL_VERB_AFTER_COUNT = re.compile(r"^\s?(?:이상|규모|의|을|를)?\s?(?:추가\s?)?(?:양성|육성|배출|창출|유치|발굴|확보|구축|조성|보급|설치|달성|키우|지원|교육|고용|채용|만들)")
+_KO_COUNT_OF = re.compile(
+    r"^\s?의\s(?P<noun>[가-힣A-Za-z&]+(?:\s[가-힣A-Za-z&]+){0,2}?)(?:을|를)\s?(?:추가\s?)?"
+    r"(?:양성|육성|배출|창출|유치|발굴|확보|구축|조성|보급|설치|고용|채용|교육)"
+)
+_EN_RANK_GOAL = re.compile(
+    r"\b(?:leap\w*|jump\w*|ris\w*|climb\w*|advanc\w*|enter\w*|becom\w*|rank\w*|reach\w*|achiev\w*|aim\w*|"
+    r"join\w*|mov\w*|propel\w*|elevat\w*|goal|target|vision|among|into|one\s+of)\b",
+    re.I,
+)
+_KO_RANK_GOAL = re.compile(r"도약|진입|달성|목표|올라|올리|상승|등극|진출|발돋움|만들")
+_EN_INVEST_LEFT = re.compile(r"\b(?:invest\w*|attract\w*|inject\w*|pour\w*|spend\w*|allocat\w*|put\w*|mobiliz\w*|mobilis\w*|rais\w*\s+(?:a\s+)?fund\w*)\s+(?:a\s+total\s+of\s+|about\s+|around\s+|over\s+|more\s+than\s+|some\s+|up\s+to\s+|an\s+additional\s+)?$", re.I)
+_KO_INVEST_RIGHT = re.compile(r"^\s?(?:을|를|이|가|의)?\s?(?:규모의?\s?)?(?:예산을?\s?)?(?:투자|투입|지원|조성|확보)")
+
+# Metric vocabulary: head words that name what is measured.
+_EN_SHARE_HEAD = re.compile(
+    r"\b(?:proportion|share|ratio|rate|percentage|portion|penetration|adoption|utili[sz]ation|usage|coverage|"
+    r"self-sufficiency|localization|localisation)\b",
+    re.I,
+)
+_EN_AMOUNT_HEAD = re.compile(
+    r"\b(?:sales|revenue|revenues|turnover|exports?|budget|investment|spending|market|output|production|"
+    r"value|size|funds?|funding|amount|capacity|productivity|emissions|level|number)\b",
+    re.I,
+)
+_MOD_STOP = re.compile(
+    r"^(?:the|a|an|its|their|of|to|from|will|be|is|are|it|in|by|for|with|has|have|had|gradually|also|"
+    r"further|plans?|which|that|this|these|who|as|at|on)$|(?:’s|'s)$|^(?:increas|rais|expand|grow|boost|"
+    r"achiev|reach|attain|nurtur|foster|cultivat|creat|improv|reduc|lower|decreas|doubl|lift|push|enhanc|"
+    r"secur|generat|aim|seek|strengthen|promot)\w*$",
+    re.I,
+)
+_STOP_EN = re.compile(
+    r"\b(?:will|would|shall|from|to|by|is|are|was|were|has|have|had|be|been|being|which|that|who|through|via|"
+    r"and\s+(?:is|will|to)|exceeded|exceeds|reached|reaches|rose|rises|increased|grew|amounted|stood|totaled|"
+    r"totalled|hit|hits|surpassed|recorded|could|can|should|must|may|might)\b|[,;:(\"“”]|\d",
+    re.I,
+)
+_COUNT_STOP = {"to", "by", "in", "for", "every", "each", "per", "annually", "that", "which", "who", "with",
+               "through", "from", "at", "over", "across", "of", "into", "a", "and", "or", "while", "until",
+               "within", "under", "on", "as", "is", "are", "will", "was", "were", "this", "next", "last", "the"}
+_KO_PARTICLE_END = re.compile(r"(?:을|를|이|가|은|는|에|의|로|으로|까지|에서|와|과|도|만|년|및)$")
+# Adverbs and discourse words that open a clause rather than modify a noun.
+_KO_STOPWORDS = frozenset("또 또한 특히 아울러 그리고 이에 이를 한편 이밖에 이와 함께 나아가 더불어 우선 먼저 이번 올해 내년 현재 향후 오는 총 약 연간 매년".split())
+# Verb and connective endings: a token ending so is not part of a noun phrase.
+_KO_VERB_END = re.compile(r"(?:고|며|서|면|다|해|하여|하고|하며|하는|되는|한|된|할|될|위해|통해)$")
+
+
+# Targets --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Found:
+    """A target found in one sentence (internal; local offsets)."""
+
+    start: int
+    end: int
+    metric: str
+    target: float
+    unit: str
+    baseline: float | None = None
+    baseline_pos: int | None = None
+    kind: str = "level"
+
+
+_CLAUSE_CUT = re.compile(
+    r";|\.\s|,\s+(?:and|while|but|whereas)\s|\s+but\s|\s+and\s+(?=(?:it\s+|they\s+|the\s+\w+\s+)?"
+    r"(?:will|is|are|was|were|has|have|had|plans?|aims?|intends?|also)\b)|(?:고|며|으며|지만),?\s",
+    re.I,
+)
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    """The clause around [start, end): cut at sentence punctuation and coordinated clauses."""
+    left_cut, right_cut = 0, len(text)
+    for m in _CLAUSE_CUT.finditer(text):
+        if m.end() <= start:
+            left_cut = m.end()
+        elif m.start() >= end:
+            right_cut = m.start()
+            break
+    return text[left_cut:right_cut]
+
+
+def _acceptable(text: str, f: "Found", lead_in: str | None) -> bool:
+    """Reject past results, forecasts and contest counts (clause-level cues)."""
+    clause = _clause(text, f.start, f.end)
+    lead_goal = bool(lead_in and _FUTURE.search(lead_in))
+    if _is_past_only(clause) and not (lead_goal and not _PAST.search(clause)):
+        return False
+    if _FORECAST.search(clause) and not _GOAL_STRONG.search(_FORECAST.sub(" ", clause)):
+        return False
+    if re.search(r"\b(?:expected|anticipated|likely)\b|전망|예상", clause, re.I) and re.search(r"market|global|world|시장", f.metric, re.I):
+        return False
+    if f.unit == "count" and _CONTEST.search(clause) and _CONTEST_NOUNS.match(text[_first_digit_end(text, f.start) :]):
+        return False
+    return True
+
+
+def _tidy(phrase: str) -> str:
+    phrase = re.sub(r"\s+", " ", phrase).strip(" ,.;:-\"'“”‘’()")
+    phrase = re.sub(r"^(?:the|a|an|its|their|our|this|these|that|such)\s+", "", phrase, flags=re.I)
+    phrase = re.sub(r"\s+(?:in\s+the\s+overall|overall)$", "", phrase, flags=re.I)
+    words = phrase.split(" ")[:9]
+    out = " ".join(w if (len(w) > 1 and (w.isupper() or "&" in w)) else w.lower() for w in words)
+    out = re.sub(r"^(?:proportion|ratio|percentage|portion)\s+of\b", "share of", out)
+    return out
+
+
+def _metric_before(text: str, pos: int, unit: str = "pct") -> str | None:
+    """Metric phrase headed by a metric word before ``pos`` (English).
+
+    For percentages the head is a share word (proportion, ratio, ...); for amounts an
+    amount word (sales, budget, ...); the phrase runs from the head's modifiers to the
+    next verb or punctuation: "proportion of automation using smart robots".
+    """
+    left = text[:pos]
+    rx = _EN_SHARE_HEAD if unit in ("pct", "pp") else _EN_AMOUNT_HEAD
+    heads = list(rx.finditer(left)) or list((_EN_AMOUNT_HEAD if rx is _EN_SHARE_HEAD else _EN_SHARE_HEAD).finditer(left))
+    if not heads:
+        return None
+    h = heads[-1]
+    # A head word used as a preposition-like "to the level of" is still a fine label.
+    # Extend left over modifiers (up to 4 words, stopping at determiners/punctuation/possessives).
+    pre = left[: h.start()]
+    mods = re.search(r"((?:[\w&\-’']+\s+){0,4})$", pre)
+    mod_words = mods.group(1).split() if mods else []
+    keep: list[str] = []
+    for w in reversed(mod_words):
+        if _MOD_STOP.search(w):
+            break
+        keep.insert(0, w)
+    while keep and keep[0].lower() in ("and", "or"):
+        keep.pop(0)
+    tail = left[h.start():]
+    stop = _STOP_EN.search(tail, len(h.group(0)))
+    phrase = tail[: stop.start()] if stop else tail
+    return _tidy(" ".join(keep + [phrase]))
+
+
+def _metric_after_count(text: str, q: Qty) -> tuple[str | None, int]:
+    """Noun phrase counted by an English count: '20,000 digital creative talents'."""
+    rest = text[q.end:]
+    words = re.findall(r"\S+", rest)
+    out: list[str] = []
+    consumed = 0
+    pos = q.end
+    for k, w in enumerate(words[:8]):
+        bare = w.strip(",.;:()\"“”'’")
+        low = bare.lower()
+        if not bare or (low in _COUNT_STOP and low != "and"):
+            break
+        if low == "and":
+            nxt = words[k + 1] if k + 1 < len(words) else ""
+            # "innovative and creative talents" continues; "companies and create 5,000 jobs" does not.
+            if not out or len(out) >= 4 or re.search(r"\d", nxt) or nxt.lower() in _COUNT_STOP or _VERBISH.match(nxt):
+                break
+        out.append(bare)
+        idx = text.find(w, pos)
+        pos = idx + len(bare)
+        consumed += 1
+        if w != bare and not w.endswith(("-",)):  # punctuation ends the phrase
+            break
+    while out and out[-1].lower() in {"and", "or"}:
+        out.pop()
+    if not out:
+        return None, q.end
+    return _tidy(" ".join(out)), pos
+
+
+def _metric_before_ko(text: str, pos: int) -> str | None:
+    """Korean noun phrase just before ``pos``: 'AI 인재' in '2030년까지 AI 인재 1만 명'."""
+    left = text[:pos].rstrip()
+    tokens = left.split(" ")
+    keep: list[str] = []
+    while tokens and tokens[-1] in _KO_STOPWORDS:  # "기업을 현재 300개": skip 현재
+        tokens = tokens[:-1]
+    # The object right before the number may carry its particle: "AI 기업을 200개에서".
+    if tokens and re.search(r"[가-힣A-Za-z](?:을|를)$", tokens[-1]) and not re.search(r"\d", tokens[-1]):
+        keep.insert(0, tokens[-1][:-1])
+        tokens = tokens[:-1]
+    for tok in reversed(tokens[-4:]):
+        if len(keep) >= 3:
+            break
+        if not tok or tok in _KO_STOPWORDS or re.search(r"\d{4}년|[,.;:·()\"“”]$", tok) or _KO_PARTICLE_END.search(tok) or _KO_VERB_END.search(tok):
+            break
+        keep.insert(0, tok)
+        if len(keep) >= 3:
+            break
+    return " ".join(keep) or None
+
+
+_KO_HEAD = re.compile(
+    r"[가-힣A-Za-z&]*(?:비율|비중|점유율|[가-힣]{1,4}[률율]|매출액?|수출액?|예산|투자액?|규모|일자리|인재|순위|평가|지수|경쟁력|생산액?|시장)"
+)
+
+
+def _metric_ko(text: str, pos: int) -> str | None:
+    """Korean metric before ``pos``: the nearest head noun (비중, 보급률, 매출, ...) and
+    up to two modifiers before it ('R&D 투자 비중', '스마트공장 보급률', '디지털 신산업 매출')."""
+    window_start = max(0, pos - 40)
+    heads = [m for m in _KO_HEAD.finditer(text, window_start, pos)]
+    if not heads:
+        return _metric_before_ko(text, pos)
+    h = heads[-1]
+    words = [_KO_PARTICLE_END.sub("", h.group(0)) or h.group(0)]
+    for tok in reversed(text[window_start : h.start()].split()[-3:]):
+        if not tok or tok in _KO_STOPWORDS or re.search(r"\d{4}년|[,.;:·()\"“”]$", tok) or _KO_PARTICLE_END.search(tok) or _KO_VERB_END.search(tok):
+            break
+        words.insert(0, tok)
+        if len(words) >= 3:
+            break
+    return " ".join(words)
+
+
+def _family(metric: str, unit: str, kind: str) -> str:
+    m = metric.lower()
+    if unit == "rank":
+        return "ranking"
+    has = lambda rx: re.search(rx, m, re.I) is not None  # noqa: E731
+    rd = has(r"r&d|research and development|연구개발|research")
+    if unit in ("pct", "pp") and rd:
+        return "rd_share"
+    if has(r"automat|자동화|smart factor|스마트공장"):
+        return "automation"
+    if has(r"start-?up|venture|unicorn|창업|스타트업|벤처|유니콘"):
+        return "startups"
+    if has(r"talent|expert|professional|workforce|manpower|human resource|developer|engineer|researcher|student|trainee|graduate|specialist|인재|인력|전문가|교육생"):
+        return "talent"
+    if has(r"\bjobs?\b|employment|일자리|고용"):
+        return "jobs"
+    if has(r"compan|firm|enterprise|business|기업|업체"):
+        return "companies"
+    if unit in ("krw", "usd", "eur", "cny", "jpy", "other") and rd:
+        return "rd_investment"
+    if has(r"sales|revenue|turnover|매출"):
+        return "sales"
+    if has(r"export|수출"):
+        return "exports"
+    if has(r"market|시장"):
+        return "market_size"
+    if has(r"budget|예산|국비"):
+        return "budget"
+    if kind == "investment" or has(r"invest|fund|투자|펀드"):
+        return "investment"
+    if has(r"adoption|penetration|utili[sz]ation|usage|보급|도입|활용"):
+        return "adoption"
+    if has(r"service|서비스"):
+        return "services"
+    if has(r"infrastructure|base station|charging|station|data cent|network|facilit|\blabs?\b|laborator|인프라|충전|센터|거점"):
+        return "infrastructure"
+    if unit in ("pct", "pp"):
+        return "share"
+    return "other"
+
+
+def _goal_context(text: str, lead_in: str | None) -> bool:
+    if _FUTURE.search(text):
+        return True
+    return bool(lead_in and _FUTURE.search(lead_in))
+
+
+def _is_past_only(clause: str) -> bool:
+    stripped = _SPEECH_PAST.sub(" ", clause)
+    return _PAST.search(stripped) is not None and _FUTURE.search(stripped) is None
+
+
+def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_year: bool) -> list[Found]:
+    found: list[Found] = []
+    goal = _goal_context(text, lead_in)
+    # 1. Change: "from X to Y", "X에서 Y로", "X → Y".
+    for a, b in zip(qs, qs[1:]):
+        if a.claimed or b.claimed or not _compatible(a.unit, b.unit):
+            continue
+        mid = text[a.end : b.start]
+        en = _EN_CHANGE_MID.match(mid) and _EN_CHANGE_LEFT.search(text[max(0, a.start - 40) : a.start])
+        ko = _KO_CHANGE_MID.match(mid) or _ARROW_MID.match(mid)
+        if not (en or ko):
+            continue
+        from_pos = a.start
+        if en:
+            m = _EN_CHANGE_LEFT.search(text[max(0, a.start - 40) : a.start])
+            from_pos = max(0, a.start - 40) + m.start()
+        metric = _metric_for(text, from_pos, b)
+        end = max(b.end, _count_metric(text, b)[1]) if b.unit == "count" else b.end
+        unit = "pct" if a.unit in ("pct", "pp") and b.unit in ("pct", "pp") else b.unit
+        f = Found(from_pos, end, metric, b.value, unit, a.value, a.start, "change")
+        if _acceptable(text, f, lead_in):
+            found.append(f)
+            a.claimed = b.claimed = True
+    for k, q in enumerate(qs):
+        if q.claimed:
+            continue
+        left = text[max(0, q.start - 60) : q.start]
+        prev_f = found[-1] if found else None
+        if (
+            q.unit == "count" and prev_f is not None and prev_f.kind == "count"
+            and re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+|및\s|와\s|과\s)", text[prev_f.end : q.start])
+        ):
+            # Coordinated counts share the goal verb: "build 5 data centres and 20 smart factories".
+            metric, noun_end = _count_metric(text, q)
+            if metric:
+                f = Found(q.start, max(noun_end, q.end), metric, q.value, "count", kind="count")
+                if _acceptable(text, f, lead_in):
+                    q.claimed = True
+                    found.append(f)
+                    continue
+        right = text[q.end : q.end + 30]
+        f: Found | None = None
+        if q.unit == "rank":
+            around = text[max(0, q.start - 80) : q.end + 20]
+            if goal and (_EN_RANK_GOAL.search(around) or _KO_RANK_GOAL.search(text[q.end : q.end + 15])):
+                f = Found(q.start, q.end, _rank_metric(text, q), q.value, "rank", kind="ranking")
+        elif q.unit == "count":
+            metric, noun_end = _count_metric(text, q)
+            ko_of = _KO_COUNT_OF.match(text[q.end :])
+            if ko_of:
+                # "500명의 AI 전문인력을 양성": the counted noun follows the count.
+                metric, noun_end = ko_of.group("noun").strip(), q.end + ko_of.end("noun")
+            if metric is None and _EN_LEVEL_LEFT.search(left):
+                # "double the number of AI experts to 2,000": the metric precedes.
+                metric, noun_end = _metric_before(text, q.start, "count"), q.end
+            ko_goal = _KO_GOAL_VERB_AFTER_COUNT.match(text[q.end : q.end + 20]) or ko_of
+            en_goal = _EN_GOAL_VERB_BEFORE_COUNT.search(left)
+            level = _EN_LEVEL_LEFT.search(left) and _EN_LEVEL_VERB.search(text[max(0, q.start - 80) : q.start])
+            if metric and (ko_goal or en_goal or level) and (goal or has_target_year):
+                f = Found(q.start, max(noun_end, q.end), metric, q.value, "count", kind="count")
+                if en_goal and re.search(r"support|provid|help|add", en_goal.group(0), re.I) and not has_target_year:
+                    f = None  # "supporting 78 projects" is an activity, not a goal, unless dated
+        elif q.unit in ("pct", "pp") and (dm := _EN_DELTA_LEFT.search(left)) and (goal or has_target_year):
+            # "cut greenhouse gas emissions by 40%": a relative change is the target.
+            obj = _tidy(dm.group("obj")) if dm.group("obj").strip() else ""
+            direction = "reduction" if re.match(r"reduc|cut|lower|decreas|halv", dm.group("verb"), re.I) else "increase"
+            f = Found(q.start, q.end, f"{obj} {direction}".strip(), q.value, q.unit, kind="delta")
+        else:  # pct, pp, money
+            en_level = _EN_LEVEL_LEFT.search(left) and _EN_LEVEL_VERB.search(text[max(0, q.start - 80) : q.start + 1])
+            ko_level = _KO_LEVEL_RIGHT.match(right)
+            invest = _EN_INVEST_LEFT.search(left) or (q.unit not in ("pct", "pp") and _KO_INVEST_RIGHT.match(right))
+            if (en_level or ko_level) and (goal or has_target_year):
+                kind = "level"
+                if invest and not re.search(r"sales|revenue|매출|export|수출|market|시장", text[max(0, q.start - 60) : q.end + 20], re.I):
+                    kind = "investment"
+                f = Found(q.start, q.end, _metric_for(text, q.start, q), q.value, q.unit, kind=kind)
+            elif invest and has_target_year and q.unit not in ("pct", "pp"):
+                f = Found(q.start, q.end, _investment_metric(text, q), q.value, q.unit, kind="investment")
+        if f is None or (f.kind == "investment" and not has_target_year):
+            continue
+        if not _acceptable(text, f, lead_in):
+            continue
+        # Baseline for a level target: the nearest earlier unclaimed quantity of the same unit.
+        if f.kind == "level":
+            prev = [p for p in qs if p.end <= q.start and not p.claimed and p.unit == q.unit and q.start - p.end < 150]
+            if prev and _baseline_cue(text[max(0, prev[-1].start - 30) : prev[-1].start], text[prev[-1].end : q.start]):
+                f.baseline, f.baseline_pos = prev[-1].value, prev[-1].start
+                f.start = prev[-1].start
+                prev[-1].claimed = True
+        q.claimed = True
+        found.append(f)
+    return found
+
+
+def _baseline_cue(before: str, between: str) -> bool:
+    return bool(
+        re.search(r"\b(?:from|current(?:ly)?|exceeded|reached|stood\s+at|was|were|increased\s+to|rose\s+to|of|at)\s+(?:the\s+)?(?:current\s+)?(?:about\s+|around\s+)?$", before, re.I)
+        or re.search(r"(?:현재|올해|지난해|기존)\s?", before)
+        or re.search(r"\b(?:and|but)\b.*\b(?:will|to)\b|에서", between, re.I)
+    )
+
+
+def _compatible(a: str, b: str) -> bool:
+    if a in ("pct", "pp") and b in ("pct", "pp"):
+        return True
+    return a == b
+
+
+def _metric_for(text: str, pos: int, q: Qty) -> str:
+    """Metric label for a quantity whose expression starts at ``pos``."""
+    if q.unit == "count":
+        metric, _ = _count_metric(text, q)
+        if metric:
+            return metric
+    if q.unit == "rank":
+        return _rank_metric(text, q)
+    ko = re.search(r"[가-힣]", text[max(0, pos - 20) : q.end + 10]) is not None
+    if ko:
+        return _metric_ko(text, pos) or "other"
+    phrase = _metric_before(text, pos, q.unit)
+    if phrase:
+        phrase = re.sub(r"\s+(?:of|in|for|to|at)$", "", phrase)
+    after = re.match(r"\s+(?:in|for|into)\s+([\w&\-]+(?:\s+[\w&\-]+){0,4})", text[q.end :])
+    if after:
+        tail = re.split(r"\s+(?:by|and|to|through|from|over|until|with|which|that)\s+", after.group(1).strip())[0]
+        if re.search(r"\d", tail):
+            tail = ""
+    else:
+        tail = ""
+    if tail and not phrase:
+        phrase = _tidy(tail)
+    elif tail and re.match(r"^(?:annual\s+)?(?:sales|revenue|exports?|investment|budget|funds?|funding)$", phrase):
+        phrase = _tidy(f"{phrase} in {tail}")
+    return phrase or "other"
+
+
+def _investment_metric(text: str, q: Qty) -> str:
+    """'investment in big data' for 'invest 10 trillion won in big data, AI ...'."""
+    if re.search(r"attract\w*\s+(?:\w+\s+){0,3}$", text[max(0, q.start - 40) : q.start], re.I):
+        return "attracted investment"
+    after = re.match(r"\s+(?:each\s+|in\s+total\s+)?(?:in|into|for|on)\s+([\w&\-]+(?:\s+[\w&\-]+){0,3})", text[q.end :])
+    if after:
+        tail = re.split(r"\s+(?:by|and|to|through|from|over|until|with|which|that|in)\s+", after.group(1).strip())[0]
+        return _tidy(f"investment in {tail}")
+    ko = _metric_before_ko(text, q.start)
+    return f"{ko} 투자" if ko and re.search(r"[가-힣]", ko) else "investment"
+
+
+def _count_metric(text: str, q: Qty) -> tuple[str | None, int]:
+    if re.search(r"[가-힣]", text[q.start : q.end]):
+        return _metric_before_ko(text, q.start), q.end
+    return _metric_after_count(text, q)
+
+
+def _rank_metric(text: str, q: Qty) -> str:
+    after = text[q.end : q.end + 80]
+    if re.match(r"top", text[q.start : q.end], re.I):
+        noun = re.match(r"\s+((?:[A-Za-z&\-]+\s+){0,3}?(?:[A-Za-z&\-]+(?:ies|s|powers|nations|countries|cities)))\b", after)
+        if noun:
+            return _tidy(f"top {noun.group(1)}")
+    m = re.match(r"\s*(?:place\s+|position\s+)?(?:in|on|of)\s+(?:the\s+)?(?:world['’]s\s+|global\s+|international\s+)?((?:[\w&\-]+\s+){0,4}?(?:ranking|rankings|index|evaluation|assessment|competitiveness))", after, re.I)
+    if m:
+        return _tidy(m.group(1))
+    before = text[max(0, q.start - 60) : q.start]
+    if re.search(r"(?:순위|평가|지수|경쟁력)(?:에서|는|은|가|이)?\s?(?:세계\s?|글로벌\s?)?$", before):
+        return _metric_ko(text, q.start) or "ranking"
+    return "ranking"
+
+
+# Extractor -------------------------------------------------------------------------------------
+
+
+def _doc_horizons(sentences: pl.DataFrame, documents: pl.DataFrame | None) -> dict[str, int]:
+    texts: dict[str, list[str]] = {}
+    if documents is not None and "title" in documents.columns:
+        for d, t in documents.select("doc_id", "title").iter_rows():
+            if t:
+                texts.setdefault(d, []).append(t)
+    for d, t in sentences.select("doc_id", "text").iter_rows():
+        texts.setdefault(d, []).append(t)
+    out = {}
+    for d, ts in texts.items():
+        ys = years_mod.horizon_years(ts)
+        if ys:
+            out[d] = ys[0]
+    return out
+
+
+def _doc_years(documents: pl.DataFrame | None) -> dict[str, int]:
+    if documents is None or "published_date" not in documents.columns:
+        return {}
+    return {d: v.year for d, v in documents.select("doc_id", "published_date").iter_rows() if v is not None}
+
+
+def _stated_year(text: str, f: Found) -> tuple[int | None, int | None]:
+    """(target year, baseline year) stated in the sentence for a target."""
+    hits = years_mod.find_years(text)
+    target_roles = ("target", "deadline", "period_end")
+    cands = [h for h in hits if h.role in target_roles]
+    after = [h for h in cands if h.start >= f.end]
+    before = [h for h in cands if h.end <= f.start]
+    ty = after[0].year if after else (before[-1].year if before else None)
+    if ty is None:
+        inside = [h for h in hits if f.start <= h.start < f.end and h.role in ("target", "deadline", "period_end", "start")]
+        ty = inside[-1].year if inside else None
+    by = None
+    if f.baseline_pos is not None:
+        mid = [h for h in hits if f.baseline_pos <= h.start < f.end and h.role in ("past", "reference", "period_start")]
+        by = mid[0].year if mid else None
+    return ty, by
+
+
+def extract_targets(sentences: pl.DataFrame, documents: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The ``targets`` fact table (without ``source_*``).
+
+    Args:
+        sentences: the sentences table.
+        documents: the documents table (optional): its titles supply strategy horizon
+            years, its ``published_date`` the year of "current" baselines.
+
+    Returns:
+        One row per target, ordered by document and position.
+    """
+    cols = [c for c in TARGETS.columns if c.name not in ("source_start", "source_end")]
+    empty = pl.DataFrame(schema={c.name: c.dtype for c in cols})
+    if sentences.height == 0:
+        return empty
+    ordered = sentences.sort("doc_id", "sentence_idx")
+    has_digit = pl.col("text").str.contains(r"\d")
+    cand = ordered.filter(has_digit)
+    money = _money_by_sentence(cand, documents)
+    horizons = _doc_horizons(ordered, documents)
+    pub_years = _doc_years(documents)
+    # Lead-in of a bullet: the last non-bullet sentence before it ("The strategy includes").
+    lead_in: dict[tuple[str, int], str] = {}
+    last: dict[str, str] = {}
+    bullet_col = "is_bullet" in ordered.columns
+    for row in ordered.select("doc_id", "sentence_idx", "text", *(["is_bullet"] if bullet_col else [])).iter_rows():
+        d, i, t = row[0], int(row[1]), row[2]
+        is_b = bool(row[3]) if bullet_col else False
+        if is_b:
+            lead_in[(d, i)] = last.get(d, "")
+        else:
+            last[d] = t
+    rows = []
+    for d, i, s0, text in cand.select("doc_id", "sentence_idx", "char_start", "text").iter_rows():
+        key = (d, int(i))
+        qs = find_quantities(text, None if money is None else money.get(key, []))
+        if not qs:
+            continue
+        has_year = any(h.role in ("target", "deadline", "period_end") for h in years_mod.find_years(text))
+        for f in _find_in_sentence(text, qs, lead_in.get(key), has_year):
+            ty, by = _stated_year(text, f)
+            source = "stated" if ty is not None else "none"
+            if ty is None and d in horizons:
+                ty, source = horizons[d], "horizon"
+            if by is None and f.baseline_pos is not None and _CURRENT.search(text[max(0, f.baseline_pos - 25) : f.baseline_pos + 5]):
+                by = pub_years.get(d)
+            window = text[f.start : min(len(text), f.end + 25)]
+            rows.append(
+                {
+                    "doc_id": d,
+                    "sentence_idx": i,
+                    "char_start": s0 + f.start,
+                    "char_end": s0 + f.end,
+                    "surface": text[f.start : f.end],
+                    "metric": f.metric or "other",
+                    "metric_family": _family(f.metric or "", f.unit, f.kind),
+                    "baseline": f.baseline,
+                    "baseline_year": by,
+                    "target": f.target,
+                    "unit": f.unit if f.unit in UNITS else "other",
+                    "target_year": ty,
+                    "is_annual": bool(_ANNUAL.search(window) or _ANNUAL.search(_clause(text, f.start, f.end))) and not re.search(r"\bannual\s+(?:sales|revenue|exports|budget|output)", text[max(0, f.start - 20) : f.end], re.I),
+                    "year_source": source,
+                }
+            )
+    if not rows:
+        return empty
+    return pl.DataFrame(rows, schema={c.name: c.dtype for c in cols}).sort("doc_id", "char_start", maintain_order=True)
+
+
+def _first_digit_end(text: str, start: int) -> int:
+    m = re.compile(rf"(?:{_NUM})(?:\s?(?:thousand|million|만|천|명|개))?").search(text, start)
+    return m.end() if m else start

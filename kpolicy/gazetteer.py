@@ -1,0 +1,563 @@
+"""Reference data: load, validate and match the reviewed YAML files in ``kpolicy/data``.
+
+The files are reviewed data, not code (OWID's mapping files, PUDL's encoders):
+
+- ``regions.yaml``: the 17 first-level divisions plus ``National``, with codes, types,
+  population, GRDP and English/Korean aliases;
+- ``places.yaml``: sub-places (municipalities, complexes, venues, universities), each
+  mapped to its region;
+- ``macro_regions.yaml``: groupings (Yeongnam, Honam, capital area, ...) and members;
+- ``themes.yaml``: the two-level themes codebook;
+- ``actors.yaml``: organisations (with region where they have one) and official titles.
+
+Every file states ``source`` and ``as_of``. :func:`problems` lists everything wrong
+with the data (unknown regions, an alias claimed by two entries, missing sources), and
+the tests require it to be empty. :func:`unused_entries` lists entries a corpus never
+matched, so that dead mappings show up in review.
+
+Matching (:class:`Matcher`) is shared by the extractors. English terms match
+case-insensitively on word boundaries (terms written in capitals, such as ``AI`` or
+``GIST``, match case-sensitively, so "gist" and "MAIL" do not match); spaces and hyphens
+inside a term are interchangeable and optional (all present or all absent: "Gyeonggi-do",
+"Gyeonggi do", "Gyeonggido"). Korean terms must not follow a Hangul
+syllable (so 비수도권 never yields 수도권) and may be followed by particles; a term with
+``not_followed_by`` refuses those continuations (부산 but not 부산물). Where matches
+overlap, the longest wins.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import polars as pl
+import yaml
+
+from kpolicy import paths, schema
+from kpolicy.errors import KpolicyError
+
+#: Reference files and what they hold.
+FILES: dict[str, str] = {
+    "regions": "regions.yaml",
+    "places": "places.yaml",
+    "macro_regions": "macro_regions.yaml",
+    "themes": "themes.yaml",
+    "actors": "actors.yaml",
+}
+#: Place kinds that are local governments (their mention can be the acting body).
+MUNICIPAL_KINDS: frozenset[str] = frozenset({"city", "county", "district"})
+PLACE_KINDS: frozenset[str] = MUNICIPAL_KINDS | {"town", "complex", "venue", "university", "island"}
+
+_HANGUL = "가-힣"
+_SEP_CHARS = " -‐–"  # inside a term, any of these is an optional separator
+_SEP_RE = r"[\s\-‐–]{1,3}"
+_KEY_DROP = re.compile(r"[\s\-‐–'’.·]+")
+_SEP_MARK = "\x00"
+_END = "\x01"
+
+
+def alias_key(text: str) -> str:
+    """Normalised comparison key of an alias: lower case, no spaces/hyphens/apostrophes.
+
+    Two aliases with the same key are the same alias ("Gyeonggi-do" == "gyeonggi do").
+    """
+    return _KEY_DROP.sub("", text).lower()
+
+
+def is_korean(text: str) -> bool:
+    """True when ``text`` contains a Hangul syllable."""
+    return re.search(f"[{_HANGUL}]", text) is not None
+
+
+# Loading ---------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def load(name: str) -> dict[str, Any]:
+    """Parse one reference file (cached). ``name`` is a key of :data:`FILES`."""
+    try:
+        path = paths.DATA_DIR / FILES[name]
+    except KeyError:
+        raise KpolicyError(f"unknown reference file {name!r}; valid: {', '.join(FILES)}") from None
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    if not isinstance(data, dict):
+        raise KpolicyError(f"{path}: expected a mapping at top level")
+    return data
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One reference entry that aliases resolve to.
+
+    Attributes:
+        file: the reference file (a key of :data:`FILES`).
+        kind: ``region``, ``national``, ``place``, ``macro``, ``theme``, ``org`` or ``title``.
+        name: canonical name (region name, place name, theme minor, org acronym, ...).
+        regions: canonical regions the entry stands for (empty for themes and titles).
+        attrs: the entry's other fields as written in the file.
+    """
+
+    file: str
+    kind: str
+    name: str
+    regions: tuple[str, ...] = ()
+    attrs: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return dict(self.attrs).get(key, default)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One alias as written in a reference file, bound to its entry."""
+
+    text: str
+    entry: Entry
+    not_followed_by: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return alias_key(self.text)
+
+    @property
+    def lang(self) -> str:
+        return "ko" if is_korean(self.text) else "en"
+
+
+def _freeze(d: dict[str, Any], drop: Iterable[str]) -> tuple[tuple[str, Any], ...]:
+    def fz(v: Any) -> Any:
+        if isinstance(v, list):
+            return tuple(fz(x) for x in v)
+        if isinstance(v, dict):
+            return tuple(sorted((k, fz(x)) for k, x in v.items()))
+        return v
+
+    return tuple((k, fz(v)) for k, v in d.items() if k not in set(drop))
+
+
+def _terms(entry: Entry, raw: dict[str, Any], suffixes: Iterable[str] = ()) -> list[Term]:
+    """Terms of one entry: English and Korean aliases, plus suffixed English forms."""
+    out: list[Term] = []
+    for item in raw.get("aliases_en") or []:
+        out.append(Term(str(item), entry))
+    # Suffixes extend only one-word base names ("Busan" -> "Busan Metropolitan
+    # Government"), never multi-word aliases ("Busan New Port") or acronyms.
+    bases = [str(a) for a in raw.get("aliases_en") or [] if not re.search(r"[\s\-]", str(a)) and not str(a).isupper()]
+    for suffix in suffixes:
+        joiner = "" if suffix.startswith("-") else " "
+        out += [Term(f"{base}{joiner}{suffix}", entry) for base in bases]
+    for item in raw.get("aliases_ko") or []:
+        if isinstance(item, dict):
+            out.append(Term(str(item["term"]), entry, tuple(item.get("not_followed_by") or ())))
+        else:
+            out.append(Term(str(item), entry))
+    # The same key twice within one entry is harmless (a listed form that a suffix
+    # also generates); keep the first.
+    seen: set[str] = set()
+    uniq = []
+    for t in out:
+        if t.key not in seen:
+            seen.add(t.key)
+            uniq.append(t)
+    return uniq
+
+
+@functools.lru_cache(maxsize=None)
+def region_terms() -> tuple[Term, ...]:
+    """Aliases of the 17 regions and of National (central government)."""
+    data = load("regions")
+    suffixes = data.get("suffixes_en") or {}
+    out: list[Term] = []
+    for raw in data["regions"]:
+        kind = "national" if raw["name"] == "National" else "region"
+        entry = Entry("regions", kind, raw["name"], (raw["name"],), _freeze(raw, ("aliases_en", "aliases_ko", "weak_aliases_en", "weak_aliases_ko")))
+        out += _terms(entry, raw, suffixes.get(raw.get("type"), ()))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=None)
+def weak_national_terms() -> tuple[Term, ...]:
+    """Weak National aliases ("Korea", 한국): evidence only as the subject of a clause."""
+    out: list[Term] = []
+    for raw in load("regions")["regions"]:
+        if raw.get("weak_aliases_en") or raw.get("weak_aliases_ko"):
+            entry = Entry("regions", "national_weak", raw["name"], (raw["name"],))
+            out += _terms(entry, {"aliases_en": raw.get("weak_aliases_en"), "aliases_ko": raw.get("weak_aliases_ko")})
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=None)
+def place_terms() -> tuple[Term, ...]:
+    """Aliases of sub-places (municipalities, complexes, venues, ...)."""
+    data = load("places")
+    suffixes = data.get("suffixes_en") or {}
+    out: list[Term] = []
+    for raw in data["places"]:
+        entry = Entry("places", "place", raw["name"], (raw["region"],), _freeze(raw, ("aliases_en", "aliases_ko")))
+        out += _terms(entry, raw, suffixes.get(raw.get("kind"), ()))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=None)
+def macro_terms() -> tuple[Term, ...]:
+    """Aliases of macro-regions; each entry's ``regions`` are its members."""
+    out: list[Term] = []
+    for raw in load("macro_regions")["macro_regions"]:
+        entry = Entry("macro_regions", "macro", raw["name"], tuple(raw["members"]), _freeze(raw, ("aliases_en", "aliases_ko")))
+        out += _terms(entry, raw)
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=None)
+def org_terms() -> tuple[Term, ...]:
+    """Aliases of organisations in ``actors.yaml`` (region where the org has one)."""
+    out: list[Term] = []
+    for raw in load("actors")["organisations"]:
+        regions = (raw["region"],) if raw.get("region") else ()
+        entry = Entry("actors", "org", raw["org"], regions, _freeze(raw, ("aliases_en", "aliases_ko")))
+        out += _terms(entry, raw)
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=None)
+def title_terms() -> tuple[Term, ...]:
+    """Official titles in ``actors.yaml`` (Mayor, 도지사, Second Vice Minister, ...)."""
+    out: list[Term] = []
+    for raw in load("actors")["titles"]:
+        entry = Entry("actors", "title", raw["title"], (), _freeze(raw, ("aliases_en", "aliases_ko")))
+        out += _terms(entry, raw)
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=None)
+def theme_terms() -> tuple[Term, ...]:
+    """Terms of the themes codebook; entry name is the minor theme, ``major`` in attrs."""
+    out: list[Term] = []
+    for major in load("themes")["themes"]:
+        for minor in major["minors"]:
+            attrs = {"major": major["major"], "minor": minor["minor"]}
+            entry = Entry("themes", "theme", minor["minor"], (), _freeze(attrs, ()))
+            out += _terms(entry, {"aliases_en": minor.get("terms_en"), "aliases_ko": minor.get("terms_ko")})
+    return tuple(out)
+
+
+def geo_terms() -> tuple[Term, ...]:
+    """Every geographic alias: regions, National, sub-places and macro-regions."""
+    return region_terms() + place_terms() + macro_terms()
+
+
+@functools.lru_cache(maxsize=None)
+def regions_frame() -> pl.DataFrame:
+    """The regions table of ``regions.yaml``: one row per canonical region.
+
+    Columns: ``region`` (Region enum), ``code``, ``region_type``, ``level`` (Level),
+    ``name_ko``, ``is_capital_area``, ``population`` (persons) with ``population_year``,
+    ``grdp_krw`` (won, nominal) with ``grdp_year``.
+    """
+    rows = []
+    for raw in load("regions")["regions"]:
+        pop = raw.get("population") or {}
+        grdp = raw.get("grdp") or {}
+        trn = grdp.get("value_krw_trillion")
+        rows.append(
+            {
+                "region": raw["name"],
+                "code": raw.get("code"),
+                "region_type": raw.get("type"),
+                "level": raw.get("level"),
+                "name_ko": raw.get("name_ko"),
+                "is_capital_area": bool(raw.get("capital_area")),
+                "population": pop.get("value"),
+                "population_year": pop.get("year"),
+                "grdp_krw": None if trn is None else float(trn) * 1e12,
+                "grdp_year": grdp.get("year"),
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "region": schema.Region,
+            "code": pl.String,
+            "region_type": pl.String,
+            "level": schema.Level,
+            "name_ko": pl.String,
+            "is_capital_area": pl.Boolean,
+            "population": pl.Int64,
+            "population_year": pl.Int32,
+            "grdp_krw": pl.Float64,
+            "grdp_year": pl.Int32,
+        },
+    )
+
+
+def region_level(region: str) -> str | None:
+    """The government level of a canonical region (national/metropolitan/provincial)."""
+    for raw in load("regions")["regions"]:
+        if raw["name"] == region:
+            return raw.get("level")
+    return None
+
+
+# Validation --------------------------------------------------------------------------
+
+
+def problems() -> list[str]:
+    """Everything wrong with the reference data, one human-readable line each.
+
+    Checks: every file has ``source`` and ``as_of``; every region named anywhere is a
+    canonical region; region codes are unique; no alias key is claimed by two different
+    entries within the geographic files, the organisations or the themes; every place
+    has a known kind; every theme has a major and at least one term.
+    """
+    out: list[str] = []
+    valid = set(schema.REGION_NAMES)
+    for name, fname in FILES.items():
+        try:
+            data = load(name)
+        except FileNotFoundError:
+            out.append(f"{fname}: missing")
+            continue
+        for k in ("source", "as_of"):
+            if not data.get(k):
+                out.append(f"{fname}: no {k!r}")
+    regions = load("regions")["regions"]
+    names = [r["name"] for r in regions]
+    if sorted(names) != sorted(valid):
+        out.append(f"regions.yaml: regions {sorted(set(names) ^ valid)} differ from schema.REGION_NAMES")
+    codes = [r.get("code") for r in regions if r["name"] != "National"]
+    if len(set(codes)) != len(codes) or None in codes:
+        out.append("regions.yaml: region codes missing or not unique")
+    for raw in load("places")["places"]:
+        if raw.get("region") not in valid:
+            out.append(f"places.yaml: {raw.get('name')!r} has unknown region {raw.get('region')!r}")
+        if raw.get("kind") not in PLACE_KINDS:
+            out.append(f"places.yaml: {raw.get('name')!r} has unknown kind {raw.get('kind')!r}")
+    for raw in load("macro_regions")["macro_regions"]:
+        bad = [m for m in raw.get("members", []) if m not in valid]
+        if bad or not raw.get("members"):
+            out.append(f"macro_regions.yaml: {raw.get('name')!r} has bad members {bad}")
+    for raw in load("actors")["organisations"]:
+        if raw.get("region") is not None and raw["region"] not in valid:
+            out.append(f"actors.yaml: org {raw.get('org')!r} has unknown region {raw['region']!r}")
+    for group, terms in (
+        ("geographic", geo_terms() + weak_national_terms() + tuple(t for t in org_terms() if t.entry.regions == ("National",))),
+        ("organisations", org_terms()),
+        ("titles", title_terms()),
+        ("themes", theme_terms()),
+    ):
+        owner: dict[str, Term] = {}
+        for t in terms:
+            if not t.key:
+                out.append(f"{t.entry.file}: empty alias in {t.entry.name!r}")
+                continue
+            prev = owner.get(t.key)
+            if prev is not None and prev.entry != t.entry:
+                out.append(
+                    f"{group}: alias {t.text!r} ({t.entry.file}: {t.entry.name}) is also "
+                    f"{prev.text!r} ({prev.entry.file}: {prev.entry.name})"
+                )
+            owner.setdefault(t.key, t)
+    for major in load("themes")["themes"]:
+        if not major.get("major") or not major.get("minors"):
+            out.append(f"themes.yaml: a major theme without name or minors: {major.get('major')!r}")
+        for minor in major.get("minors", []):
+            if not (minor.get("terms_en") or minor.get("terms_ko")):
+                out.append(f"themes.yaml: {major.get('major')}/{minor.get('minor')} has no terms")
+    return out
+
+
+def check() -> None:
+    """Raise :class:`KpolicyError` listing every problem in the reference data."""
+    found = problems()
+    if found:
+        raise KpolicyError("reference data problems:\n  " + "\n  ".join(found))
+
+
+# Matching ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One match: ``text[start:end] == surface`` (code points), and the term matched."""
+
+    start: int
+    end: int
+    surface: str
+    term: Term
+
+
+def _plural_forms(text: str) -> list[str]:
+    """Simple English plural variants of a term's last word (factory -> factories)."""
+    if not text or not text[-1].isalpha() or is_korean(text):
+        return []
+    low = text.lower()
+    if low.endswith("y") and len(low) > 1 and low[-2] not in "aeiou":
+        return [text[:-1] + "ies"]
+    if low.endswith(("s", "x", "z", "ch", "sh")):
+        return [text + "es"]
+    return [text + "s"]
+
+
+class Matcher:
+    """Find terms in text: longest match wins, offsets in code points.
+
+    The terms are compiled into character tries rendered as regular expressions (one
+    for case-insensitive Latin terms, one for case-sensitive all-capitals terms, one for
+    terms that start with Hangul), tried at every position inside a lookahead so that
+    overlapping candidates are all seen; overlaps are then resolved longest-first.
+
+    Args:
+        terms: the terms to find.
+        plural: also accept simple English plurals of each term (themes: "smart
+            factories"); the surface then includes the plural ending.
+    """
+
+    def __init__(self, terms: Iterable[Term], plural: bool = False) -> None:
+        self.terms = tuple(terms)
+        tries: dict[str, dict] = {"ci": {}, "cs": {}, "ko": {}}
+        self._lookup: dict[str, dict[str, Term]] = {"ci": {}, "cs": {}, "ko": {}}
+        for term in self.terms:
+            forms = [term.text] + (_plural_forms(term.text) if plural else [])
+            for form in forms:
+                mode = self._mode(form)
+                key = alias_key(form)
+                self._lookup[mode].setdefault(key, term)
+                # Separators are optional: insert the written form (separators must then
+                # be present) and the compact form. One trie path per variant keeps the
+                # regex alternation longest-first ("디지털헬스케어" beats "디지털 헬스").
+                self._insert(tries[mode], form, term.not_followed_by, mode)
+                compact = re.sub(f"[{re.escape(_SEP_CHARS)}]+", "", form)
+                if compact != form and compact:
+                    self._insert(tries[mode], compact, term.not_followed_by, mode)
+        self._regex: dict[str, re.Pattern[str] | None] = {}
+        for mode, trie in tries.items():
+            if not trie:
+                self._regex[mode] = None
+                continue
+            left = f"(?<![{_HANGUL}A-Za-z0-9])" if mode == "ko" else "(?<![A-Za-z0-9])"
+            flags = re.IGNORECASE if mode == "ci" else 0
+            self._regex[mode] = re.compile(f"{left}(?=({self._render(trie)}))", flags)
+
+    @staticmethod
+    def _mode(text: str) -> str:
+        if re.match(f"[{_HANGUL}]", text):
+            return "ko"
+        letters = [c for c in text if c.isalpha()]
+        # Acronyms (AI, GIST, MSIT) match case-sensitively: "gist" is a word.
+        if len(letters) >= 2 and all(c.isupper() for c in letters) and len(text) <= 12:
+            return "cs"
+        return "ci"
+
+    @staticmethod
+    def _insert(trie: dict, text: str, guards: tuple[str, ...], mode: str) -> None:
+        node = trie
+        prev_sep = True
+        for ch in text.strip():
+            if ch in _SEP_CHARS:
+                if prev_sep:
+                    continue
+                ch, prev_sep = _SEP_MARK, True
+            else:
+                prev_sep = False
+                if mode == "ci":
+                    ch = ch.lower()
+            node = node.setdefault(ch, {})
+        end_guards = set(node.get(_END, ()))
+        end_guards.update(guards)
+        if re.match(r"[A-Za-z0-9]", text.strip()[-1]):
+            end_guards.add("[A-Za-z0-9]")
+        node[_END] = tuple(sorted(end_guards))
+
+    @classmethod
+    def _render(cls, node: dict) -> str:
+        alts = []
+        for ch in sorted(k for k in node if k != _END):
+            piece = _SEP_RE if ch == _SEP_MARK else re.escape(ch)
+            alts.append(piece + cls._render(node[ch]))
+        if _END in node:
+            guards = node[_END]
+            alts.append(f"(?!{'|'.join(g if g.startswith('[') else re.escape(g) for g in guards)})" if guards else "")
+        if len(alts) == 1:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ")"
+
+    def find(self, text: str) -> list[Hit]:
+        """All non-overlapping matches in ``text``, in order of position."""
+        cands: list[Hit] = []
+        for mode, rx in self._regex.items():
+            if rx is None:
+                continue
+            for m in rx.finditer(text):
+                surface = m.group(1)
+                if not surface:
+                    continue
+                # A separator run may trail an optional part; never end on whitespace.
+                surface = surface.rstrip(_SEP_CHARS + "\t\n")
+                term = self._lookup[mode].get(alias_key(surface))
+                if term is None:
+                    continue
+                start = m.start(1)
+                cands.append(Hit(start, start + len(surface), surface, term))
+        cands.sort(key=lambda h: (-(h.end - h.start), h.start))
+        taken: list[Hit] = []
+        for h in cands:
+            if all(h.end <= t.start or h.start >= t.end for t in taken):
+                taken.append(h)
+        return sorted(taken, key=lambda h: h.start)
+
+    def prefilter(self, column: str = "text") -> pl.Expr:
+        """A cheap Polars filter: rows that may contain a term (superset of matches)."""
+        heads = set()
+        for term in self.terms:
+            words = [w for w in re.split(f"[{re.escape(_SEP_CHARS)}]", term.text.strip()) if w]
+            # Any match contains each word of its term; pick one long enough to filter.
+            word = next((w for w in words if len(w) >= (2 if is_korean(w) else 3)), words[0] if words else "")
+            heads.add(word[:2].lower() if is_korean(word) else word[:4].lower())
+        heads.discard("")
+        return pl.col(column).str.contains_any(sorted(heads), ascii_case_insensitive=True)
+
+
+@functools.lru_cache(maxsize=None)
+def geo_matcher() -> Matcher:
+    """Matcher over :func:`geo_terms`, national organisations (ministries, ...) and the
+    weak National aliases (:func:`weak_national_terms`)."""
+    national_orgs = tuple(t for t in org_terms() if t.entry.regions == ("National",))
+    return Matcher(geo_terms() + national_orgs + weak_national_terms())
+
+
+# Coverage ---------------------------------------------------------------------------
+
+
+def unused_entries(sentences: pl.DataFrame, files: Iterable[str] = ("places", "macro_regions", "themes", "actors")) -> pl.DataFrame:
+    """Reference entries that no sentence of a corpus matches.
+
+    Args:
+        sentences: a sentences table (``text`` column).
+        files: which reference files to audit (keys of :data:`FILES`).
+
+    Returns:
+        Columns ``file``, ``kind``, ``entry``: one row per never-matched entry, sorted.
+        Long lists are expected on small corpora; the report is for review, not failure.
+    """
+    groups = {
+        "regions": region_terms(),
+        "places": place_terms(),
+        "macro_regions": macro_terms(),
+        "themes": theme_terms(),
+        "actors": org_terms() + title_terms(),
+    }
+    rows = []
+    texts = sentences["text"].to_list() if sentences.height else []
+    for fname in files:
+        terms = groups[fname]
+        matcher = Matcher(terms, plural=(fname == "themes"))
+        used = {h.term.entry for t in texts for h in matcher.find(t)}
+        for entry in dict.fromkeys(t.entry for t in terms):
+            if entry not in used:
+                rows.append({"file": fname, "kind": entry.kind, "entry": entry.name})
+    return pl.DataFrame(rows, schema={"file": pl.String, "kind": pl.String, "entry": pl.String}).sort(
+        "file", "kind", "entry"
+    )

@@ -1,0 +1,178 @@
+"""Reference data stays honest: every alias resolves, none is shared, every place has a region."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from kpolicy import gazetteer, schema
+
+
+def test_reference_data_has_no_problems():
+    assert gazetteer.problems() == []
+
+
+@pytest.mark.parametrize("name", sorted(gazetteer.FILES))
+def test_every_file_states_source_and_date(name):
+    data = gazetteer.load(name)
+    assert data["source"].strip()
+    assert str(data["as_of"])[:2] == "20"
+
+
+def test_regions_are_exactly_the_schema_regions():
+    names = [r["name"] for r in gazetteer.load("regions")["regions"]]
+    assert names == list(schema.REGION_NAMES)
+
+
+def test_regions_frame():
+    df = gazetteer.regions_frame()
+    assert df.height == 18
+    assert df.schema["region"] == schema.Region
+    row = df.filter(pl.col("region") == "Seoul").row(0, named=True)
+    assert (row["code"], row["region_type"], row["level"], row["is_capital_area"]) == (
+        "KR-11", "special city", "metropolitan", True,
+    )
+    assert df.filter(pl.col("region") == "Busan")["code"].item() == "KR-26"
+    assert df.filter(pl.col("region") == "Gangwon")["code"].item() == "KR-51"
+    assert df.filter(pl.col("region") == "Jeonbuk")["code"].item() == "KR-52"
+    assert sorted(df.filter(pl.col("is_capital_area"))["region"].cast(pl.String).to_list()) == [
+        "Gyeonggi", "Incheon", "Seoul",
+    ]
+    # Every division has a population and a GRDP with a year.
+    divisions = df.filter(pl.col("region") != "National")
+    assert divisions["population"].null_count() == 0
+    assert divisions["grdp_krw"].null_count() == 0
+    assert set(divisions["population_year"].to_list()) == {2023}
+    # Levels follow the division type.
+    levels = dict(zip(df["region"].cast(pl.String), df["level"].cast(pl.String)))
+    assert levels["Sejong"] == "metropolitan"
+    assert levels["Jeju"] == levels["Gangwon"] == levels["Jeonbuk"] == levels["Gyeonggi"] == "provincial"
+    assert levels["National"] == "national"
+
+
+@pytest.mark.parametrize(
+    "group",
+    [
+        ("geo", gazetteer.geo_terms),
+        ("orgs", gazetteer.org_terms),
+        ("titles", gazetteer.title_terms),
+        ("themes", gazetteer.theme_terms),
+    ],
+    ids=lambda g: g[0],
+)
+def test_every_alias_resolves_to_its_own_entry(group):
+    _, terms = group
+    plural = group[0] == "themes"
+    if group[0] == "geo":
+        matcher = gazetteer.geo_matcher()
+    else:
+        matcher = gazetteer.Matcher(terms(), plural=plural)
+    unresolved = []
+    for t in terms():
+        hits = matcher.find(t.text)
+        if [(h.surface, h.term.entry) for h in hits] != [(t.text, t.entry)]:
+            unresolved.append(t.text)
+    assert unresolved == []
+
+
+def test_no_two_regions_share_an_alias():
+    owner: dict[str, str] = {}
+    clashes = []
+    for t in gazetteer.geo_terms():
+        prev = owner.setdefault(t.key, t.entry.name)
+        if prev != t.entry.name:
+            clashes.append((t.text, prev, t.entry.name))
+    assert clashes == []
+
+
+def test_every_sub_place_maps_to_a_real_region():
+    valid = set(schema.REGION_NAMES) - {"National"}
+    places = gazetteer.load("places")["places"]
+    assert len(places) > 200
+    assert {p["region"] for p in places} <= valid
+    assert len({p["name"] for p in places}) == len(places)
+
+
+def test_macro_regions_expand_to_real_members():
+    macros = {m["name"]: m["members"] for m in gazetteer.load("macro_regions")["macro_regions"]}
+    assert macros["Yeongnam"] == ["Busan", "Daegu", "Ulsan", "Gyeongbuk", "Gyeongnam"]
+    assert macros["Honam"] == ["Gwangju", "Jeonbuk", "Jeonnam"]
+    assert macros["Chungcheong"] == ["Daejeon", "Sejong", "Chungbuk", "Chungnam"]
+    assert macros["Capital area"] == ["Seoul", "Incheon", "Gyeonggi"]
+
+
+def test_every_theme_term_belongs_to_one_theme():
+    owner: dict[str, str] = {}
+    for t in gazetteer.theme_terms():
+        assert owner.setdefault(t.key, t.entry.name) == t.entry.name, t.text
+    # Plural forms never land on another theme's term.
+    for t in gazetteer.theme_terms():
+        for form in gazetteer._plural_forms(t.text):
+            assert owner.get(gazetteer.alias_key(form), t.entry.name) == t.entry.name, form
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [("Gyeonggi-do", "gyeonggido"), ("Gyeonggi do", "gyeonggido"), ("Busan's", "busans"), ("판교 테크노밸리", "판교테크노밸리")],
+)
+def test_alias_key(text, key):
+    assert gazetteer.alias_key(text) == key
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("GYEONGGI-DO announced", [("GYEONGGI-DO", "Gyeonggi")]),
+        ("Gyeonggi do and Gyeonggido", [("Gyeonggi do", "Gyeonggi"), ("Gyeonggido", "Gyeonggi")]),
+        ("Busan's plan", [("Busan", "Busan")]),
+        ("the Busan Metropolitan Government said", [("Busan Metropolitan Government", "Busan")]),
+        # Regional organisations are actors, not places: the region is what is mentioned.
+        ("Busan Techno Park", [("Busan", "Busan")]),
+        ("부산시는 부산물을", [("부산시", "Busan")]),
+        ("디지털 대전환과 대전시", [("대전시", "Daejeon")]),
+        ("비수도권과 수도권", [("수도권", "Capital area")]),
+        ("세종대왕과 세종시", [("세종시", "Sejong")]),
+        ("경기 침체와 경기도", [("경기도", "Gyeonggi")]),
+        ("경기도 광주시", [("경기도 광주시", "Gwangju (Gyeonggi)")]),
+        ("MSIT and msit", [("MSIT", "MSIT")]),
+        ("Jeonbuk State and 전북특별자치도", [("Jeonbuk State", "Jeonbuk"), ("전북특별자치도", "Jeonbuk")]),
+        ("North Chungcheong Province", [("North Chungcheong Province", "Chungbuk")]),
+        ("Pusan National University", [("Pusan National University", "Pusan National University")]),
+        ("non-metropolitan area", []),
+    ],
+)
+def test_geo_matcher(text, expected):
+    hits = gazetteer.geo_matcher().find(text)
+    assert [(h.surface, h.term.entry.name) for h in hits] == expected
+    assert all(text[h.start : h.end] == h.surface for h in hits)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("AI and MAIL and said", ["AI"]),
+        ("smart factories and a smart factory", ["smart factories", "smart factory"]),
+        ("Big Data analysis", ["Big Data analysis"]),
+        ("빅데이터와 데이터", ["빅데이터", "데이터"]),
+        ("정보통신 and 통신망", ["정보통신", "통신망"]),
+    ],
+)
+def test_theme_matcher(text, expected):
+    m = gazetteer.Matcher(gazetteer.theme_terms(), plural=True)
+    assert [h.surface for h in m.find(text)] == expected
+
+
+def test_prefilter_is_a_superset():
+    m = gazetteer.geo_matcher()
+    df = pl.DataFrame({"text": ["Busan said", "nothing here", "부산시는"]})
+    assert df.filter(m.prefilter("text"))["text"].to_list() == ["Busan said", "부산시는"]
+
+
+def test_unused_entries_reports_never_matched_entries():
+    sentences = pl.DataFrame({"text": ["Centum City in Busan and the Yeongnam region", "Pangyo"]})
+    unused = gazetteer.unused_entries(sentences, files=("places", "macro_regions"))
+    assert unused.columns == ["file", "kind", "entry"]
+    names = set(unused["entry"].to_list())
+    assert "Centum City" not in names and "Pangyo" not in names and "Yeongnam" not in names
+    assert {"Suwon", "Honam", "Capital area", "Daedeok Innopolis"} <= names
+    assert unused.height == len(gazetteer.load("places")["places"]) + len(gazetteer.load("macro_regions")["macro_regions"]) - 3
