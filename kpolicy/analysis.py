@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from kpolicy import schema
+from kpolicy.errors import KpolicyError
 
 #: Columns of the documents table shown in inventories (the texts are left out).
 INVENTORY_COLUMNS = (
@@ -83,3 +84,531 @@ def rejects_summary(rejects: pl.DataFrame) -> pl.DataFrame:
         .agg(pl.len().cast(pl.UInt32).alias("n_files"))
         .sort("n_files", "reason", descending=[True, False])
     )
+
+
+# ---------------------------------------------------------------------------------
+# Attribution: which region a fact counts for
+# ---------------------------------------------------------------------------------
+
+
+def doc_regions(documents: pl.DataFrame) -> pl.DataFrame:
+    """One row per (doc_id, region) the document is about (``region`` as String)."""
+    return (
+        documents.select("doc_id", pl.col("regions").cast(pl.List(pl.String)).alias("region"))
+        .explode("region")
+        .drop_nulls("region")
+    )
+
+
+def _region_order() -> dict[str, int]:
+    return {name: i for i, name in enumerate(schema.REGION_NAMES)}
+
+
+def _sort_regions(df: pl.DataFrame, *more: str) -> pl.DataFrame:
+    order = _region_order()
+    return (
+        df.with_columns(pl.col("region").replace_strict(order, default=len(order), return_dtype=pl.Int64).alias("_o"))
+        .sort("_o", *more)
+        .drop("_o")
+    )
+
+
+# ---------------------------------------------------------------------------------
+# Themes
+# ---------------------------------------------------------------------------------
+
+
+def region_theme_profile(themes: pl.DataFrame, documents: pl.DataFrame, baseline: str = "corpus") -> pl.DataFrame:
+    """Theme emphasis per region: mentions per 1,000 words and the ratio to a baseline.
+
+    Each document counts for every region it is about (words and mentions alike).
+
+    Args:
+        themes: the ``themes`` fact table.
+        documents: the documents table (``doc_id``, ``regions``, ``n_words``).
+        baseline: ``"corpus"`` (all documents together) or a region name such as
+            ``"National"``: the reference rate each region is compared with.
+
+    Returns:
+        ``region``, ``theme_major``, ``n_mentions``, ``n_words``, ``per_1000_words``,
+        ``baseline_per_1000_words`` and ``ratio_to_baseline`` (per_1000_words divided by
+        the baseline rate; null where the baseline never mentions the theme). Every
+        (region, theme) pair appears, with zero mentions where a region is silent.
+    """
+    pairs = doc_regions(documents).join(documents.select("doc_id", "n_words"), on="doc_id")
+    words = pairs.group_by("region", maintain_order=True).agg(pl.col("n_words").sum())
+    counts = (
+        themes.select("doc_id", pl.col("theme_major").cast(pl.String))
+        .join(pairs.select("doc_id", "region"), on="doc_id")
+        .group_by("region", "theme_major", maintain_order=True)
+        .agg(pl.len().cast(pl.Int64).alias("n_mentions"))
+    )
+    majors = themes.select(pl.col("theme_major").cast(pl.String)).unique().sort("theme_major")
+    grid = words.join(majors, how="cross")
+    out = (
+        grid.join(counts, on=["region", "theme_major"], how="left")
+        .with_columns(pl.col("n_mentions").fill_null(0))
+        .with_columns((pl.col("n_mentions") * 1000.0 / pl.col("n_words")).alias("per_1000_words"))
+    )
+    if baseline == "corpus":
+        base_words = documents["n_words"].sum()
+        base = themes.group_by(pl.col("theme_major").cast(pl.String), maintain_order=True).agg(
+            (pl.len() * 1000.0 / base_words).alias("baseline_per_1000_words")
+        )
+    else:
+        base = out.filter(pl.col("region") == baseline).select(
+            "theme_major", pl.col("per_1000_words").alias("baseline_per_1000_words")
+        )
+        if base.height == 0:
+            raise KpolicyError(f"baseline region {baseline!r} has no documents; use 'corpus' or one of: {', '.join(out['region'].unique().sort())}")
+    out = out.join(base, on="theme_major", how="left").with_columns(
+        pl.when(pl.col("baseline_per_1000_words") > 0)
+        .then(pl.col("per_1000_words") / pl.col("baseline_per_1000_words"))
+        .otherwise(None)
+        .alias("ratio_to_baseline")
+    )
+    return _sort_regions(out.select("region", "theme_major", "n_mentions", "n_words", "per_1000_words", "baseline_per_1000_words", "ratio_to_baseline"), "theme_major")
+
+
+def strategy_similarity(profile: pl.DataFrame, value: str = "per_1000_words") -> pl.DataFrame:
+    """Cosine similarity between regions' theme vectors.
+
+    Method: each region is the vector of its theme rates (``value``, mentions per 1,000
+    words by default) over the same themes; similarity is the cosine of the angle
+    between two vectors: 1 = identical emphasis, 0 = no theme in common. Rates rather
+    than counts keep long and short documents comparable.
+
+    Args:
+        profile: output of :func:`region_theme_profile`.
+
+    Returns:
+        ``region_a``, ``region_b``, ``similarity`` for every ordered pair (the diagonal is
+        1.0 for regions with any theme), sorted by region order.
+    """
+    vec = profile.select("region", "theme_major", pl.col(value).alias("v"))
+    norms = vec.group_by("region").agg((pl.col("v") ** 2).sum().sqrt().alias("norm"))
+    pairs = (
+        vec.join(vec, on="theme_major", suffix="_b")
+        .group_by("region", "region_b")
+        .agg((pl.col("v") * pl.col("v_b")).sum().alias("dot"))
+        .join(norms, on="region")
+        .join(norms.rename({"region": "region_b", "norm": "norm_b"}), on="region_b")
+        .with_columns(
+            pl.when((pl.col("norm") > 0) & (pl.col("norm_b") > 0))
+            .then(pl.col("dot") / (pl.col("norm") * pl.col("norm_b")))
+            .otherwise(None)
+            .clip(upper_bound=1.0)
+            .alias("similarity")
+        )
+    )
+    order = _region_order()
+    return (
+        pairs.select(pl.col("region").alias("region_a"), "region_b", "similarity")
+        .with_columns(
+            pl.col("region_a").replace_strict(order, default=len(order), return_dtype=pl.Int64).alias("_a"),
+            pl.col("region_b").replace_strict(order, default=len(order), return_dtype=pl.Int64).alias("_b"),
+        )
+        .sort("_a", "_b")
+        .drop("_a", "_b")
+    )
+
+
+# ---------------------------------------------------------------------------------
+# Money
+# ---------------------------------------------------------------------------------
+
+BASES = ("literal", "adjusted")
+#: Roles that are money a government commits (sales and market sizes are outcomes,
+#: increases are deltas, so they are not added to commitments).
+COMMITMENT_ROLES = ("budget", "investment", "fund", "national_funds", "local_funds", "private", "total", "other")
+CURRENCIES = ("KRW", "USD")
+
+
+def _sentence_theme(themes: pl.DataFrame) -> pl.DataFrame:
+    """The dominant major theme of each sentence (most mentions; ties: first mentioned)."""
+    return (
+        themes.select("doc_id", "sentence_idx", "char_start", pl.col("theme_major").cast(pl.String))
+        .group_by("doc_id", "sentence_idx", "theme_major")
+        .agg(pl.len().alias("n"), pl.col("char_start").min().alias("first"))
+        .sort("doc_id", "sentence_idx", "n", "first", descending=[False, False, True, False])
+        .group_by("doc_id", "sentence_idx", maintain_order=True)
+        .first()
+        .select("doc_id", "sentence_idx", "theme_major")
+    )
+
+
+def money_evidence(amounts: pl.DataFrame, documents: pl.DataFrame, themes: pl.DataFrame | None = None, basis: str = "literal") -> pl.DataFrame:
+    """Every KRW amount with the region it counts for, its theme, and whether it is summed.
+
+    ``value_krw`` is the literal amount (basis ``literal``) or, for suspect figures with an
+    adjusted reading, the adjusted amount (basis ``adjusted``). ``is_counted`` is false for
+    suspect figures that the basis leaves unresolved (they are shown, never summed) and for
+    repeats of the same figure with the same role in the same document.
+    """
+    if basis not in BASES:
+        raise KpolicyError(f"unknown amount basis {basis!r}; valid: {', '.join(BASES)}")
+    krw = amounts.filter(pl.col("currency") == "KRW")
+    if themes is not None and themes.height:
+        krw = krw.join(_sentence_theme(themes), on=["doc_id", "sentence_idx"], how="left")
+    else:
+        krw = krw.with_columns(pl.lit(None, pl.String).alias("theme_major"))
+    value = (
+        pl.when(pl.lit(basis == "adjusted") & pl.col("amount_krw_adjusted").is_not_null())
+        .then(pl.col("amount_krw_adjusted"))
+        .otherwise(pl.col("amount_krw"))
+    )
+    resolved = ~pl.col("is_suspect") | (pl.lit(basis == "adjusted") & pl.col("amount_krw_adjusted").is_not_null())
+    out = (
+        krw.join(doc_regions(documents), on="doc_id", how="inner")
+        .with_columns(
+            value.alias("value_krw"),
+            pl.col("role").cast(pl.String).fill_null("other").alias("role"),
+            pl.col("theme_major").fill_null("(none)"),
+        )
+        .sort("doc_id", "char_start")
+        .with_columns(
+            # A figure repeated with the same role in one document is one commitment.
+            (resolved & (pl.int_range(pl.len()).over("region", "doc_id", "value_krw", "role") == 0)).alias("is_counted"),
+            pl.lit(basis).alias("basis"),
+        )
+    )
+    return _sort_regions(
+        out.select(
+            "region", "doc_id", "sentence_idx", "char_start", "char_end", "surface", "role", "theme_major",
+            "amount_krw", "amount_krw_adjusted", "value_krw", "basis", "is_suspect", "is_counted",
+            pl.col("flags").list.join(", ").alias("flags"), "explanation",
+        ),
+        "doc_id",
+        "char_start",
+    )
+
+
+def money_by_region(
+    amounts: pl.DataFrame,
+    documents: pl.DataFrame,
+    themes: pl.DataFrame | None = None,
+    *,
+    basis: str = "literal",
+    by: tuple[str, ...] = ("role",),
+    krw_per_usd: float | None = None,
+    population: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Money per region (and role and/or theme), suspect figures kept apart.
+
+    Sums only counted figures (see :func:`money_evidence`); suspect figures the basis
+    does not resolve are counted in ``n_suspect_excluded`` and never added to a total.
+
+    Args:
+        amounts, documents, themes: kpolicy tables (themes optional, needed for
+            ``by=("theme_major",)``).
+        basis: ``literal`` (as written) or ``adjusted`` (adjusted readings of suspect
+            figures where the text supports one).
+        by: extra grouping columns: any of ``role``, ``theme_major``.
+        krw_per_usd: if given, add ``total_usd`` at this stated rate.
+        population: ``region``/``population`` (default: the gazetteer's figures; National
+            uses the sum of the 17 regions).
+
+    Returns:
+        ``region``, the ``by`` columns, ``total_krw``, ``n_counted``,
+        ``n_suspect_excluded``, ``per_capita_krw`` (and ``total_usd``), plus ``basis``.
+    """
+    bad = [b for b in by if b not in ("role", "theme_major")]
+    if bad:
+        raise KpolicyError(f"money_by_region: unknown grouping {bad[0]!r}; valid: role, theme_major")
+    ev = money_evidence(amounts, documents, themes, basis)
+    keys = ["region", *by]
+    out = ev.group_by(keys, maintain_order=True).agg(
+        pl.col("value_krw").filter(pl.col("is_counted")).sum().alias("total_krw"),
+        pl.col("is_counted").sum().cast(pl.Int64).alias("n_counted"),
+        (pl.col("is_suspect") & ~pl.col("is_counted")).sum().cast(pl.Int64).alias("n_suspect_excluded"),
+    )
+    pop = population if population is not None else region_population()
+    out = out.join(pop.select("region", "population"), on="region", how="left").with_columns(
+        (pl.col("total_krw") / pl.col("population")).alias("per_capita_krw"),
+        pl.lit(basis).alias("basis"),
+    )
+    if krw_per_usd is not None:
+        if krw_per_usd <= 0:
+            raise KpolicyError(f"krw_per_usd must be positive (got {krw_per_usd})")
+        out = out.with_columns((pl.col("total_krw") / krw_per_usd).alias("total_usd"))
+    cols = [*keys, "total_krw", "n_counted", "n_suspect_excluded", "per_capita_krw"]
+    cols += ["total_usd"] if krw_per_usd is not None else []
+    return _sort_regions(out.select(*cols, "basis"), *by)
+
+
+def region_population() -> pl.DataFrame:
+    """``region``, ``population`` from the gazetteer; National = the sum of the 17."""
+    from kpolicy import gazetteer
+
+    regions = gazetteer.regions_frame().select(pl.col("region").cast(pl.String), "population")
+    total = regions.filter(pl.col("region") != "National")["population"].sum()
+    return regions.with_columns(
+        pl.when(pl.col("region") == "National").then(pl.lit(total)).otherwise(pl.col("population")).alias("population")
+    )
+
+
+# ---------------------------------------------------------------------------------
+# Targets
+# ---------------------------------------------------------------------------------
+
+
+def compare_targets(targets: pl.DataFrame, documents: pl.DataFrame, sentences: pl.DataFrame | None = None) -> pl.DataFrame:
+    """KPI targets by region, grouped into comparable metric families.
+
+    Returns:
+        ``region``, ``metric_family``, ``metric``, ``baseline``, ``target``, ``unit``,
+        ``target_year``, ``year_source``, ``is_annual``, ``doc_id``, ``sentence_idx``,
+        ``surface`` (and ``sentence`` when ``sentences`` is given), sorted by region,
+        family and target year.
+    """
+    out = targets.join(doc_regions(documents), on="doc_id", how="inner").with_columns(
+        pl.col("metric_family").cast(pl.String), pl.col("unit").cast(pl.String), pl.col("year_source").cast(pl.String)
+    )
+    cols = ["region", "metric_family", "metric", "baseline", "target", "unit", "target_year", "year_source", "is_annual", "doc_id", "sentence_idx", "surface"]
+    if sentences is not None:
+        out = out.join(sentences.select("doc_id", "sentence_idx", pl.col("text").alias("sentence")), on=["doc_id", "sentence_idx"], how="left")
+        cols.append("sentence")
+    return _sort_regions(out.select(cols), "metric_family", "target_year", "doc_id", "sentence_idx")
+
+
+# ---------------------------------------------------------------------------------
+# Timeline
+# ---------------------------------------------------------------------------------
+
+
+def timeline(years: pl.DataFrame, documents: pl.DataFrame, targets: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Plan horizons and target years per region: one row per (region, year, role).
+
+    Returns:
+        ``region``, ``year``, ``role`` (the years table's ``year_role``, plus
+        ``kpi_target`` for target years of KPI targets), ``n_mentions`` and an example
+        ``surface``; past and reference years are left out.
+    """
+    ys = years.filter(~pl.col("year_role").cast(pl.String).is_in(["past", "reference"])).select(
+        "doc_id", "year", pl.col("year_role").cast(pl.String).alias("role"), "surface"
+    )
+    if targets is not None and targets.height:
+        ys = pl.concat(
+            [
+                ys,
+                targets.drop_nulls("target_year").select(
+                    "doc_id", pl.col("target_year").alias("year"), pl.lit("kpi_target").alias("role"), pl.col("metric").alias("surface")
+                ),
+            ]
+        )
+    out = (
+        ys.join(doc_regions(documents), on="doc_id")
+        .group_by("region", "year", "role", maintain_order=True)
+        .agg(pl.len().cast(pl.Int64).alias("n_mentions"), pl.col("surface").first().alias("surface"))
+    )
+    return _sort_regions(out, "year", "role")
+
+
+# ---------------------------------------------------------------------------------
+# Keyness and keyword-in-context
+# ---------------------------------------------------------------------------------
+
+#: English function words left out of keyness (content words are what distinguish).
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having he
+    her here hers him his how i if in into is it its itself just me more most my no nor not now of off on once only
+    or other our ours out over own same she should so some such than that the their theirs them then there these
+    they this those through to too under until up very was we were what when where which while who whom why will
+    with would you your yours said says year years plan plans plans city province government korea korean""".split()
+)
+_TOKEN = r"[a-z][a-z0-9\-]{2,}|[가-힣]{2,}"
+# Common Korean particles stripped from the end of a token before counting.
+_KO_PARTICLE = r"(?:에서는|에서|으로|에게|까지|부터|이다|은|는|이|가|을|를|의|에|로|와|과|도|만)$"
+
+
+def term_counts(sentences: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
+    """Term frequencies per region: ``region``, ``term``, ``n``.
+
+    Tokens: lower-cased English words of 3+ letters (stop words removed) and Hangul runs
+    of 2+ syllables with a trailing particle removed.
+    """
+    tokens = (
+        sentences.select("doc_id", pl.col("text").str.to_lowercase().str.extract_all(_TOKEN).alias("term"))
+        .explode("term")
+        .drop_nulls("term")
+        .with_columns(
+            pl.when(pl.col("term").str.contains("^[가-힣]"))
+            .then(pl.col("term").str.replace(_KO_PARTICLE, ""))
+            .otherwise(pl.col("term"))
+            .alias("term")
+        )
+        .filter((pl.col("term").str.len_chars() >= 2) & ~pl.col("term").is_in(list(STOPWORDS)))
+    )
+    return (
+        tokens.join(doc_regions(documents), on="doc_id")
+        .group_by("region", "term")
+        .agg(pl.len().cast(pl.Int64).alias("n"))
+        .sort("region", "term")
+    )
+
+
+def keyness(
+    sentences: pl.DataFrame,
+    documents: pl.DataFrame,
+    target: str,
+    reference: str | list[str] | None = "rest",
+    *,
+    min_count: int = 3,
+    top: int = 25,
+) -> pl.DataFrame:
+    """Terms that distinguish ``target`` from a reference group (log-likelihood G²).
+
+    Method: Dunning's log-likelihood G² on the 2x2 table of a term's count versus all
+    other tokens, in the target and in the reference (Rayson & Garside 2000), with the
+    log2 ratio of relative frequencies (Hardie's "log ratio", +0.5 smoothing) for the
+    direction and size of the effect. G² > 3.84 is p < 0.05, > 10.83 p < 0.001.
+
+    Args:
+        target: the region whose distinctive terms are wanted.
+        reference: ``"rest"`` (default: every other region in the corpus), ``"corpus"``
+            (the whole corpus, the target included) or a list of region names.
+        min_count: drop terms seen fewer times than this in the target.
+        top: keep the ``top`` terms over-used by the target (G² descending).
+
+    Returns:
+        ``term``, ``n_target``, ``n_reference`` (raw counts), ``per_1000_target``,
+        ``per_1000_reference``, ``log_likelihood``, ``log_ratio``, sorted by G².
+    """
+    counts = term_counts(sentences, documents)
+    present = counts["region"].unique().to_list()
+    if target not in present:
+        raise KpolicyError(f"no text about region {target!r}; regions in the corpus: {', '.join(sorted(present))}")
+    if reference is None or reference == "rest":
+        ref = [r for r in present if r != target]
+    elif reference == "corpus":
+        ref = list(present)
+    elif isinstance(reference, str):
+        raise KpolicyError(f"unknown reference {reference!r}; valid: rest, corpus, or a list of regions")
+    else:
+        ref = [r for r in reference if r != target]
+    if not ref:
+        raise KpolicyError(f"keyness needs a reference group other than {target!r}")
+    t = counts.filter(pl.col("region") == target).select("term", pl.col("n").alias("n_target"))
+    r = counts.filter(pl.col("region").is_in(ref)).group_by("term").agg(pl.col("n").sum().alias("n_reference"))
+    both = t.join(r, on="term", how="full", coalesce=True).fill_null(0)
+    total_t = float(both["n_target"].sum())
+    total_r = float(both["n_reference"].sum())
+    a, b = pl.col("n_target").cast(pl.Float64), pl.col("n_reference").cast(pl.Float64)
+    e1 = total_t * (a + b) / (total_t + total_r)
+    e2 = total_r * (a + b) / (total_t + total_r)
+    ll = 2 * (
+        pl.when(a > 0).then(a * (a / e1).log()).otherwise(0.0) + pl.when(b > 0).then(b * (b / e2).log()).otherwise(0.0)
+    )
+    out = both.with_columns(
+        (a * 1000 / max(total_t, 1)).alias("per_1000_target"),
+        (b * 1000 / max(total_r, 1)).alias("per_1000_reference"),
+        ll.alias("log_likelihood"),
+        (((a + 0.5) / total_t) / ((b + 0.5) / max(total_r, 1))).log(2).alias("log_ratio"),
+    )
+    return (
+        out.filter((pl.col("n_target") >= min_count) & (pl.col("log_ratio") > 0))
+        .sort(["log_likelihood", "term"], descending=[True, False])
+        .head(top)
+        .select("term", "n_target", "n_reference", "per_1000_target", "per_1000_reference", "log_likelihood", "log_ratio")
+    )
+
+
+def kwic(sentences: pl.DataFrame, documents: pl.DataFrame, term: str, *, window: int = 60, regions: list[str] | None = None) -> pl.DataFrame:
+    """Keyword in context: every sentence containing ``term`` (case-insensitive, literal).
+
+    Returns:
+        ``doc_id``, ``sentence_idx``, ``left``, ``match``, ``right`` (``window`` characters
+        either side), ``publisher``, ``published_date``, sorted by document and sentence.
+    """
+    import re
+
+    pattern = "(?i)" + re.escape(term)
+    hits = sentences.filter(pl.col("text").str.contains(pattern))
+    if regions:
+        hits = hits.join(doc_regions(documents).filter(pl.col("region").is_in(regions)).select("doc_id").unique(), on="doc_id")
+    low = term.lower()
+    rows = []
+    for doc_id, idx, text in hits.select("doc_id", "sentence_idx", "text").iter_rows():
+        start = text.lower().find(low)
+        end = start + len(term)
+        rows.append((doc_id, idx, text[max(0, start - window) : start], text[start:end], text[end : end + window]))
+    out = pl.DataFrame(rows, schema={"doc_id": pl.String, "sentence_idx": pl.UInt32, "left": pl.String, "match": pl.String, "right": pl.String}, orient="row")
+    return out.join(documents.select("doc_id", "publisher", "published_date"), on="doc_id", how="left").sort("doc_id", "sentence_idx")
+
+
+def evidence(facts: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFrame, columns: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Any fact table joined to its sentence and document: the evidence behind a figure.
+
+    Returns:
+        ``doc_id``, ``sentence_idx``, ``surface``, the extra ``columns``, ``sentence``,
+        ``title``, ``publisher``, ``published_date``, ``source_start``, ``source_end``.
+    """
+    return (
+        facts.select("doc_id", "sentence_idx", "surface", *columns, "source_start", "source_end", "char_start")
+        .join(sentences.select("doc_id", "sentence_idx", pl.col("text").alias("sentence")), on=["doc_id", "sentence_idx"], how="left")
+        .join(documents.select("doc_id", "title", "publisher", "published_date"), on="doc_id", how="left")
+        .sort("doc_id", "char_start")
+        .select("doc_id", "sentence_idx", "surface", *columns, "sentence", "title", "publisher", "published_date", "source_start", "source_end")
+    )
+
+
+def keyness_by_region(
+    sentences: pl.DataFrame, documents: pl.DataFrame, regions: list[str], reference: str | list[str] | None = "rest", *, top: int = 12, min_count: int = 2
+) -> pl.DataFrame:
+    """:func:`keyness` for several regions at once, long: a ``region`` column first.
+
+    A region that is itself the whole named reference group is compared with the rest.
+    """
+
+    def ref_for(region: str) -> str | list[str] | None:
+        if isinstance(reference, (list, tuple)) and not [r for r in reference if r != region]:
+            return "rest"
+        return reference
+
+    frames = [
+        keyness(sentences, documents, r, ref_for(r), top=top, min_count=min_count).with_columns(pl.lit(r).alias("region"))
+        for r in regions
+    ]
+    out = pl.concat(frames) if frames else pl.DataFrame()
+    return out.select("region", *[c for c in out.columns if c != "region"]) if out.height else out
+
+
+def region_headline(
+    region: str,
+    documents: pl.DataFrame,
+    amounts: pl.DataFrame,
+    targets: pl.DataFrame,
+    years: pl.DataFrame,
+    *,
+    basis: str = "literal",
+) -> pl.DataFrame:
+    """Headline figures for one region, as a two-column table (``figure``, ``value``)."""
+    docs = doc_regions(documents).filter(pl.col("region") == region)
+    ids = docs["doc_id"].to_list()
+    mine = documents.filter(pl.col("doc_id").is_in(ids))
+    ev = money_evidence(amounts, documents, None, basis).filter(pl.col("region") == region)
+    counted = ev.filter(pl.col("is_counted") & pl.col("role").is_in(COMMITMENT_ROLES))
+    tg = targets.filter(pl.col("doc_id").is_in(ids))
+    hz = years.filter(pl.col("doc_id").is_in(ids) & (pl.col("year_role").cast(pl.String) == "horizon"))["year"].unique().sort()
+    total = counted["value_krw"].sum() or 0.0
+    rows = [
+        ("documents about the region", f"{len(ids)}"),
+        ("words", f"{int(mine['n_words'].sum() or 0):,}"),
+        (f"money committed ({basis}; {', '.join(COMMITMENT_ROLES[:3])}, ...)", f"{total / 1e9:,.1f} billion won in {counted.height} figure(s)"),
+        ("suspect figures shown, not summed", f"{ev.filter(~pl.col('is_counted') & pl.col('is_suspect')).height}"),
+        ("KPI targets", f"{tg.height}"),
+        ("plan horizon years", ", ".join(str(y) for y in hz.to_list()) or "none stated"),
+    ]
+    return pl.DataFrame(rows, schema=["figure", "value"], orient="row")
+
+
+def documents_about(documents: pl.DataFrame, region: str) -> pl.DataFrame:
+    """The documents whose ``regions`` include ``region``."""
+    return documents.filter(pl.col("regions").cast(pl.List(pl.String)).list.contains(region))
+
+
+def facts_about(facts: pl.DataFrame, documents: pl.DataFrame, region: str) -> pl.DataFrame:
+    """Rows of any fact table that come from documents about ``region``."""
+    ids = documents_about(documents, region).select("doc_id")
+    return facts.join(ids, on="doc_id", how="semi", maintain_order="left")

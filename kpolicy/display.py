@@ -28,7 +28,8 @@ def _fmt(value: object, max_chars: int) -> str:
     if isinstance(value, list):
         text = ", ".join(_fmt(v, max_chars) for v in value)
     elif isinstance(value, float):
-        text = f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+        # Beyond 10^15 a float's digits are noise ("10 trillion trillion" = 1e25).
+        text = f"{value:,.4g}" if abs(value) < 1e4 or abs(value) >= 1e15 else f"{value:,.0f}"
     elif isinstance(value, bool):
         text = "yes" if value else "no"
     elif isinstance(value, int):

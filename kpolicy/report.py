@@ -84,8 +84,12 @@ def notebook_parameters(notebook: Path) -> dict[str, Any]:
     return {name: p["default"] for name, p in info.items()}
 
 
-def load_batch(batch_file: Path = BATCH_FILE) -> list[Run]:
+def load_batch(batch_file: Path = BATCH_FILE, regions: list[str] | None = None) -> list[Run]:
     """Read and validate the batch file and every parameter file it names.
+
+    An entry with ``for_each: region`` becomes one run per region the corpus is about
+    (``regions``), named by its ``name`` template (``profile_{region}``) and given the
+    parameter ``region``.
 
     Raises:
         KpolicyError: a missing notebook or parameter file, an unknown parameter name
@@ -99,13 +103,13 @@ def load_batch(batch_file: Path = BATCH_FILE) -> list[Run]:
     for i, entry in enumerate(data["runs"], 1):
         if not isinstance(entry, dict) or "name" not in entry or "notebook" not in entry:
             raise KpolicyError(f"{batch_file}: run #{i} needs 'name' and 'notebook' (and optionally 'params')")
-        unknown = set(entry) - {"name", "notebook", "params"}
+        unknown = set(entry) - {"name", "notebook", "params", "for_each"}
         if unknown:
-            raise KpolicyError(f"{batch_file}: run {entry['name']!r} has unknown key(s) {sorted(unknown)}; valid: name, notebook, params")
+            raise KpolicyError(f"{batch_file}: run {entry['name']!r} has unknown key(s) {sorted(unknown)}; valid: name, notebook, params, for_each")
+        for_each = entry.get("for_each")
+        if for_each not in (None, "region"):
+            raise KpolicyError(f"{batch_file}: run {entry['name']!r}: for_each must be 'region', not {for_each!r}")
         name = str(entry["name"])
-        if name in names:
-            raise KpolicyError(f"{batch_file}: run name {name!r} is used twice")
-        names.add(name)
         notebook = NOTEBOOKS_DIR / entry["notebook"]
         if not notebook.is_file():
             raise KpolicyError(f"{batch_file}: run {name!r}: notebook not found: {notebook}")
@@ -124,7 +128,19 @@ def load_batch(batch_file: Path = BATCH_FILE) -> list[Run]:
             raise KpolicyError(
                 f"{params_file}: unknown parameter(s) {bad} for {notebook.name}; valid: {', '.join(sorted(declared))}"
             )
-        runs.append(Run(name, notebook, params_file, parameters))
+        if for_each == "region":
+            if "region" not in declared:
+                raise KpolicyError(f"{batch_file}: run {name!r}: for_each: region needs a 'region' parameter in {notebook.name}")
+            expanded = [
+                Run(name.format(region=r.lower()), notebook, params_file, {**parameters, "region": r}) for r in (regions or [])
+            ]
+        else:
+            expanded = [Run(name, notebook, params_file, parameters)]
+        for run in expanded:
+            if run.name in names:
+                raise KpolicyError(f"{batch_file}: run name {run.name!r} is used twice")
+            names.add(run.name)
+            runs.append(run)
     return runs
 
 
@@ -295,18 +311,20 @@ def run_batch(
     """
     from kpolicy.corpus import load_corpus
 
+    from kpolicy.params import corpus_regions
+
     corpus_path = resolve(corpus_dir, SEEDS_DIR)
     out = resolve(out_dir, REPORTS_DIR) if out_dir else REPORTS_DIR
-    runs = load_batch(resolve(batch_file, BATCH_FILE))
+    if jobs < 1:
+        raise KpolicyError(f"--jobs must be at least 1 (got {jobs})")
+    corpus = load_corpus(corpus_path)  # fail fast on a bad corpus or catalog
+    runs = load_batch(resolve(batch_file, BATCH_FILE), corpus_regions(corpus.documents))
     if only:
         valid = [r.name for r in runs]
         missing = [n for n in only if n not in valid]
         if missing:
             raise KpolicyError(f"unknown run {missing[0]!r}; valid runs: {', '.join(valid)}")
         runs = [r for r in runs if r.name in only]
-    if jobs < 1:
-        raise KpolicyError(f"--jobs must be at least 1 (got {jobs})")
-    corpus = load_corpus(corpus_path)  # fail fast on a bad corpus or catalog
     with BatchLock(out):
         tables = write_tables(corpus, out)
         results: dict[str, RunResult] = {}
@@ -326,8 +344,45 @@ def run_batch(
         if bar is not None:
             bar.close()
         ordered = [results[r.name] for r in runs]
-        _atomic_write(out / "index.html", render_index(ordered, corpus, corpus_path, tables))
+        listed = _merge_manifest(out, ordered, [r.name for r in load_batch(resolve(batch_file, BATCH_FILE), corpus_regions(corpus.documents))], corpus_path)
+        _atomic_write(out / "index.html", render_index(listed, corpus, corpus_path, tables))
     return ordered
+
+
+MANIFEST = ".kpolicy-runs.json"
+
+
+def _merge_manifest(out: Path, results: list[RunResult], batch_names: list[str], corpus_path: Path) -> list[RunResult]:
+    """Remember every run's last result, so that ``--only`` keeps the others in the index.
+
+    Results of runs that are no longer in the batch, or that were made from another
+    corpus, are dropped.
+    """
+    import json
+
+    path = out / MANIFEST
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        old = {}
+    if old.get("corpus") != str(corpus_path):
+        old = {}
+    runs = old.get("runs", {})
+    for r in results:
+        runs[r.run.name] = {
+            "notebook": r.run.notebook.name,
+            "parameters": r.run.parameters,
+            "status": r.status,
+            "seconds": r.seconds,
+            "error": r.error,
+            "outputs": r.outputs,
+        }
+    runs = {name: runs[name] for name in batch_names if name in runs}
+    _atomic_write(path, json.dumps({"corpus": str(corpus_path), "runs": runs}, indent=1, sort_keys=True, default=str))
+    return [
+        RunResult(Run(name, Path(v["notebook"]), None, v["parameters"]), v["status"], v["seconds"], v["error"], v["outputs"])
+        for name, v in runs.items()
+    ]
 
 
 _INDEX_CSS = """

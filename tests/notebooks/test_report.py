@@ -29,7 +29,9 @@ def seed_reports(tmp_path_factory) -> tuple[Path, list]:
 def test_batch_on_seeds_succeeds(seed_reports) -> None:
     out, results = seed_reports
     assert [r.status for r in results] == ["ok"] * len(results), [r.error for r in results]
-    assert {r.run.name for r in results} == {r.name for r in load_batch()}
+    expected = {r.name for r in load_batch(regions=["National", "Busan", "Incheon", "Gyeonggi"])}
+    assert {r.run.name for r in results} == expected
+    assert {"profile_busan", "profile_national", "compare_local", "compare_with_national"} <= expected
     index = (out / "index.html").read_text()
     for r in results:
         assert f'href="{r.run.name}.html"' in index
