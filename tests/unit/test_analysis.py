@@ -1,0 +1,162 @@
+"""Analysis functions on tiny inline tables, with exact expected values."""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+import pytest
+
+from kpolicy import analysis, schema
+from kpolicy.errors import KpolicyError
+
+
+def docs(*rows: tuple[str, list[str], int]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"doc_id": [r[0] for r in rows], "regions": [r[1] for r in rows], "n_words": [r[2] for r in rows],
+         "level": [None] * len(rows), "publisher": ["P"] * len(rows), "published_date": [None] * len(rows)},
+        schema_overrides={"regions": pl.List(schema.Region), "level": schema.Level, "published_date": pl.Date},
+    )
+
+
+def themes(*rows: tuple[str, int, str]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"doc_id": [r[0] for r in rows], "sentence_idx": [r[1] for r in rows], "char_start": list(range(len(rows))),
+         "theme_major": [r[2] for r in rows]},
+        schema_overrides={"sentence_idx": pl.UInt32},
+    )
+
+
+def amounts(*rows: tuple) -> pl.DataFrame:
+    """rows: (doc_id, sentence_idx, surface, amount_krw, is_suspect, adjusted, role)."""
+    return pl.DataFrame(
+        {
+            "doc_id": [r[0] for r in rows], "sentence_idx": [r[1] for r in rows], "char_start": [i * 10 for i in range(len(rows))],
+            "char_end": [i * 10 + 5 for i in range(len(rows))], "surface": [r[2] for r in rows], "currency": ["KRW"] * len(rows),
+            "amount_krw": [r[3] for r in rows], "is_suspect": [r[4] for r in rows], "amount_krw_adjusted": [r[5] for r in rows],
+            "role": [r[6] for r in rows], "flags": [["dup_scale"] if r[4] else [] for r in rows],
+            "explanation": ["why" if r[4] else None for r in rows],
+        },
+        schema_overrides={"sentence_idx": pl.UInt32, "amount_krw_adjusted": pl.Float64, "amount_krw": pl.Float64, "flags": pl.List(pl.String)},
+    )
+
+
+D = docs(("a", ["Busan"], 1000), ("b", ["Incheon"], 500), ("n", ["National"], 2000))
+
+
+def test_region_theme_profile_rates_and_baseline() -> None:
+    t = themes(("a", 0, "ai"), ("a", 1, "ai"), ("a", 1, "data"), ("b", 0, "ai"), ("n", 0, "data"))
+    out = analysis.region_theme_profile(t, D)
+    busan = {r["theme_major"]: r for r in out.filter(pl.col("region") == "Busan").iter_rows(named=True)}
+    assert busan["ai"]["n_mentions"] == 2 and busan["ai"]["per_1000_words"] == 2.0
+    assert busan["ai"]["baseline_per_1000_words"] == pytest.approx(3 * 1000 / 3500)
+    assert busan["ai"]["ratio_to_baseline"] == pytest.approx(2.0 / (3000 / 3500))
+    inch = {r["theme_major"]: r for r in out.filter(pl.col("region") == "Incheon").iter_rows(named=True)}
+    assert inch["data"]["n_mentions"] == 0 and inch["data"]["per_1000_words"] == 0.0  # silent regions appear with zero
+    assert out["region"].unique(maintain_order=True).to_list() == ["National", "Busan", "Incheon"]  # gazetteer order
+    nat = analysis.region_theme_profile(t, D, baseline="National")
+    b = nat.filter((pl.col("region") == "Busan") & (pl.col("theme_major") == "data")).row(0, named=True)
+    assert b["baseline_per_1000_words"] == 0.5 and b["ratio_to_baseline"] == 2.0
+    assert nat.filter((pl.col("region") == "Busan") & (pl.col("theme_major") == "ai"))["ratio_to_baseline"][0] is None
+    with pytest.raises(KpolicyError, match="baseline region 'Jeju' has no documents"):
+        analysis.region_theme_profile(t, D, baseline="Jeju")
+
+
+def test_strategy_similarity_is_cosine() -> None:
+    profile = pl.DataFrame(
+        {"region": ["Busan", "Busan", "Incheon", "Incheon"], "theme_major": ["ai", "data"] * 2, "per_1000_words": [1.0, 0.0, 1.0, 1.0]}
+    )
+    out = analysis.strategy_similarity(profile)
+    got = {(a, b): s for a, b, s in out.iter_rows()}
+    assert got[("Busan", "Busan")] == 1.0
+    assert got[("Busan", "Incheon")] == pytest.approx(1 / math.sqrt(2))
+    assert got[("Incheon", "Busan")] == pytest.approx(1 / math.sqrt(2))
+
+
+def test_money_never_sums_unresolved_suspect_figures() -> None:
+    a = amounts(
+        ("n", 0, "10 trillion trillion won", 1e25, True, 1e13, "investment"),
+        ("n", 1, "2 trillion won", 2e12, False, None, "budget"),
+        ("n", 2, "KRW 1408 billion", 1.408e12, True, None, "other"),
+        ("n", 3, "2 trillion won", 2e12, False, None, "budget"),  # the same figure repeated: counted once
+        ("a", 0, "5 billion won", 5e9, False, None, "investment"),
+    )
+    literal = analysis.money_by_region(a, D, basis="literal", by=())
+    nat = literal.filter(pl.col("region") == "National").row(0, named=True)
+    assert nat["total_krw"] == 2e12 and nat["n_counted"] == 1 and nat["n_suspect_excluded"] == 2
+    adjusted = analysis.money_by_region(a, D, basis="adjusted", by=(), krw_per_usd=1000.0)
+    nat = adjusted.filter(pl.col("region") == "National").row(0, named=True)
+    assert nat["total_krw"] == 2e12 + 1e13 and nat["n_suspect_excluded"] == 1
+    assert nat["total_usd"] == (2e12 + 1e13) / 1000
+    busan = adjusted.filter(pl.col("region") == "Busan").row(0, named=True)
+    assert busan["per_capita_krw"] == pytest.approx(5e9 / analysis.region_population().filter(pl.col("region") == "Busan")["population"][0])
+    by_role = analysis.money_by_region(a, D, by=("role",))
+    assert by_role.filter(pl.col("region") == "National").select("role", "total_krw").sort("role").rows() == [
+        ("budget", 2e12), ("investment", 0.0), ("other", 0.0)
+    ]
+    with pytest.raises(KpolicyError, match="unknown amount basis 'raw'; valid: literal, adjusted"):
+        analysis.money_by_region(a, D, basis="raw")
+
+
+def test_money_theme_is_the_sentence_dominant_theme() -> None:
+    a = amounts(("a", 0, "5 billion won", 5e9, False, None, "investment"))
+    t = themes(("a", 0, "data"), ("a", 0, "ai"), ("a", 0, "ai"))
+    out = analysis.money_by_region(a, D, t, by=("theme_major",))
+    assert out.select("region", "theme_major", "total_krw").rows() == [("Busan", "ai", 5e9)]
+
+
+def test_keyness_log_likelihood_matches_hand_computation() -> None:
+    sentences = pl.DataFrame(
+        {"doc_id": ["a", "a", "b"], "sentence_idx": [0, 1, 0],
+         "text": ["harbour harbour harbour logistics", "harbour drones", "airport drones drones logistics"]},
+        schema_overrides={"sentence_idx": pl.UInt32},
+    )
+    out = analysis.keyness(sentences, D, "Busan", min_count=1)
+    row = out.filter(pl.col("term") == "harbour").row(0, named=True)
+    a, b, c, d = 4.0, 0.0, 6.0, 4.0  # harbour in Busan/Incheon, totals
+    e1 = c * (a + b) / (c + d)
+    assert row["n_target"] == 4 and row["n_reference"] == 0
+    assert row["log_likelihood"] == pytest.approx(2 * a * math.log(a / e1))
+    assert row["log_ratio"] == pytest.approx(math.log2((4.5 / 6) / (0.5 / 4)))
+    assert out["term"].to_list()[0] == "harbour"
+    assert "airport" not in out["term"].to_list()  # over-used by the reference, not the target
+    with pytest.raises(KpolicyError, match="no text about region 'Jeju'"):
+        analysis.keyness(sentences, D, "Jeju")
+
+
+def test_term_counts_strip_korean_particles_and_stop_words() -> None:
+    sentences = pl.DataFrame({"doc_id": ["a"], "sentence_idx": [0], "text": ["부산시는 인공지능을 키운다 and the harbour"]},
+                             schema_overrides={"sentence_idx": pl.UInt32})
+    terms = set(analysis.term_counts(sentences, D)["term"])
+    assert {"부산시", "인공지능", "harbour"} <= terms and "the" not in terms and "and" not in terms
+
+
+def test_kwic_and_evidence() -> None:
+    sentences = pl.DataFrame({"doc_id": ["a", "b"], "sentence_idx": [0, 0], "text": ["Busan builds a Smart City hub.", "No match here."]},
+                             schema_overrides={"sentence_idx": pl.UInt32})
+    k = analysis.kwic(sentences, D, "smart city", window=6)
+    assert k.select("doc_id", "left", "match", "right").rows() == [("a", "lds a ", "Smart City", " hub.")]
+    facts = pl.DataFrame({"doc_id": ["a"], "sentence_idx": [0], "surface": ["Smart City"], "char_start": [15], "source_start": [15], "source_end": [25]},
+                         schema_overrides={"sentence_idx": pl.UInt32})
+    ev = analysis.evidence(facts, sentences, D.with_columns(pl.lit("T").alias("title")))
+    assert ev.row(0, named=True)["sentence"] == "Busan builds a Smart City hub."
+
+
+def test_timeline_and_targets_attribution() -> None:
+    years = pl.DataFrame({"doc_id": ["a", "a", "b"], "year": [2030, 2019, 2026], "year_role": ["horizon", "past", "target"], "surface": ["2030", "2019", "2026"]},
+                         schema_overrides={"year": pl.Int32})
+    targets = pl.DataFrame({"doc_id": ["a"], "sentence_idx": [0], "surface": ["40%"], "metric": ["R&D share"], "metric_family": ["rd_share"],
+                            "baseline": [20.0], "target": [40.0], "unit": ["pct"], "target_year": [2030], "year_source": ["horizon"], "is_annual": [False]},
+                           schema_overrides={"sentence_idx": pl.UInt32, "target_year": pl.Int32})
+    tl = analysis.timeline(years, D, targets)
+    assert tl.select("region", "year", "role", "n_mentions").rows() == [
+        ("Busan", 2030, "horizon", 1), ("Busan", 2030, "kpi_target", 1), ("Incheon", 2026, "target", 1)
+    ]
+    ct = analysis.compare_targets(targets, D)
+    assert ct.select("region", "metric_family", "baseline", "target", "target_year").rows() == [("Busan", "rd_share", 20.0, 40.0, 2030)]
+
+
+def test_coverage_counts_each_region_of_a_document() -> None:
+    d = docs(("a", ["Busan", "Ulsan"], 10), ("b", ["Busan"], 10), ("c", [], 10))
+    out = analysis.coverage_by_region_level(d)
+    assert out.select("region", "n_documents").rows() == [("Busan", 2), ("Ulsan", 1), ("(unknown)", 1)]
