@@ -56,10 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_listing_options(sub.add_parser("rejects", help="list files that could not be loaded, with reasons"))
     _add_listing_options(sub.add_parser("duplicates", help="list files skipped as byte-identical duplicates"))
 
-    from kpolicy.facts import FACT_KINDS
+    from kpolicy.facts import DERIVED_KINDS, FACT_KINDS
 
-    p = sub.add_parser("facts", help="extract a fact table (amounts, regions, themes, targets, actors, years)")
-    p.add_argument("kind", choices=sorted(FACT_KINDS), help="fact kind")
+    p = sub.add_parser("facts", help="extract a fact table (amounts, reconciliations, regions, themes, targets, actors, years)")
+    p.add_argument("kind", choices=sorted([*FACT_KINDS, *DERIVED_KINDS]), help="fact kind")
     _add_listing_options(p)
 
     p = sub.add_parser("report", help="run the notebook batch (params/batch.yaml) into reports/")

@@ -459,13 +459,20 @@ class Corpus:
     files_found: int
     catalog_path: Path | None = None
     _facts: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False)
+    _cache: Any = field(default=None, repr=False)
 
     def facts(self, kind: str) -> pl.DataFrame:
-        """A fact table (see :mod:`kpolicy.facts`), computed once and cached."""
+        """A fact table (see :mod:`kpolicy.facts`), computed once (and cached on disk
+        when the corpus was loaded with ``cache=True``)."""
         if kind not in self._facts:
             from kpolicy.facts import build
 
-            self._facts[kind] = build(self, kind)
+            table = self._cache.get(kind) if self._cache is not None else None
+            if table is None:
+                table = build(self, kind)
+                if self._cache is not None:
+                    self._cache.put(kind, table)
+            self._facts[kind] = table
         return self._facts[kind]
 
     def check_accounting(self) -> None:
@@ -538,6 +545,7 @@ def load_corpus(
     max_bytes: int = DEFAULT_MAX_BYTES,
     infer_regions: bool = True,
     progress: bool | None = None,
+    cache: bool = False,
 ) -> Corpus:
     """Load a corpus folder into tables.
 
@@ -548,6 +556,9 @@ def load_corpus(
         infer_regions: infer about-regions and level for documents the catalog does not
             curate (uses :mod:`kpolicy.extract.places`).
         progress: show a progress bar (default: only for 500+ files on a terminal).
+        cache: keep the tables (and fact tables) as Parquet in ``paths.CACHE_DIR`` and
+            reuse them while the files, options, code and reference data are unchanged
+            (see :mod:`kpolicy.cache`). Notebooks and the batch use it.
 
     Returns:
         A :class:`Corpus`.
@@ -564,6 +575,38 @@ def load_corpus(
     catalog = read_catalog(catalog_path) if catalog_path else {}
 
     found = discover(root)
+    store = None
+    if cache:
+        from kpolicy import cache as cache_mod
+
+        rels = [f.rel for f in found] + ([catalog_path.name] if catalog_path else [])
+        key = cache_mod.corpus_key(root, cache_mod.stat_files(root, rels), {"max_bytes": max_bytes, "infer_regions": infer_regions})
+        store = cache_mod.TableCache(key)
+        cached = {name: store.get(name) for name in CORPUS_TABLES}
+        if all(t is not None for t in cached.values()):
+            return Corpus(root=root, **cached, files_found=len(found), catalog_path=catalog_path, _cache=store)
+    corpus = _load(root, found, catalog, catalog_path, max_bytes, infer_regions, progress)
+    if store is not None:
+        for name in CORPUS_TABLES:
+            store.put(name, getattr(corpus, name))
+        corpus._cache = store
+    return corpus
+
+
+#: The tables a loaded corpus consists of (all cached together).
+CORPUS_TABLES = ("documents", "sentences", "rejects", "duplicates", "offsets")
+
+
+def _load(
+    root: Path,
+    found: list[FoundFile],
+    catalog: dict[str, CatalogEntry],
+    catalog_path: Path | None,
+    max_bytes: int,
+    infer_regions: bool,
+    progress: bool | None,
+) -> Corpus:
+    """Read, decode, normalise and split every found file (no cache)."""
     docs: list[dict[str, Any]] = []
     sentences: list[dict[str, Any]] = []
     offsets: list[dict[str, Any]] = []

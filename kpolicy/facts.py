@@ -31,10 +31,16 @@ FACT_KINDS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Tables derived from another fact table: kind -> (module, function, source kind).
+DERIVED_KINDS: dict[str, tuple[str, str, str]] = {
+    "reconciliations": ("kpolicy.extract.money", "reconcile_amounts", "amounts"),
+}
+
+
 def available_kinds() -> list[str]:
-    """Fact kinds whose extractor module is installed."""
+    """Fact kinds (extracted and derived) whose module is installed."""
     kinds = []
-    for kind, (module, func) in FACT_KINDS.items():
+    for kind, (module, func) in [*FACT_KINDS.items(), *((k, v[:2]) for k, v in DERIVED_KINDS.items())]:
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:
@@ -58,6 +64,10 @@ def build(corpus: Corpus, kind: str) -> pl.DataFrame:
     """
     if kind not in available_kinds():
         raise KpolicyError(f"unknown fact kind {kind!r}; valid kinds: {', '.join(available_kinds())}")
+    if kind in DERIVED_KINDS:
+        module, func, source = DERIVED_KINDS[kind]
+        derived = getattr(importlib.import_module(module), func)(corpus.facts(source))
+        return schema.conform(derived, schema.get(kind))
     module, func = FACT_KINDS[kind]
     extract = getattr(importlib.import_module(module), func)
     facts = extract(corpus.sentences, corpus.documents)

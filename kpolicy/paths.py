@@ -7,6 +7,7 @@ runs in ``notebooks/``) and the CLI (run from anywhere) agree on what ``seeds`` 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -18,6 +19,9 @@ NOTEBOOKS_DIR = ROOT / "notebooks"
 PARAMS_DIR = ROOT / "params"
 REPORTS_DIR = ROOT / "reports"
 BATCH_FILE = PARAMS_DIR / "batch.yaml"
+#: Where loaded corpora and fact tables are cached as Parquet (``load_corpus(cache=True)``);
+#: override with the environment variable KPOLICY_CACHE_DIR.
+CACHE_DIR = Path(os.environ.get("KPOLICY_CACHE_DIR", ROOT / ".kpolicy-cache"))
 
 
 def resolve(path: str | Path | None, default: Path) -> Path:

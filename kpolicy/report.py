@@ -317,7 +317,7 @@ def run_batch(
     out = resolve(out_dir, REPORTS_DIR) if out_dir else REPORTS_DIR
     if jobs < 1:
         raise KpolicyError(f"--jobs must be at least 1 (got {jobs})")
-    corpus = load_corpus(corpus_path)  # fail fast on a bad corpus or catalog
+    corpus = load_corpus(corpus_path, cache=True)  # fail fast; warms the cache the notebooks read
     runs = load_batch(resolve(batch_file, BATCH_FILE), corpus_regions(corpus.documents))
     if only:
         valid = [r.name for r in runs]

@@ -102,3 +102,19 @@ def test_second_batch_on_same_folder_is_refused(tmp_path: Path) -> None:
                 pass
     with BatchLock(tmp_path):  # released: usable again
         pass
+
+
+def test_whole_batch_runs_on_a_generated_corpus(tmp_path: Path) -> None:
+    """The unchanged batch on 200+ generated documents from every region (issue: scale)."""
+    from kpolicy import synth
+
+    corpus_dir = tmp_path / "generated"
+    synth.write_corpus(corpus_dir, 210, seed=3)
+    out = tmp_path / "reports"
+    results = run_batch(corpus_dir, out, jobs=2, progress=False)
+    assert [r.error for r in results if r.status != "ok"] == []
+    names = {r.run.name for r in results}
+    assert len([n for n in names if n.startswith("profile_")]) >= 10  # one profile per region present
+    assert {"corpus_overview", "compare_local", "compare_with_national"} <= names
+    for html in _html_files(out):
+        assert not EXTERNAL.search(html.read_text()), html.name
