@@ -292,6 +292,7 @@ def money_by_region(
     by: tuple[str, ...] = ("role",),
     krw_per_usd: float | None = None,
     population: pl.DataFrame | None = None,
+    roles: tuple[str, ...] | None = None,
 ) -> pl.DataFrame:
     """Money per region (and role and/or theme), suspect figures kept apart.
 
@@ -307,6 +308,7 @@ def money_by_region(
         krw_per_usd: if given, add ``total_usd`` at this stated rate.
         population: ``region``/``population`` (default: the gazetteer's figures; National
             uses the sum of the 17 regions).
+        roles: keep only these roles (e.g. :data:`COMMITMENT_ROLES`); default all.
 
     Returns:
         ``region``, the ``by`` columns, ``total_krw``, ``n_counted``,
@@ -316,6 +318,8 @@ def money_by_region(
     if bad:
         raise KpolicyError(f"money_by_region: unknown grouping {bad[0]!r}; valid: role, theme_major")
     ev = money_evidence(amounts, documents, themes, basis)
+    if roles is not None:
+        ev = ev.filter(pl.col("role").is_in(list(roles)))
     keys = ["region", *by]
     out = ev.group_by(keys, maintain_order=True).agg(
         pl.col("value_krw").filter(pl.col("is_counted")).sum().alias("total_krw"),
