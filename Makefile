@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kpolicy-installed
 JOBS   ?= 2
 
-.PHONY: install report test lab bench lock clean help
+.PHONY: install report test browser lab bench lock clean help
 help:
 	@echo "make report | make test | make lab | make bench | make lock | make clean"
 
@@ -26,8 +26,19 @@ install: $(STAMP)
 report: install
 	$(BIN)/kpolicy report --jobs $(JOBS)
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
+
+# Headless Chromium for the report-safety test (tests/notebooks/test_report_safety.py).
+# Installed from Debian's packages when we are root on a Debian-like system; elsewhere
+# the browser test is skipped with a message (the static HTML checks still run).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "kpolicy: installing chromium for the report-safety test ..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "kpolicy: could not install chromium; the browser test will be skipped"; \
+	  else echo "kpolicy: chromium not found; the browser test will be skipped"; fi; }
 
 lab: install
 	$(BIN)/jupyter lab notebooks

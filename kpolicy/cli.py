@@ -146,12 +146,14 @@ def _run(args: argparse.Namespace) -> int:
         results = run_batch(
             args.corpus, args.out, batch_file=args.batch, jobs=args.jobs, only=args.only, progress=not args.no_progress
         )
-        failed = [r for r in results if r.status != "ok"]
+        failed = [r for r in results if r.status == "failed"]
         out_dir = Path(args.out) if args.out else Path("reports")
         for r in results:
-            line = f"{r.status:>6}  {r.run.name:<28} {r.seconds:6.1f} s"
+            line = f"{r.status:>7}  {r.run.name:<28} {r.seconds:6.1f} s"
             print(line + (f"  {r.error}" if r.error else ""))
-        print(f"kpolicy: {len(results) - len(failed)} of {len(results)} runs ok; open {out_dir / 'index.html'}")
+        ok = sum(r.status == "ok" for r in results)
+        skipped = len(results) - ok - len(failed)
+        print(f"kpolicy: {ok} of {len(results)} runs ok, {len(failed)} failed, {skipped} skipped; open {out_dir / 'index.html'}")
         return 1 if failed else 0
 
     corpus = load_corpus(args.corpus)

@@ -13,3 +13,8 @@ class KpolicyError(Exception):
 
 class SchemaError(KpolicyError):
     """A table does not match its declared schema (a bug in a transform, usually)."""
+
+
+class NotApplicable(KpolicyError):
+    """A notebook run that cannot apply to this corpus (e.g. a comparison of regions the
+    corpus has fewer than two of). The batch reports it as skipped, not failed."""

@@ -14,7 +14,7 @@ from functools import lru_cache
 import polars as pl
 
 from kpolicy import schema
-from kpolicy.errors import KpolicyError
+from kpolicy.errors import KpolicyError, NotApplicable
 
 AMOUNT_BASES = ("literal", "adjusted")
 CURRENCIES = ("KRW", "USD")
@@ -120,7 +120,7 @@ def validate_compare(
     missing = [r for r in canon if r not in present]
     notes = [f"No document in this corpus is about {', '.join(missing)}: left out of the comparison."] if missing else []
     if len(keep) < 2:
-        raise KpolicyError(
+        raise NotApplicable(
             f"need at least two regions with documents to compare, got {keep or 'none'}; regions in the corpus: {', '.join(present) or '(none)'}"
         )
     if isinstance(reference, str):

@@ -56,7 +56,7 @@ class Run:
 @dataclass
 class RunResult:
     run: Run
-    status: str  # "ok" | "failed"
+    status: str  # "ok" | "failed" | "skipped" (the run does not apply to this corpus)
     seconds: float
     error: str | None = None
     outputs: dict[str, str] = field(default_factory=dict)
@@ -158,7 +158,7 @@ def _atomic_write(path: Path, data: bytes | str) -> None:
         raise
 
 
-def export_html(notebook_path: Path) -> str:
+def export_html(notebook_path: Path, title: str | None = None) -> str:
     """Offline HTML for an executed notebook (code hidden, no external scripts)."""
     import nbformat
     from nbconvert import HTMLExporter
@@ -171,7 +171,8 @@ def export_html(notebook_path: Path) -> str:
         exclude_output_prompt=True,
     )
     nb = nbformat.read(str(notebook_path), as_version=4)
-    body, _ = exporter.from_notebook_node(nb)
+    resources = {"metadata": {"name": f"kpolicy · {title}"}} if title else None
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
 
 
@@ -187,6 +188,7 @@ def execute_run(run: Run, out_dir: Path, corpus_dir: Path) -> RunResult:
     tmp = out_dir / f".{run.name}.running.ipynb"
     start = time.perf_counter()
     error = None
+    skipped = False
     try:
         papermill.execute_notebook(
             str(run.notebook),
@@ -199,6 +201,7 @@ def execute_run(run: Run, out_dir: Path, corpus_dir: Path) -> RunResult:
         )
     except papermill.PapermillExecutionError as exc:
         error = f"{exc.ename}: {exc.evalue}"
+        skipped = exc.ename == "NotApplicable"
     except Exception as exc:  # kernel died, bad notebook: report, keep going
         error = f"{type(exc).__name__}: {exc}"
     seconds = time.perf_counter() - start
@@ -207,11 +210,13 @@ def execute_run(run: Run, out_dir: Path, corpus_dir: Path) -> RunResult:
         os.replace(tmp, ipynb)
         outputs["ipynb"] = ipynb.name
         try:
-            _atomic_write(out_dir / f"{run.name}.html", export_html(ipynb))
+            _atomic_write(out_dir / f"{run.name}.html", export_html(ipynb, run.name))
             outputs["html"] = f"{run.name}.html"
         except Exception as exc:
             error = error or f"HTML export failed: {type(exc).__name__}: {exc}"
-    return RunResult(run, "failed" if error else "ok", seconds, error, outputs)
+    tmp.unlink(missing_ok=True)
+    status = "skipped" if skipped else ("failed" if error else "ok")
+    return RunResult(run, status, seconds, error, outputs)
 
 
 def write_tables(corpus, out_dir: Path) -> list[str]:
@@ -389,7 +394,7 @@ _INDEX_CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans KR",sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.2rem}p.lead{color:#555;margin-top:0}
 table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border-bottom:1px solid #ddd;padding:.45rem .6rem;text-align:left;vertical-align:top;font-size:.92rem}
-th{background:#f4f4f4}.ok{color:#1a7f37;font-weight:600}.failed{color:#c62828;font-weight:600}
+th{background:#f4f4f4}.ok{color:#1a7f37;font-weight:600}.failed{color:#c62828;font-weight:600}.skipped{color:#777;font-weight:600}
 code{background:#f6f8fa;padding:.1rem .3rem;border-radius:3px;font-size:.85rem}.err{color:#c62828;font-size:.85rem}
 """
 
@@ -413,7 +418,8 @@ def render_index(results: list[RunResult], corpus, corpus_path: Path, tables: li
         shown_corpus = corpus_path.relative_to(ROOT)
     except ValueError:
         shown_corpus = corpus_path
-    n_failed = sum(r.status != "ok" for r in results)
+    n_failed = sum(r.status == "failed" for r in results)
+    n_skipped = sum(r.status == "skipped" for r in results)
     table_links = " · ".join(f'<a href="tables/{e(t)}">{e(t)}</a>' for t in tables)
     summary = (
         f"{corpus.documents.height} documents, {corpus.rejects.height} rejected, "
@@ -424,7 +430,7 @@ def render_index(results: list[RunResult], corpus, corpus_path: Path, tables: li
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>{_INDEX_CSS}</style></head>
 <body><h1>kpolicy reports</h1>
 <p class="lead">Corpus <code>{e(str(shown_corpus))}</code>: {e(summary)}.
-{len(results)} run(s), {n_failed} failed. Built {e(dt.date.today().isoformat())}.</p>
+{len(results)} run(s), {n_failed} failed, {n_skipped} skipped (not applicable to this corpus). Built {e(dt.date.today().isoformat())}.</p>
 <table><thead><tr><th>Run</th><th>Notebook</th><th>Parameters</th><th>Status</th><th>Time</th><th>Report</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
