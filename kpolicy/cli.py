@@ -141,7 +141,14 @@ def _run(args: argparse.Namespace) -> int:
         argv = ["--docs", str(args.docs), "--seed", str(args.seed)] + (["--quick"] if args.quick else [])
         return bench.main(argv)
     if args.command == "report":
+        import signal
+
         from kpolicy.report import run_batch
+
+        def _terminate(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt  # unwinds: running notebooks finish, lock released
+
+        signal.signal(signal.SIGTERM, _terminate)
 
         results = run_batch(
             args.corpus, args.out, batch_file=args.batch, jobs=args.jobs, only=args.only, progress=not args.no_progress

@@ -24,6 +24,7 @@ import datetime as dt
 import html
 import os
 import shutil
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -338,7 +339,8 @@ def run_batch(
             from tqdm.auto import tqdm
 
             bar = tqdm(total=len(runs), desc="kpolicy report", unit="run")
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
+        pool = ThreadPoolExecutor(max_workers=jobs)
+        try:
             futures = {pool.submit(execute_run, r, out, corpus_path): r for r in runs}
             for fut in as_completed(futures):
                 res = fut.result()
@@ -346,8 +348,18 @@ def run_batch(
                 if bar is not None:
                     bar.set_postfix_str(f"{res.run.name}: {res.status}")
                     bar.update(1)
-        if bar is not None:
-            bar.close()
+        except BaseException:
+            # Interrupted (Ctrl-C, SIGTERM): start nothing new, let the running notebooks
+            # finish writing (every file is renamed into place whole), then release the lock.
+            print("\nkpolicy: interrupted; waiting for running notebooks to finish ...", file=sys.stderr)
+            pool.shutdown(wait=True, cancel_futures=True)
+            for leftover in out.glob(".*.running.ipynb"):
+                leftover.unlink(missing_ok=True)
+            raise
+        finally:
+            pool.shutdown(wait=True)
+            if bar is not None:
+                bar.close()
         ordered = [results[r.name] for r in runs]
         listed = _merge_manifest(out, ordered, [r.name for r in load_batch(resolve(batch_file, BATCH_FILE), corpus_regions(corpus.documents))], corpus_path)
         _atomic_write(out / "index.html", render_index(listed, corpus, corpus_path, tables))

@@ -118,3 +118,42 @@ def test_whole_batch_runs_on_a_generated_corpus(tmp_path: Path) -> None:
     assert {"corpus_overview", "compare_local", "compare_with_national"} <= names
     for html in _html_files(out):
         assert not EXTERNAL.search(html.read_text()), html.name
+
+
+def test_sigterm_leaves_no_half_written_files_and_rerun_completes(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "kpolicy.cli", "report", "--out", str(out), "--jobs", "2", "--no-progress"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not list(out.glob(".*.running.ipynb")):
+        time.sleep(0.2)
+    assert list(out.glob(".*.running.ipynb")), "the batch never started a notebook"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err
+    leftovers = [p.name for p in out.rglob("*") if p.name.startswith(".") and p.name != ".kpolicy-runs.json"]
+    assert leftovers == [], leftovers  # no temporary files, no lock
+    for html in out.glob("*.html"):
+        assert html.read_text().rstrip().endswith("</html>"), f"{html.name} is half-written"
+    rerun = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "0 failed" in rerun.stdout
+
+
+def test_fact_tables_are_byte_identical_across_runs(tmp_path: Path) -> None:
+    from kpolicy import load_corpus
+    from kpolicy.report import write_tables
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    write_tables(load_corpus(), first)
+    write_tables(load_corpus(), second)
+    names = sorted(p.name for p in (first / "tables").iterdir())
+    assert "amounts.parquet" in names and "targets.csv" in names
+    for name in names:
+        assert (first / "tables" / name).read_bytes() == (second / "tables" / name).read_bytes(), name
