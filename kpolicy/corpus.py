@@ -49,6 +49,9 @@ _BINARY_MAGIC = (
     (b"\x1f\x8b", "a gzip archive"),
 )
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_NON_SPACE = re.compile(r"\S")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e]")
 _WESTERN_PUNCT = set("‘’‚“”„–—…•€™†‡‰‹›\u00a0¡¢£¥§©«®°±²³´µ¶·¹º»¼½¾¿×÷")
 
@@ -161,7 +164,7 @@ def _utf16_score(data: bytes, encoding: str) -> tuple[float, str]:
 def _check_text(text: str, encoding: str) -> tuple[str, str]:
     if not text.strip():
         raise Rejected("empty", "The file holds only white space.")
-    controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f\v")
+    controls = len(_CONTROL_CHARS.findall(text))
     if controls > max(8, len(text) // 100):
         raise Rejected("binary", f"The file holds {controls} control characters, so it is binary, not text.")
     return text, encoding
@@ -394,7 +397,7 @@ def infer_metadata(raw: str, text: str) -> dict[str, Any]:
     first_line = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
     meta["title"] = first_line[:200] or None
     hangul = len(_HANGUL.findall(text))
-    latin = sum(1 for c in text if c.isascii() and c.isalpha())
+    latin = len(_ASCII_LETTER.findall(text))
     meta["language"] = "ko" if hangul > 0.3 * (hangul + latin) and hangul else ("en" if latin else "und")
     meta["publisher"] = meta["reporter"] = None
     for pat in _PUBLISHER_PATTERNS:
@@ -683,7 +686,7 @@ def _load(
                 "n_chars": kept,
                 "n_words": len(text.split()),
                 "n_sentences": len(spans),
-                "boilerplate_chars": _removed_chars(raw, mapped.src),
+                "boilerplate_chars": _removed_chars(raw, text),
             }
         )
 
@@ -708,10 +711,9 @@ def _load(
     )
 
 
-def _removed_chars(raw: str, src: list[int]) -> int:
-    """Characters of the raw text that no normalised character maps to, minus white space."""
-    covered = set(src[:-1])
-    return sum(1 for i, c in enumerate(raw) if i not in covered and not c.isspace())
+def _removed_chars(raw: str, text: str) -> int:
+    """Non-space characters that normalisation removed (boilerplate, mojibake bytes, ...)."""
+    return max(0, len(_NON_SPACE.findall(raw)) - len(_NON_SPACE.findall(text)))
 
 
 def _frame(rows: list[dict[str, Any]], table: str) -> pl.DataFrame:

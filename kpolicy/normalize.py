@@ -85,9 +85,15 @@ def _sub(m: Mapped, pattern: re.Pattern[str], repl: Replacement) -> Mapped:
     new_src: list[int] = []
     pos = 0
     changed = False
+    # A replacement string without group references is used as is (match.expand parses
+    # the template on every call, which dominated the normaliser's run time).
+    literal = repl if isinstance(repl, str) and "\\" not in repl else None
     for match in pattern.finditer(text):
         a, b = match.span()
-        new = repl(match) if callable(repl) else match.expand(repl)
+        if literal is not None:
+            new = literal
+        else:
+            new = repl(match) if callable(repl) else match.expand(repl)
         if new == match.group(0):
             continue
         changed = True
@@ -178,7 +184,7 @@ def _boilerplate_line_pattern() -> re.Pattern[str]:
 
 _BULLET_INLINE = re.compile(r"(?:^|[ \t]+)[▲△◆◇■□●○•▶►◈◎]+[ \t]*", re.MULTILINE)
 _BULLET_LINE_START = re.compile(r"^[ \t]*(?:ㅇ|-|\*|·)[ \t]+", re.MULTILINE)
-_BLANKS = re.compile(r"[ \t]+")
+_BLANKS = re.compile(r"[ \t]{2,}|\t")  # single spaces already are what we want
 _LINE_EDGES = re.compile(r"^[ \t]+|[ \t]+$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
 _EDGES = re.compile(r"^\s+|\s+$")
@@ -203,7 +209,8 @@ def normalize_mapped(raw: str) -> Mapped:
     """Normalise ``raw`` and return the text with its per-character source map."""
     m = Mapped.identity(raw)
     m = _sub(m, _NEWLINES, "\n")
-    m = _sub(m, _NON_ASCII_RUN, _nfc)
+    if not unicodedata.is_normalized("NFC", m.text):  # most text already is: skip the pass
+        m = _sub(m, _NON_ASCII_RUN, _nfc)
     m = _sub(m, _FULLWIDTH, lambda x: chr(ord(x.group(0)) - 0xFEE0))
     m = _sub(m, _ODD_SPACES, " ")
     m = _sub(m, _INVISIBLE, "")

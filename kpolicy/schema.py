@@ -252,7 +252,7 @@ DOCUMENTS = register(
             Column("n_chars", pl.Int64, "Length of the normalised text.", "code points"),
             Column("n_words", pl.Int64, "Whitespace-separated tokens in the normalised text.", "words"),
             Column("n_sentences", pl.Int64, "Sentences in the sentences table.", "sentences"),
-            Column("boilerplate_chars", pl.Int64, "Characters of raw text removed as boilerplate.", "code points"),
+            Column("boilerplate_chars", pl.Int64, "Non-space characters of the raw text removed by normalisation (boilerplate, mojibake bytes).", "code points"),
         ),
         key=("doc_id",),
     )
