@@ -157,3 +157,36 @@ def test_fact_tables_are_byte_identical_across_runs(tmp_path: Path) -> None:
     assert "amounts.parquet" in names and "targets.csv" in names
     for name in names:
         assert (first / "tables" / name).read_bytes() == (second / "tables" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(
+    ("params_text", "message"),
+    [
+        ("corpus_dir: seeds\nregions: [Busan\n", r"p\.yaml:3: malformed YAML"),
+        ("- a list\n", r"p\.yaml: expected a mapping of parameter names to values"),
+        ("regoins: [Busan]\n", r"unknown parameter\(s\) \['regoins'\] for 20_compare_regions\.ipynb; valid: amount_basis, corpus_dir, currency"),
+    ],
+)
+def test_bad_parameter_files_give_one_clear_line(tmp_path: Path, params_text: str, message: str) -> None:
+    import subprocess
+    import sys
+
+    params = tmp_path / "p.yaml"
+    params.write_text(params_text)
+    batch = tmp_path / "batch.yaml"
+    batch.write_text(f"runs:\n  - name: x\n    notebook: 20_compare_regions.ipynb\n    params: {params}\n")
+    proc = subprocess.run([sys.executable, "-m", "kpolicy.cli", "report", "--batch", str(batch), "--out", str(tmp_path / "o")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and re.search(message, lines[0]), proc.stderr
+
+
+def test_bad_parameter_values_fail_the_run_with_valid_values(tmp_path: Path) -> None:
+    params = tmp_path / "p.yaml"
+    params.write_text("regions: [Busan, Atlantis]\n")
+    batch = tmp_path / "batch.yaml"
+    batch.write_text(f"runs:\n  - name: bad\n    notebook: 20_compare_regions.ipynb\n    params: {params}\n")
+    (result,) = run_batch(None, tmp_path / "o", batch_file=batch, progress=False)
+    assert result.status == "failed"
+    assert result.error.startswith("KpolicyError: unknown region 'Atlantis'; valid: National, Seoul, Busan")

@@ -171,3 +171,48 @@ def test_catalog_uses_safe_loader(tmp_path: Path) -> None:
 def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(KpolicyError, match="corpus folder not found"):
         load_corpus(tmp_path / "nope")
+
+
+def test_mixed_line_endings_normalise_and_round_trip(tmp_path: Path) -> None:
+    write(tmp_path, "mixed.txt", b"Sejong Smart City\r\n\r\nSejong will test robots.\rIt opens in 2026.\nDone.\r\n")
+    corpus = load_corpus(tmp_path)
+    assert corpus.documents["text"][0] == "Sejong Smart City\n\nSejong will test robots.\nIt opens in 2026.\nDone."
+    assert corpus.sentences["text"].to_list() == ["Sejong Smart City", "Sejong will test robots.", "It opens in 2026.", "Done."]
+    corpus.check_offsets()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+def test_broken_link_is_unreadable(tmp_path: Path) -> None:
+    write(tmp_path, "good.txt", GOOD)
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "does-not-exist.txt")
+    corpus = load_corpus(tmp_path)
+    assert corpus.rejects.select("path", pl.col("reason").cast(pl.String)).rows() == [("gone.txt", "unreadable")]
+    corpus.check_accounting()
+
+
+def test_every_file_is_accounted_for_in_a_hostile_folder(tmp_path: Path) -> None:
+    """documents + rejects + duplicates = files found, whatever the folder holds."""
+    files = {
+        "a.txt": GOOD.encode("utf-8"),
+        "bom.txt": b"\xef\xbb\xbf" + KOREAN.encode("utf-8"),
+        "le.txt": KOREAN.encode("utf-16-le"),
+        "be.md": ("\ufeff" + KOREAN).encode("utf-16-be"),
+        "cp949.txt": ("부산시 " + KOREAN).encode("cp949"),
+        "latin.txt": "Café Séoul plan, déjà vu".encode("latin-1"),
+        "copy.txt": GOOD.encode("utf-8"),
+        "empty.txt": b"",
+        "blank.md": b" \n \t\n",
+        "png.txt": PNG,
+        "nul.txt": b"abc\x00def",
+        "junk.txt": UNDECODABLE,
+        "notes.docx": b"PK\x03\x04rest",
+    }
+    for name, data in files.items():
+        write(tmp_path, f"sub/{name}", data)
+    corpus = load_corpus(tmp_path)
+    corpus.check_accounting()
+    assert corpus.files_found == len(files)
+    assert corpus.documents.height == 6 and corpus.duplicates.height == 1 and corpus.rejects.height == 6
+    assert dict(zip(corpus.documents["doc_id"], corpus.documents["encoding"])) == {
+        "a": "utf-8", "be": "utf-16", "bom": "utf-8", "cp949": "cp949", "latin": "cp1252", "le": "utf-16-le"
+    }
