@@ -8,14 +8,7 @@ import pytest
 from kpolicy import schema
 from kpolicy.extract import actors
 
-
-def sentences(lines: list[str], doc_id: str = "d") -> pl.DataFrame:
-    rows, pos = [], 0
-    for i, line in enumerate(lines):
-        rows.append({"doc_id": doc_id, "sentence_idx": i, "text": line, "char_start": pos,
-                     "char_end": pos + len(line), "is_bullet": False})
-        pos += len(line) + 1
-    return pl.DataFrame(rows, schema_overrides={"sentence_idx": pl.UInt32})
+from helpers import sentences
 
 
 COLS = ("surface", "actor_type", "name", "title", "org", "org_kind", "region")

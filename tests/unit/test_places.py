@@ -10,15 +10,7 @@ from hypothesis import strategies as st
 from kpolicy import schema
 from kpolicy.extract import places
 
-
-def sentences(lines: list[str], doc_id: str = "d") -> pl.DataFrame:
-    """A sentences table for one document whose text is the lines joined by newlines."""
-    rows, pos = [], 0
-    for i, line in enumerate(lines):
-        rows.append({"doc_id": doc_id, "sentence_idx": i, "text": line, "char_start": pos,
-                     "char_end": pos + len(line), "is_bullet": False})
-        pos += len(line) + 1
-    return pl.DataFrame(rows, schema_overrides={"sentence_idx": pl.UInt32})
+from helpers import sentences
 
 
 def corpus(docs: dict[str, list[str]]) -> tuple[pl.DataFrame, pl.DataFrame]:

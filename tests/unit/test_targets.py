@@ -12,14 +12,7 @@ from hypothesis import strategies as st
 from kpolicy import schema
 from kpolicy.extract import targets
 
-
-def sentences(lines: list[str], doc_id: str = "d", bullets: set[int] = frozenset()) -> pl.DataFrame:
-    rows, pos = [], 0
-    for i, line in enumerate(lines):
-        rows.append({"doc_id": doc_id, "sentence_idx": i, "text": line, "char_start": pos,
-                     "char_end": pos + len(line), "is_bullet": i in bullets})
-        pos += len(line) + 1
-    return pl.DataFrame(rows, schema_overrides={"sentence_idx": pl.UInt32})
+from helpers import sentences
 
 
 COLS = ("metric", "metric_family", "baseline", "target", "unit", "target_year", "is_annual", "year_source")
