@@ -616,3 +616,8 @@ def facts_about(facts: pl.DataFrame, documents: pl.DataFrame, region: str) -> pl
     """Rows of any fact table that come from documents about ``region``."""
     ids = documents_about(documents, region).select("doc_id")
     return facts.join(ids, on="doc_id", how="semi", maintain_order="left")
+
+
+def select_themes(profile: pl.DataFrame, themes: list[str] | None) -> pl.DataFrame:
+    """Keep only the listed major themes (``None`` keeps all)."""
+    return profile if not themes else profile.filter(pl.col("theme_major").is_in(themes))
