@@ -359,14 +359,22 @@ def region_population() -> pl.DataFrame:
 def compare_targets(targets: pl.DataFrame, documents: pl.DataFrame, sentences: pl.DataFrame | None = None) -> pl.DataFrame:
     """KPI targets by region, grouped into comparable metric families.
 
+    A target stated twice in one document (headline and body) is listed once.
+
     Returns:
         ``region``, ``metric_family``, ``metric``, ``baseline``, ``target``, ``unit``,
         ``target_year``, ``year_source``, ``is_annual``, ``doc_id``, ``sentence_idx``,
         ``surface`` (and ``sentence`` when ``sentences`` is given), sorted by region,
         family and target year.
     """
-    out = targets.join(doc_regions(documents), on="doc_id", how="inner").with_columns(
-        pl.col("metric_family").cast(pl.String), pl.col("unit").cast(pl.String), pl.col("year_source").cast(pl.String)
+    same = ["doc_id", "metric_family", "baseline", "target", "unit", "target_year"]
+    out = (
+        targets.with_columns(pl.col("metric_family").cast(pl.String), pl.col("unit").cast(pl.String), pl.col("year_source").cast(pl.String))
+        # A headline usually repeats a target the body states: one row per distinct target
+        # and document, from its last (body) mention.
+        .sort("doc_id", "sentence_idx", "char_start")
+        .unique(subset=same, keep="last", maintain_order=True)
+        .join(doc_regions(documents), on="doc_id", how="inner")
     )
     cols = ["region", "metric_family", "metric", "baseline", "target", "unit", "target_year", "year_source", "is_annual", "doc_id", "sentence_idx", "surface"]
     if sentences is not None:

@@ -145,7 +145,7 @@ def test_kwic_and_evidence() -> None:
 def test_timeline_and_targets_attribution() -> None:
     years = pl.DataFrame({"doc_id": ["a", "a", "b"], "year": [2030, 2019, 2026], "year_role": ["horizon", "past", "target"], "surface": ["2030", "2019", "2026"]},
                          schema_overrides={"year": pl.Int32})
-    targets = pl.DataFrame({"doc_id": ["a"], "sentence_idx": [0], "surface": ["40%"], "metric": ["R&D share"], "metric_family": ["rd_share"],
+    targets = pl.DataFrame({"doc_id": ["a"], "sentence_idx": [0], "char_start": [3], "surface": ["40%"], "metric": ["R&D share"], "metric_family": ["rd_share"],
                             "baseline": [20.0], "target": [40.0], "unit": ["pct"], "target_year": [2030], "year_source": ["horizon"], "is_annual": [False]},
                            schema_overrides={"sentence_idx": pl.UInt32, "target_year": pl.Int32})
     tl = analysis.timeline(years, D, targets)
@@ -160,3 +160,15 @@ def test_coverage_counts_each_region_of_a_document() -> None:
     d = docs(("a", ["Busan", "Ulsan"], 10), ("b", ["Busan"], 10), ("c", [], 10))
     out = analysis.coverage_by_region_level(d)
     assert out.select("region", "n_documents").rows() == [("Busan", 2), ("Ulsan", 1), ("(unknown)", 1)]
+
+
+def test_a_target_repeated_in_headline_and_body_is_listed_once() -> None:
+    targets = pl.DataFrame(
+        {"doc_id": ["a", "a", "a"], "sentence_idx": [0, 4, 5], "char_start": [0, 90, 140], "surface": ["1만 명", "1만 명", "40%"],
+         "metric": ["인재", "AI 인재", "AI 도입률"], "metric_family": ["talent", "talent", "adoption"], "baseline": [None, None, 15.0],
+         "target": [10000.0, 10000.0, 40.0], "unit": ["count", "count", "pct"], "target_year": [2030, 2030, 2030],
+         "year_source": ["stated"] * 3, "is_annual": [False] * 3},
+        schema_overrides={"sentence_idx": pl.UInt32, "target_year": pl.Int32, "baseline": pl.Float64},
+    )
+    out = analysis.compare_targets(targets, D)
+    assert out.select("metric", "target").rows() == [("AI 도입률", 40.0), ("AI 인재", 10000.0)]
