@@ -190,3 +190,25 @@ def test_bad_parameter_values_fail_the_run_with_valid_values(tmp_path: Path) -> 
     (result,) = run_batch(None, tmp_path / "o", batch_file=batch, progress=False)
     assert result.status == "failed"
     assert result.error.startswith("KpolicyError: unknown region 'Atlantis'; valid: National, Seoul, Busan")
+
+
+def test_two_report_processes_on_one_folder(tmp_path: Path) -> None:
+    """The second batch on the same output folder is refused with one line; the first finishes."""
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "kpolicy.cli", "report", "--out", str(out), "--only", "corpus_overview", "--no-progress"]
+    first = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lock = out / ".kpolicy-report.lock"
+    deadline = time.time() + 120
+    while time.time() < deadline and not lock.exists():
+        time.sleep(0.1)
+    assert lock.exists(), "the first batch never took the lock"
+    second = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert second.returncode == 2
+    assert second.stderr.strip().startswith("kpolicy: error: another kpolicy report (pid")
+    first.communicate(timeout=300)
+    assert first.returncode == 0
+    assert (out / "corpus_overview.html").is_file() and not lock.exists()
