@@ -7,6 +7,7 @@ Commands::
     kpolicy rejects    [--corpus DIR] [--format ...] [--out FILE]
     kpolicy facts KIND [--corpus DIR] [--format ...] [--out FILE]
     kpolicy report     [--corpus DIR] [--out DIR] [--jobs N] [--only NAME ...]
+    kpolicy extract    --corpus PATH --out DIR [--batch-docs N] [--jobs N] [--no-progress]
     kpolicy bench      [--docs N] [--seed S] [--quick]
     kpolicy schema     [--out FILE]
 
@@ -68,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", metavar="FILE", default=None, help="batch file (default: params/batch.yaml)")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="runs in parallel (default: 1)")
     p.add_argument("--only", action="append", metavar="NAME", help="run only this entry (repeatable)")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    p = sub.add_parser("extract", help="stream a corpus (folder, .jsonl or .parquet) through every extractor into Parquet parts")
+    p.add_argument("--corpus", metavar="PATH", required=True, help="corpus folder, or a .jsonl/.parquet file with doc_id and text")
+    p.add_argument("--out", metavar="DIR", required=True, help="output folder: one subfolder of Parquet parts per table")
+    p.add_argument("--batch-docs", type=int, default=None, metavar="N", help="documents per batch (default 1000)")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     p = sub.add_parser("bench", help="benchmark each stage against baselines on a generated corpus")
@@ -140,6 +148,15 @@ def _run(args: argparse.Namespace) -> int:
 
         argv = ["--docs", str(args.docs), "--seed", str(args.seed)] + (["--quick"] if args.quick else [])
         return bench.main(argv)
+    if args.command == "extract":
+        from kpolicy import pipeline
+
+        summary = pipeline.run(
+            args.corpus, args.out, batch_docs=args.batch_docs or pipeline.DEFAULT_BATCH_DOCS,
+            progress=False if args.no_progress else None, jobs=args.jobs,
+        )
+        print(summary.line())
+        return 0
     if args.command == "report":
         import signal
 

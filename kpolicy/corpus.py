@@ -8,6 +8,11 @@ document); :meth:`Corpus.check_accounting` proves it.
 
 Hidden files and folders (names starting with ".") and the catalog itself are not
 documents and are not counted.
+
+For corpora too large to hold in memory, :func:`open_source` reads a folder, a JSONL file
+or a Parquet file of documents one item at a time (:mod:`kpolicy.pipeline` batches them);
+:func:`load_corpus` and the pipeline share the per-document steps (:class:`Ingest`,
+:func:`document_rows`, :func:`build_tables`), so both give the same rows.
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,8 +56,7 @@ _BINARY_MAGIC = (
     (b"\x1f\x8b", "a gzip archive"),
 )
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
-_NON_SPACE = re.compile(r"\S")
+_ASCII_LETTER_BYTES = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e]")
 _WESTERN_PUNCT = set("‘’‚“”„–—…•€™†‡‰‹›\u00a0¡¢£¥§©«®°±²³´µ¶·¹º»¼½¾¿×÷")
@@ -161,12 +167,12 @@ def _utf16_score(data: bytes, encoding: str) -> tuple[float, str]:
     return ordinary / max(len(text), 1), text
 
 
-def _check_text(text: str, encoding: str) -> tuple[str, str]:
+def _check_text(text: str, encoding: str, subject: str = "The file") -> tuple[str, str]:
     if not text.strip():
-        raise Rejected("empty", "The file holds only white space.")
+        raise Rejected("empty", f"{subject} holds only white space.")
     controls = len(_CONTROL_CHARS.findall(text))
     if controls > max(8, len(text) // 100):
-        raise Rejected("binary", f"The file holds {controls} control characters, so it is binary, not text.")
+        raise Rejected("binary", f"{subject} holds {controls} control characters, so it is binary, not text.")
     return text, encoding
 
 
@@ -329,34 +335,56 @@ def read_catalog(path: Path) -> dict[str, CatalogEntry]:
         if not isinstance(values, dict):
             raise _fail(path, line, f"entry {doc_id!r} must be a mapping of fields ({', '.join(CATALOG_KEYS)})")
         key_lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
-        clean: dict[str, Any] = {}
-        for key, value in values.items():
-            kline = key_lines.get(str(key), line)
-            if key not in CATALOG_KEYS:
-                raise _fail(path, kline, f"unknown key {key!r} in entry {doc_id!r}; valid keys: {', '.join(CATALOG_KEYS)}")
-            if value is None:
-                continue
-            if key == "published_date":
-                try:
-                    clean["published_date"], clean["date_precision"] = _parse_date(value)
-                except ValueError:
-                    raise _fail(path, kline, f"bad published_date {value!r} in entry {doc_id!r}; use YYYY, YYYY-MM or YYYY-MM-DD") from None
-            elif key == "language" and value not in schema.LANGUAGES:
-                raise _fail(path, kline, f"unknown language {value!r} in entry {doc_id!r}; valid: {', '.join(schema.LANGUAGES)}")
-            elif key == "level" and value not in schema.LEVELS:
-                raise _fail(path, kline, f"unknown level {value!r} in entry {doc_id!r}; valid: {', '.join(schema.LEVELS)}")
-            elif key == "regions":
-                regions = [value] if isinstance(value, str) else value
-                if not isinstance(regions, list):
-                    raise _fail(path, kline, f"regions in entry {doc_id!r} must be a list of region names")
-                bad = [r for r in regions if r not in schema.REGION_NAMES]
-                if bad:
-                    raise _fail(path, kline, f"unknown region {bad[0]!r} in entry {doc_id!r}; valid: {', '.join(schema.REGION_NAMES)}")
-                clean["regions"] = regions
-            else:
-                clean[key] = value if key in ("language", "level") else str(value)
+
+        def fail(key: Any, msg: str, line: int | None = line, key_lines: dict[str, int] = key_lines) -> KpolicyError:
+            return _fail(path, key_lines.get(str(key), line), msg)
+
+        clean = clean_metadata(values, str(doc_id), fail)
         entries[str(doc_id)] = CatalogEntry(str(doc_id), clean, line or 0)
     return entries
+
+
+def clean_metadata(values: dict[Any, Any], doc_id: str, fail: Callable[[Any, str], KpolicyError]) -> dict[str, Any]:
+    """Validate curated metadata fields (a catalog entry, or a JSONL/Parquet record's columns).
+
+    Args:
+        values: field -> value; keys must be in :data:`CATALOG_KEYS`; None values are skipped.
+        doc_id: the document, named in error messages.
+        fail: builds the error for a bad key (it knows the file and line).
+
+    Returns:
+        The clean fields: ``published_date`` parsed (with ``date_precision``), language,
+        level and regions checked against their vocabularies, other values as strings.
+
+    Raises:
+        KpolicyError: from ``fail``, naming the bad key or value and the valid ones.
+    """
+    clean: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in CATALOG_KEYS:
+            raise fail(key, f"unknown key {key!r} in entry {doc_id!r}; valid keys: {', '.join(CATALOG_KEYS)}")
+        if value is None:
+            continue
+        if key == "published_date":
+            try:
+                clean["published_date"], clean["date_precision"] = _parse_date(value)
+            except ValueError:
+                raise fail(key, f"bad published_date {value!r} in entry {doc_id!r}; use YYYY, YYYY-MM or YYYY-MM-DD") from None
+        elif key == "language" and value not in schema.LANGUAGES:
+            raise fail(key, f"unknown language {value!r} in entry {doc_id!r}; valid: {', '.join(schema.LANGUAGES)}")
+        elif key == "level" and value not in schema.LEVELS:
+            raise fail(key, f"unknown level {value!r} in entry {doc_id!r}; valid: {', '.join(schema.LEVELS)}")
+        elif key == "regions":
+            regions = [value] if isinstance(value, str) else value
+            if not isinstance(regions, list):
+                raise fail(key, f"regions in entry {doc_id!r} must be a list of region names")
+            bad = [r for r in regions if r not in schema.REGION_NAMES]
+            if bad:
+                raise fail(key, f"unknown region {bad[0]!r} in entry {doc_id!r}; valid: {', '.join(schema.REGION_NAMES)}")
+            clean["regions"] = regions
+        else:
+            clean[key] = value if key in ("language", "level") else str(value)
+    return clean
 
 
 # ---------------------------------------------------------------------------------
@@ -397,7 +425,10 @@ def infer_metadata(raw: str, text: str) -> dict[str, Any]:
     first_line = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
     meta["title"] = first_line[:200] or None
     hangul = len(_HANGUL.findall(text))
-    latin = len(_ASCII_LETTER.findall(text))
+    # ASCII letters are the only UTF-8 bytes in A-Z/a-z, so deleting them from the
+    # encoded text counts them (a byte-level pass instead of one match per letter).
+    encoded = text.encode("utf-8", "surrogatepass")
+    latin = len(encoded) - len(encoded.translate(None, _ASCII_LETTER_BYTES))
     meta["language"] = "ko" if hangul > 0.3 * (hangul + latin) and hangul else ("en" if latin else "und")
     meta["publisher"] = meta["reporter"] = None
     for pat in _PUBLISHER_PATTERNS:
@@ -615,10 +646,95 @@ def _load(
     offsets: list[dict[str, Any]] = []
     rejects: list[dict[str, Any]] = []
     duplicates: list[dict[str, Any]] = []
-    by_hash: dict[str, str] = {}
-    used_ids: set[str] = set()
+    ingest = Ingest()
 
     for f in _progress(found, progress):
+        kind, item = ingest.file(f, catalog, max_bytes)
+        if kind == "reject":
+            rejects.append(item)
+        elif kind == "duplicate":
+            duplicates.append(item)
+        else:
+            doc, sents, offs = document_rows(item)
+            docs.append(doc)
+            sentences.extend(sents)
+            offsets.extend(offs)
+
+    unknown = sorted(set(catalog) - {d["doc_id"] for d in docs} - {Path(r["path"]).stem for r in rejects + duplicates})
+    if unknown:
+        e = catalog[unknown[0]]
+        raise _fail(catalog_path, e.line, f"catalog entry {unknown[0]!r} matches no file in {root}")
+
+    documents, sentence_df, offset_df = build_tables(docs, sentences, offsets, infer_regions)
+    return Corpus(
+        root=root,
+        documents=documents,
+        sentences=sentence_df,
+        rejects=frame(rejects, "rejects"),
+        duplicates=frame(duplicates, "duplicates"),
+        offsets=offset_df,
+        files_found=len(found),
+        catalog_path=catalog_path,
+    )
+
+
+# ---------------------------------------------------------------------------------
+# One document at a time: the steps load_corpus and kpolicy.pipeline share
+# ---------------------------------------------------------------------------------
+
+
+@dataclass
+class DocInput:
+    """A decoded document, ready to be normalised (see :func:`document_rows`).
+
+    Attributes:
+        doc_id: unique id (a file stem, or a record's ``doc_id``).
+        path: where it came from: the path relative to the corpus folder, or
+            ``file.jsonl:LINE`` / ``file.parquet#ROW`` for a record.
+        content_sha256: SHA-256 (hex) of the file's bytes, or of a record's text as UTF-8.
+        encoding: the encoding the bytes were decoded with.
+        raw: the decoded text.
+        curated: clean curated metadata (:func:`clean_metadata`), possibly empty.
+        curated_by: what ``date_source`` says for a curated date without one.
+        n_bytes: size of the input (the file's bytes, or the record's text as UTF-8).
+    """
+
+    doc_id: str
+    path: str
+    content_sha256: str
+    encoding: str
+    raw: str
+    curated: dict[str, Any]
+    curated_by: str = "catalog"
+    n_bytes: int = 0
+
+
+#: What ingestion yields per input item: ("document", DocInput), ("reject", row) or
+#: ("duplicate", row), the rows shaped like the rejects and duplicates tables.
+Item = tuple[str, Any]
+
+#: Fields a JSONL or Parquet record may carry besides doc_id and text (as in catalog.yaml).
+RECORD_FIELDS: tuple[str, ...] = tuple(CATALOG_KEYS)
+#: Reason code for a record that is neither empty nor undecodable but still cannot be a
+#: document (no doc_id, a doc_id used twice): the closest of schema.REJECT_REASONS.
+RECORD_INVALID = "unreadable"
+
+
+class Ingest:
+    """The running state of one load: the contents and doc_ids seen so far.
+
+    Keeps only a SHA-256 digest and a doc_id per kept document, so a corpus of any
+    size can be deduplicated while its documents are processed in batches.
+    """
+
+    def __init__(self) -> None:
+        self._by_hash: dict[bytes, str] = {}
+        self._ids: set[str] = set()
+        #: Record fields that were not doc_id, text or a metadata field (ignored).
+        self.ignored_fields: set[str] = set()
+
+    def file(self, f: FoundFile, catalog: dict[str, CatalogEntry], max_bytes: int) -> Item:
+        """Read one discovered file: a document, a reject or a duplicate."""
         try:
             if f.problem is not None:
                 raise f.problem
@@ -629,94 +745,309 @@ def _load(
                 data = f.path.read_bytes()
             except OSError as exc:
                 raise Rejected("unreadable", f"The file cannot be read: {exc.strerror}.") from None
-            digest = hashlib.sha256(data).hexdigest()
-            if digest in by_hash:
-                duplicates.append({"path": f.rel, "duplicate_of": by_hash[digest], "content_sha256": digest})
-                continue
+            digest = hashlib.sha256(data).digest()
+            kept = self._by_hash.get(digest)
+            if kept is not None:
+                return "duplicate", {"path": f.rel, "duplicate_of": kept, "content_sha256": digest.hex()}
             raw, encoding = decode_bytes(data)
         except Rejected as rej:
-            rejects.append({"path": f.rel, "reason": rej.reason, "detail": rej.detail})
-            continue
+            return "reject", {"path": f.rel, "reason": rej.reason, "detail": rej.detail}
 
         doc_id = Path(f.rel).stem
-        if doc_id in used_ids:  # same stem in two folders: fall back to the relative path
+        if doc_id in self._ids:  # same stem in two folders: fall back to the relative path
             doc_id = str(Path(f.rel).with_suffix(""))
-        used_ids.add(doc_id)
-        by_hash[digest] = doc_id
-
-        mapped = normalize_mapped(raw)
-        text = mapped.text
-        spans = split_sentences(text)
-        src = mapped.src
-        for i, s in enumerate(spans):
-            sentences.append(
-                {
-                    "doc_id": doc_id,
-                    "sentence_idx": i,
-                    "text": text[s.start : s.end],
-                    "char_start": s.start,
-                    "char_end": s.end,
-                    "source_start": src[s.start],
-                    "source_end": src[s.end - 1] + 1,
-                    "is_bullet": s.is_bullet,
-                }
-            )
-        for char_start, source_start in mapped.runs():
-            offsets.append({"doc_id": doc_id, "char_start": char_start, "source_start": source_start})
-
-        meta = infer_metadata(raw, text)
+        self._ids.add(doc_id)
+        self._by_hash[digest] = doc_id
         curated = catalog.get(doc_id)
-        curated_values = curated.values if curated else {}
-        meta.update(curated_values)
-        if "published_date" in curated_values and "date_source" not in curated_values:
-            meta["date_source"] = "catalog"
-        kept = len(text)
-        docs.append(
-            {
-                "doc_id": doc_id,
-                "path": f.rel,
-                "content_sha256": digest,
-                "encoding": encoding,
-                "raw_text": raw,
-                "text": text,
-                **{k: meta.get(k) for k in ("title", "publisher", "reporter", "source_url", "published_date", "date_precision", "date_source", "language")},
-                "level": meta.get("level"),
-                "regions": meta.get("regions"),
-                "curated_fields": sorted(k for k in curated_values if k != "date_precision"),
-                "n_chars": kept,
-                "n_words": len(text.split()),
-                "n_sentences": len(spans),
-                "boilerplate_chars": _removed_chars(raw, text),
-            }
-        )
+        return "document", DocInput(doc_id, f.rel, digest.hex(), encoding, raw, curated.values if curated else {}, n_bytes=len(data))
 
-    unknown = sorted(set(catalog) - {d["doc_id"] for d in docs} - {Path(r["path"]).stem for r in rejects + duplicates})
-    if unknown:
-        e = catalog[unknown[0]]
-        raise _fail(catalog_path, e.line, f"catalog entry {unknown[0]!r} matches no file in {root}")
+    def record(self, where: str, record: dict[str, Any] | Rejected, max_bytes: int) -> Item:
+        """Take one JSONL/Parquet record (``doc_id``, ``text``, optional metadata fields).
 
-    documents = _frame(docs, "documents")
-    sentence_df = _frame(sentences, "sentences")
+        ``where`` names it (``file.jsonl:LINE``, ``file.parquet#ROW``) in the ``path``
+        columns and in errors. A record without text, or with empty, binary or oversized
+        text, or without a usable ``doc_id`` is a reject; one whose text equals an earlier
+        document's is a duplicate.
+
+        Raises:
+            KpolicyError: a metadata field has a bad value (as in catalog.yaml).
+        """
+        try:
+            if isinstance(record, Rejected):
+                raise record
+            text, doc_id = record.get("text"), record.get("doc_id")
+            if text is None:
+                raise Rejected("empty", "The record has no text (the field is missing or null).")
+            if not isinstance(text, str):
+                raise Rejected("unsupported_type", f"The record's text is a {type(text).__name__}, not a string.")
+            if doc_id is None or (isinstance(doc_id, str) and not doc_id.strip()):
+                raise Rejected(RECORD_INVALID, "The record has no doc_id; every record needs a unique, non-empty doc_id.")
+            if not text:
+                raise Rejected("empty", "The record's text is empty.")
+            if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)):
+                raise Rejected("unsupported_type", f"The record's doc_id is a {type(doc_id).__name__}, not a string.")
+            doc_id = str(doc_id)
+            try:
+                data = text.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise Rejected("undecodable", f"The text holds a lone surrogate code point at character {exc.start}, which is not valid Unicode.") from None
+            if len(data) > max_bytes:
+                raise Rejected("too_large", f"The text is {len(data):,} bytes as UTF-8, over the limit of {max_bytes:,} bytes (max_bytes).")
+            digest = hashlib.sha256(data).digest()
+            kept = self._by_hash.get(digest)
+            if kept is not None:
+                return "duplicate", {"path": where, "duplicate_of": kept, "content_sha256": digest.hex()}
+            if doc_id in self._ids:
+                raise Rejected(RECORD_INVALID, f"The doc_id {doc_id!r} is already used by an earlier record with different text; doc_ids must be unique.")
+            raw, encoding = _check_text(text, "utf-8", "The record's text")
+        except Rejected as rej:
+            return "reject", {"path": where, "reason": rej.reason, "detail": rej.detail}
+
+        self.ignored_fields.update(k for k in record if k not in RECORD_FIELDS and k not in ("doc_id", "text"))
+        given = {k: record[k] for k in RECORD_FIELDS if record.get(k) is not None}
+        if "regions" in given and not isinstance(given["regions"], str):
+            given["regions"] = list(given["regions"])  # a Parquet list arrives as a list already
+        curated = clean_metadata(given, doc_id, lambda key, msg: KpolicyError(f"{where}: {msg}")) if given else {}
+        self._ids.add(doc_id)
+        self._by_hash[digest] = doc_id
+        return "document", DocInput(doc_id, where, digest.hex(), encoding, raw, curated, "source record", len(data))
+
+
+def document_rows(item: DocInput) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Normalise, split and describe one document.
+
+    Returns:
+        ``(documents row, sentences rows, offsets rows)``; ``regions`` and ``level`` are
+        the curated ones (or None) until :func:`build_tables` infers the rest.
+    """
+    doc_id, raw = item.doc_id, item.raw
+    mapped = normalize_mapped(raw)
+    text = mapped.text
+    spans = split_sentences(text)
+    src = mapped.src
+    sentences = [
+        {
+            "doc_id": doc_id,
+            "sentence_idx": i,
+            "text": text[s.start : s.end],
+            "char_start": s.start,
+            "char_end": s.end,
+            "source_start": src[s.start],
+            "source_end": src[s.end - 1] + 1,
+            "is_bullet": s.is_bullet,
+        }
+        for i, s in enumerate(spans)
+    ]
+    offsets = [{"doc_id": doc_id, "char_start": c, "source_start": s} for c, s in mapped.runs()]
+
+    meta = infer_metadata(raw, text)
+    curated_values = item.curated
+    meta.update(curated_values)
+    if "published_date" in curated_values and "date_source" not in curated_values:
+        meta["date_source"] = item.curated_by
+    doc = {
+        "doc_id": doc_id,
+        "path": item.path,
+        "content_sha256": item.content_sha256,
+        "encoding": item.encoding,
+        "raw_text": raw,
+        "text": text,
+        **{k: meta.get(k) for k in ("title", "publisher", "reporter", "source_url", "published_date", "date_precision", "date_source", "language")},
+        "level": meta.get("level"),
+        "regions": meta.get("regions"),
+        "curated_fields": sorted(k for k in curated_values if k != "date_precision"),
+        "n_chars": len(text),
+        "n_words": len(text.split()),
+        "n_sentences": len(spans),
+        "boilerplate_chars": _removed_chars(raw, text),
+    }
+    return doc, sentences, offsets
+
+
+def build_tables(
+    docs: list[dict[str, Any]],
+    sentences: list[dict[str, Any]],
+    offsets: list[dict[str, Any]],
+    infer_regions: bool = True,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The documents, sentences and offsets tables from :func:`document_rows` output.
+
+    Args:
+        infer_regions: fill ``regions`` and ``level`` where nothing was curated, from the
+            places extractor (per document, so any grouping of documents gives the same rows).
+
+    Returns:
+        ``(documents, sentences, offsets)``, validated against their schemas.
+    """
+    documents = frame(docs, "documents")
+    sentence_df = frame(sentences, "sentences")
     if infer_regions and documents.height:
         documents = _fill_regions(documents, sentence_df)
-    return Corpus(
-        root=root,
-        documents=schema.validate(documents, "documents"),
-        sentences=sentence_df,
-        rejects=_frame(rejects, "rejects"),
-        duplicates=_frame(duplicates, "duplicates"),
-        offsets=_frame(offsets, "offsets"),
-        files_found=len(found),
-        catalog_path=catalog_path,
+    return schema.validate(documents, "documents"), sentence_df, frame(offsets, "offsets")
+
+
+# ---------------------------------------------------------------------------------
+# Sources: a corpus folder, or a JSONL / Parquet file of records
+# ---------------------------------------------------------------------------------
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+
+
+@dataclass
+class Source:
+    """Where documents come from, read one item at a time (see :func:`open_source`).
+
+    Attributes:
+        kind: ``folder``, ``jsonl`` or ``parquet``.
+        path: the folder or file.
+        total: number of items when known without reading them (folder files,
+            Parquet rows), else None.
+        ignored_fields: record fields that are neither doc_id, text nor a metadata
+            field (complete once :meth:`items` is exhausted).
+    """
+
+    kind: str
+    path: Path
+    total: int | None
+    catalog_path: Path | None = None
+    catalog: dict[str, CatalogEntry] = field(default_factory=dict)
+    found: list[FoundFile] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    ignored_fields: set[str] = field(default_factory=set)
+
+    def items(self, max_bytes: int = DEFAULT_MAX_BYTES, chunk_rows: int = 1000) -> Iterator[Item]:
+        """Every item of the source, in order: documents, rejects and duplicates.
+
+        Duplicates are detected across the whole source (a running set of content
+        hashes). Holds at most one item (or one Parquet chunk of ``chunk_rows`` rows)
+        in memory.
+
+        Raises:
+            KpolicyError: a catalog entry matches no file (raised after the last item,
+                as :func:`load_corpus` does), or a record has bad metadata.
+        """
+        ingest = Ingest()
+        if self.kind == "folder":
+            matched: set[str] = set()
+            for f in self.found:
+                kind, item = ingest.file(f, self.catalog, max_bytes)
+                if self.catalog:
+                    key = item.doc_id if kind == "document" else Path(item["path"]).stem
+                    if key in self.catalog:
+                        matched.add(key)
+                yield kind, item
+            unknown = sorted(set(self.catalog) - matched)
+            if unknown:
+                e = self.catalog[unknown[0]]
+                raise _fail(self.catalog_path, e.line, f"catalog entry {unknown[0]!r} matches no file in {self.path}")
+            return
+        records = _jsonl_records(self.path) if self.kind == "jsonl" else _parquet_records(self.path, self.columns, chunk_rows)
+        for where, record in records:
+            yield ingest.record(where, record, max_bytes)
+            self.ignored_fields |= ingest.ignored_fields
+
+
+def open_source(source: str | Path) -> Source:
+    """Open a corpus folder, a ``.jsonl`` file or a ``.parquet`` file of documents.
+
+    A folder follows :func:`load_corpus`'s rules (recursive ``.txt``/``.md`` files plus an
+    optional ``catalog.yaml``). A JSONL file holds one JSON object per line and a Parquet
+    file one row per document, each with ``doc_id`` and ``text`` and optionally the
+    metadata fields of the catalog (title, publisher, reporter, source_url,
+    published_date, date_source, language, level, regions).
+
+    Raises:
+        KpolicyError: one line: the source does not exist, has an unknown format, its
+            catalog is invalid, or a Parquet file lacks the doc_id/text columns.
+    """
+    path = resolve(source, SEEDS_DIR)
+    if not path.exists():
+        raise KpolicyError(f"source not found: {source}")
+    if path.is_dir():
+        catalog_path = next((path / n for n in CATALOG_NAMES if (path / n).is_file()), None)
+        catalog = read_catalog(catalog_path) if catalog_path else {}
+        found = discover(path)
+        # Fail before any work when a catalog entry cannot match (items() re-checks exactly).
+        possible = {Path(f.rel).stem for f in found} | {str(Path(f.rel).with_suffix("")) for f in found}
+        unknown = sorted(set(catalog) - possible)
+        if unknown:
+            raise _fail(catalog_path, catalog[unknown[0]].line, f"catalog entry {unknown[0]!r} matches no file in {path}")
+        return Source("folder", path, len(found), catalog_path, catalog, found)
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES + PARQUET_SUFFIXES and not os.access(path, os.R_OK):
+        raise KpolicyError(f"{path}: cannot read the file (permission denied)")
+    if suffix in JSONL_SUFFIXES:
+        return Source("jsonl", path, None)
+    if suffix in PARQUET_SUFFIXES:
+        try:
+            columns = list(pl.read_parquet_schema(path))
+            total = pl.scan_parquet(path).select(pl.len()).collect().item()
+        except Exception as exc:  # polars raises several error types for a bad file
+            raise KpolicyError(f"{path}: cannot read as Parquet ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})") from None
+        missing = [c for c in ("doc_id", "text") if c not in columns]
+        if missing:
+            raise KpolicyError(f"{path}: a Parquet source needs columns doc_id and text; missing {', '.join(missing)}; found: {', '.join(columns) or 'none'}")
+        keep = [c for c in columns if c in ("doc_id", "text") or c in RECORD_FIELDS]
+        return Source("parquet", path, total, columns=keep, ignored_fields={c for c in columns if c not in keep})
+    raise KpolicyError(
+        f"unknown source format {path.name!r}: give a corpus folder, a JSONL file ({', '.join(JSONL_SUFFIXES)}) "
+        f"or a Parquet file ({', '.join(PARQUET_SUFFIXES)})"
     )
+
+
+def _jsonl_records(path: Path) -> Iterator[tuple[str, dict[str, Any] | Rejected]]:
+    """``(file:LINE, record)`` per non-blank line; a bad line yields a :class:`Rejected`."""
+    name = path.name
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed below; bytes so a bad line is one reject
+    except OSError as exc:
+        raise KpolicyError(f"{path}: cannot read the file ({exc.strerror})") from None
+    with fh:
+        for lineno, line in enumerate(fh, 1):
+            if lineno == 1 and line.startswith(codecs.BOM_UTF8):
+                line = line[len(codecs.BOM_UTF8) :]
+            if not line.strip():
+                continue
+            where = f"{name}:{lineno}"
+            try:
+                record = json.loads(line.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                yield where, Rejected("undecodable", f"The line is not valid UTF-8 ({exc.reason} at byte {exc.start}).")
+                continue
+            except ValueError as exc:
+                msg = getattr(exc, "msg", str(exc))
+                yield where, Rejected("undecodable", f"The line is not valid JSON ({msg} at column {getattr(exc, 'colno', '?')}).")
+                continue
+            if not isinstance(record, dict):
+                yield where, Rejected("unsupported_type", f"The line holds a JSON {type(record).__name__}, not an object with doc_id and text.")
+                continue
+            yield where, record
+
+
+def _parquet_records(path: Path, columns: list[str], chunk_rows: int) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(file#ROW, record)`` per row (ROW counts from 0), read ``chunk_rows`` rows at a time."""
+    name = path.name
+    row = 0
+    for chunk in pl.scan_parquet(path).select(columns).collect_batches(chunk_size=chunk_rows):
+        for record in chunk.iter_rows(named=True):
+            yield f"{name}#{row}", record
+            row += 1
+
+
+def _non_space(s: str) -> int:
+    # str.split() splits on exactly the characters regex \s matches (both use
+    # Py_UNICODE_ISSPACE), so this counts \S matches without a match object per character.
+    return sum(map(len, s.split()))
 
 
 def _removed_chars(raw: str, text: str) -> int:
     """Non-space characters that normalisation removed (boilerplate, mojibake bytes, ...)."""
-    return max(0, len(_NON_SPACE.findall(raw)) - len(_NON_SPACE.findall(text)))
+    return max(0, _non_space(raw) - _non_space(text))
 
 
-def _frame(rows: list[dict[str, Any]], table: str) -> pl.DataFrame:
+def frame(rows: list[dict[str, Any]], table: str) -> pl.DataFrame:
+    """Rows (dicts) as the declared ``table``: columns selected, cast and validated."""
     t = schema.get(table)
     if not rows:
         return t.empty()

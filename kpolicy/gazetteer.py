@@ -497,14 +497,20 @@ class Matcher:
                 # A separator run may trail an optional part; never end on whitespace.
                 surface = surface.rstrip(_SEP_CHARS + "\t\n")
                 term = self._lookup[mode].get(alias_key(surface))
-                if term is None:
+                if term is None or not surface:
                     continue
                 start = m.start(1)
                 cands.append(Hit(start, start + len(surface), surface, term))
         cands.sort(key=lambda h: (-(h.end - h.start), h.start))
+        # Longest first; a candidate is taken when none of its characters is already
+        # covered. An occupancy map keeps this linear: comparing each candidate with
+        # every taken hit was quadratic on long lines full of aliases (a 1 MB line of
+        # "Busan " has ~170,000 hits).
+        occupied = bytearray(len(text))
         taken: list[Hit] = []
         for h in cands:
-            if all(h.end <= t.start or h.start >= t.end for t in taken):
+            if occupied.find(1, h.start, h.end) == -1:
+                occupied[h.start : h.end] = b"\x01" * (h.end - h.start)
                 taken.append(h)
         return sorted(taken, key=lambda h: h.start)
 

@@ -12,7 +12,9 @@ The sentences are written for kpolicy; they quote no outside source.
 from __future__ import annotations
 
 import json
+import os
 import random
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -165,20 +167,28 @@ def _doc_ko(rng: random.Random, doc_id: str, n_sentences: int) -> SynthDoc:
     return doc
 
 
-def generate(n: int, seed: int = 0, korean_share: float = 0.3) -> list[SynthDoc]:
-    """Generate ``n`` documents deterministically from ``seed``.
+def iter_docs(n: int, seed: int = 0, korean_share: float = 0.3) -> Iterator[SynthDoc]:
+    """Generate ``n`` documents deterministically from ``seed``, one at a time.
 
-    Sizes follow a long tail (most documents have 3-10 sentences, a few over 100).
+    Sizes follow a long tail (most documents have 3-10 sentences, a few over 100). The
+    sequence is the same as :func:`generate`'s, without holding it in memory.
     """
     rng = random.Random(seed)
-    docs = []
     width = max(5, len(str(n)))
     for i in range(n):
         n_sentences = min(400, 3 + int(rng.paretovariate(1.6) * 3))
         doc_id = f"synth_{i:0{width}d}"
         make = _doc_ko if rng.random() < korean_share else _doc_en
-        docs.append(make(rng, doc_id, n_sentences))
-    return docs
+        yield make(rng, doc_id, n_sentences)
+
+
+def generate(n: int, seed: int = 0, korean_share: float = 0.3) -> list[SynthDoc]:
+    """Generate ``n`` documents deterministically from ``seed`` (see :func:`iter_docs`)."""
+    return list(iter_docs(n, seed, korean_share))
+
+
+def _planted_record(d: SynthDoc) -> dict:
+    return {"doc_id": d.doc_id, "language": d.language, "region": d.region, "amounts": [asdict(a) for a in d.amounts]}
 
 
 def write_corpus(folder: str | Path, n: int, seed: int = 0) -> list[SynthDoc]:
@@ -191,6 +201,62 @@ def write_corpus(folder: str | Path, n: int, seed: int = 0) -> list[SynthDoc]:
     with open(folder / PLANTED_FILE, "w", encoding="utf-8") as fh:
         for d in docs:
             (folder / f"{d.doc_id}.txt").write_text(d.text, encoding="utf-8")
-            record = {"doc_id": d.doc_id, "language": d.language, "region": d.region, "amounts": [asdict(a) for a in d.amounts]}
-            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            fh.write(json.dumps(_planted_record(d), ensure_ascii=False) + "\n")
     return docs
+
+
+@dataclass
+class Written:
+    """What :func:`write_records` wrote: the documents file, the planted facts, sizes."""
+
+    path: Path
+    planted: Path
+    n_docs: int
+    n_bytes: int  # document texts, UTF-8
+
+
+def write_records(path: str | Path, n: int, seed: int = 0, chunk_docs: int = 20_000) -> Written:
+    """Write ``n`` generated documents to one ``.jsonl`` or ``.parquet`` file, streaming.
+
+    Each record has ``doc_id`` and ``text``. The planted facts go to
+    ``<path>.planted.jsonl`` (one line per document, as :func:`write_corpus` writes them).
+    Memory stays bounded by ``chunk_docs`` documents, so any ``n`` fits; a Parquet file
+    gets row groups of ``chunk_docs`` rows.
+    """
+    import polars as pl
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fmt = path.suffix.lower()
+    if fmt not in (".jsonl", ".parquet"):
+        raise ValueError(f"write_records writes .jsonl or .parquet, not {path.name!r}")
+    planted = path.with_name(path.name + ".planted.jsonl")
+    n_bytes = 0
+    chunks: list[Path] = []
+    buf: list[dict[str, str]] = []
+
+    def flush_parquet() -> None:
+        chunk = path.with_name(f".{path.name}.chunk{len(chunks):05d}")
+        pl.DataFrame(buf, schema={"doc_id": pl.String, "text": pl.String}).write_parquet(chunk)
+        chunks.append(chunk)
+        buf.clear()
+
+    with open(planted, "w", encoding="utf-8") as pf, open(path if fmt == ".jsonl" else os.devnull, "w", encoding="utf-8") as df:
+        for d in iter_docs(n, seed):
+            n_bytes += len(d.text.encode("utf-8"))
+            pf.write(json.dumps(_planted_record(d), ensure_ascii=False) + "\n")
+            if fmt == ".jsonl":
+                df.write(json.dumps({"doc_id": d.doc_id, "text": d.text}, ensure_ascii=False) + "\n")
+            else:
+                buf.append({"doc_id": d.doc_id, "text": d.text})
+                if len(buf) >= chunk_docs:
+                    flush_parquet()
+    if fmt == ".parquet":
+        if buf or not chunks:
+            flush_parquet()
+        try:  # one file, streamed chunk by chunk
+            pl.scan_parquet(chunks).sink_parquet(path, row_group_size=chunk_docs)
+        finally:
+            for c in chunks:
+                c.unlink(missing_ok=True)
+    return Written(path, planted, n, n_bytes)

@@ -23,6 +23,7 @@ every alias of ``actors.yaml`` organisations and for local governments named as 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import Counter
@@ -111,6 +112,26 @@ _KO_AMBIGUOUS_TITLES = {"시장", "대표", "차관", "지사", "장", "사장",
 _LOCAL_GOV_SUFFIX = re.compile(r"(?:metropolitan\s+government|provincial\s+government|city\s+hall|city\s+government|provincial\s+office|county\s+office|district\s+office|gu\s+office|state\s+government|시청|도청|군청|구청)$", re.I)
 
 
+# Cues around a title are read from at most this many characters on either side. Every
+# cue is far shorter; slicing ``text[:start]`` / ``text[end:]`` per title instead made
+# long lines quadratic (each slice copies the rest of the line).
+_CONTEXT = 300
+_LEAD_SPACE = re.compile(r"[\s,]*")
+
+
+def _left_of(text: str, pos: int) -> str:
+    """Up to :data:`_CONTEXT` characters before ``pos``; NUL-prefixed when cut, so that
+    ``^`` (start of sentence) cannot match at the cut."""
+    if pos <= _CONTEXT:
+        return text[:pos]
+    return "\x00" + text[pos - _CONTEXT : pos]
+
+
+def _right_of(text: str, pos: int) -> str:
+    """Up to :data:`_CONTEXT` characters after ``pos``."""
+    return text[pos : pos + _CONTEXT]
+
+
 @dataclass
 class _Hit:
     start: int
@@ -128,6 +149,12 @@ def _org_matcher() -> gazetteer.Matcher:
     # Geographic aliases (Busan, 수원시) and organisations (MSIT, BISTEP) in one pass, so
     # that the longest wins ("Busan Techno Park" is the techno park, not Busan).
     return gazetteer.Matcher(gazetteer.geo_terms() + gazetteer.org_terms())
+
+
+@functools.lru_cache(maxsize=None)
+def _region_entry(region: str) -> gazetteer.Entry:
+    """The reference entry of a canonical region (cached: looked up once per official)."""
+    return next(t.entry for t in gazetteer.region_terms() if t.entry.name == region)
 
 
 def normalise_name(surname: str, given: str) -> str:
@@ -213,11 +240,11 @@ def _officials(text: str, org_hits: list[_Hit]) -> list[dict]:
         surface = text[h.start : h.end]
         if not re.search(r"[가-힣]$", surface):
             continue
-        m = _KO_COMPOUND_TITLE.match(text[h.end :])
+        m = _KO_COMPOUND_TITLE.match(_right_of(text, h.end))
         base = h.end
         if not m and surface[-1] in "시도군구":
             # The alias swallowed the title's first syllable: 해남군 + 수 = 해남군수.
-            m = re.match(r"(?P<t>군수|시장|도지사|구청장)(?:은|는|이|가|의|을|를|과|와|도|께서)?(?![가-힣])", text[h.end - 1 :])
+            m = re.match(r"(?P<t>군수|시장|도지사|구청장)(?:은|는|이|가|의|을|를|과|와|도|께서)?(?![가-힣])", _right_of(text, h.end - 1))
             base = h.end - 1
         if not m:
             continue
@@ -226,26 +253,32 @@ def _officials(text: str, org_hits: list[_Hit]) -> list[dict]:
             continue
         tend = base + m.start("t") + len(t)
         out += _attach_ko_name(text, h.start, tend, _KO_TITLE_MAP[t], h, scope="local", ambiguous=False)
+    ends = [h.end for h in org_hits]
+    by_start = {}
+    for h in org_hits:
+        by_start.setdefault(h.start, h)
     for th in titles:
         entry = th.term.entry
         scope = entry.get("scope") or "org"
-        adj = _adjacent_org(text, th.start, org_hits)
+        adj = _adjacent_org(text, th.start, org_hits, ends)
         if gazetteer.is_korean(th.surface):
             start = adj.start if adj and "(" not in text[adj.end : th.start] else th.start
             out += _attach_ko_name(text, start, th.end, entry.name, adj, scope,
-                                   ambiguous=th.surface in _KO_AMBIGUOUS_TITLES and adj is None, org_hits=org_hits)
+                                   ambiguous=th.surface in _KO_AMBIGUOUS_TITLES and adj is None, org_hits=org_hits,
+                                   ends=ends)
             continue
         # "Title of Org Name" / "Title of Org" (name before).
-        of = re.match(r"\s+of\s+(?:the\s+)?", text[th.end :])
+        of = re.match(r"\s+of\s+(?:the\s+)?", _right_of(text, th.end))
         of_org = None
         name_from = th.end
         if of:
-            nxt = [h for h in org_hits if h.start == th.end + of.end()]
+            nxt = by_start.get(th.end + of.end())
             if nxt:
-                of_org, name_from = nxt[0], nxt[0].end
+                of_org, name_from = nxt, nxt.end
             elif entry.name.endswith("Minister"):
                 # "Minister of Science and ICT": the ministry's name after "Ministry of".
-                rest = text[th.end + of.end() :]
+                # The window is far longer than any alias, so hits at 0 are unchanged.
+                rest = _right_of(text, th.end + of.end())
                 probe = [h for h in _org_matcher().find("Ministry of " + rest) if h.start == 0]
                 if probe:
                     at = th.end + of.end()
@@ -257,18 +290,28 @@ def _officials(text: str, org_hits: list[_Hit]) -> list[dict]:
             out.append(_official_row(start, name[2], name[0], name[1], entry.name, adj or of_org, scope))
             continue
         # "Kim Dong-yeon, Governor of Gyeonggi Province" / "Park Hyung-joon, the Mayor of Busan".
-        before = re.search(r"(?:^|[\s(])(?P<n>[A-Z][a-z]+\s+[A-Z][a-z]+(?:-[a-z]+)?),\s+(?:the\s+)?$", text[: th.start])
+        before = re.search(r"(?:^|[\s(])(?P<n>[A-Z][a-z]+\s+[A-Z][a-z]+(?:-[a-z]+)?),\s+(?:the\s+)?$", _left_of(text, th.start))
         if before:
             pn = _EN_NAME.fullmatch(before.group("n"))
             if pn and _looks_korean_given(pn.group("given")):
                 end = of_org.end if of_org else th.end
-                out.append(_official_row(before.start("n"), end, pn.group("sur"), pn.group("given"), entry.name, adj or of_org, scope))
+                name_start = th.start - len(before.string) + before.start("n")
+                out.append(_official_row(name_start, end, pn.group("sur"), pn.group("given"), entry.name, adj or of_org, scope))
     return out
 
 
-def _adjacent_org(text: str, pos: int, org_hits: list[_Hit]) -> _Hit | None:
-    """The organisation/region alias ending right before ``pos`` ("Incheon Mayor", "MSIT Second Vice Minister")."""
-    for h in org_hits:
+def _adjacent_org(text: str, pos: int, org_hits: list[_Hit], ends: list[int] | None = None) -> _Hit | None:
+    """The organisation/region alias ending right before ``pos`` ("Incheon Mayor", "MSIT Second Vice Minister").
+
+    ``org_hits`` are sorted and do not overlap (:meth:`gazetteer.Matcher.find`), so their
+    ends are sorted too; ``ends`` lists them. Only hits ending at most 4 characters
+    before ``pos`` can be adjacent (the longest gap is " 's "); looking at those alone
+    keeps a line with many titles and aliases linear.
+    """
+    if ends is None:
+        ends = [h.end for h in org_hits]
+    lo, hi = bisect.bisect_left(ends, pos - 4), bisect.bisect_right(ends, pos)
+    for h in org_hits[lo:hi]:
         gap = text[h.end : pos]
         if h.end <= pos and re.fullmatch(r"\s?(?:['’]s\s)?|\s|\s?\(", gap or " "):
             if h.entry.kind == "macro":
@@ -279,8 +322,7 @@ def _adjacent_org(text: str, pos: int, org_hits: list[_Hit]) -> _Hit | None:
 
 def _en_name_at(text: str, pos: int, strict: bool) -> tuple[str, str, int] | None:
     """(surname, given, end) of a personal name starting at ``pos`` (after spaces/commas)."""
-    m = re.match(r"[\s,]*", text[pos:])
-    at = pos + (m.end() if m else 0)
+    at = _LEAD_SPACE.match(text, pos).end()
     nm = _EN_NAME.match(text, at)
     if nm and _looks_korean_given(nm.group("given")):
         given = nm.group("given")
@@ -298,23 +340,30 @@ def _en_name_at(text: str, pos: int, strict: bool) -> tuple[str, str, int] | Non
 
 
 def _attach_ko_name(text: str, start: int, end: int, title: str, org: _Hit | None, scope: str, ambiguous: bool,
-                    org_hits: list[_Hit] = ()) -> list[dict]:
+                    org_hits: list[_Hit] = (), ends: list[int] | None = None) -> list[dict]:
     """Korean name after ("부산시장 박형준"), before ("박형준 부산시장") or between an
     organisation and a title ("과기정통부 이종호 장관") of a title span."""
-    after = re.match(r"\s?([가-힣]{2,6})", text[end:])
+    after = re.match(r"\s?([가-힣]{2,6})", _right_of(text, end))
     if after and not ambiguous:
         n = _ko_name(after.group(1))
         if n:
             return [_official_row(start, end + after.start(1) + len(n), None, n, title, org, scope, ko=True)]
-    before = re.search(r"(?:^|[\s(\"“'‘·,])([가-힣]{3,4})\s$", text[:start])
+    before = re.search(r"(?:^|[\s(\"“'‘·,])([가-힣]{3,4})\s$", text[max(0, start - 8) : start])
     if before:
         n = _ko_name(before.group(1))
         if n and len(n) == len(before.group(1)):
-            name_start = before.start(1)
+            name_start = max(0, start - 8) + before.start(1)
             lead = None
             if org is None:
-                lead = next((h for h in org_hits if h.end <= name_start and not text[h.end : name_start].strip()
-                             and h.entry.kind != "macro"), None)
+                # Only the last hit ending at or before the name can be separated from it
+                # by blanks alone (hits are sorted, do not overlap and are never blank), so
+                # look at that one instead of scanning every hit of the line.
+                if ends is None:
+                    ends = [h.end for h in org_hits]
+                k = bisect.bisect_right(ends, name_start) - 1
+                h = org_hits[k] if k >= 0 else None
+                if h is not None and not text[h.end : name_start].strip() and h.entry.kind != "macro":
+                    lead = h
             if ambiguous and lead is None:
                 return []
             return [_official_row(lead.start if lead else name_start, end, None, n, title, org or lead, scope, ko=True)]
@@ -354,26 +403,32 @@ def extract_actors(sentences: pl.DataFrame, documents: pl.DataFrame | None = Non
         # Deduplicate officials found twice (a compound and a plain title) by span overlap.
         officials.sort(key=lambda r: (r["start"], -(r["end"] - r["start"])))
         kept: list[dict] = []
+        # In start order, a (non-empty) official overlaps an earlier kept one exactly when
+        # it starts before the furthest kept end: one comparison instead of a scan of
+        # every kept official (quadratic on long lines).
+        kept_end = -1
         for r in officials:
-            if all(r["end"] <= k["start"] or r["start"] >= k["end"] for k in kept):
+            if r["start"] >= kept_end:
                 kept.append(r)
+                kept_end = max(kept_end, r["end"])
         for r in kept:
             if r["region"] is None:
                 regs = [x for x in about.get(d, []) if x != "National"]
                 if r["scope"] == "local" and regs:
                     r["region"] = regs[0]
-                    r["org"], r["org_kind"], _ = _org_of(
-                        next(t.entry for t in gazetteer.region_terms() if t.entry.name == regs[0])
-                    )
+                    r["org"], r["org_kind"], _ = _org_of(_region_entry(regs[0]))
                 elif r["scope"] == "national":
                     r["region"] = "National"
                     r["org"] = top_org.get(d)
                     r["org_kind"] = "ministry" if r["org"] else None
             rows.append({**r, "doc_id": d, "sentence_idx": i, "char_start": s0 + r["start"],
                          "char_end": s0 + r["end"], "surface": text[r["start"] : r["end"]]})
-        spans = [(k["start"], k["end"]) for k in kept]
+        # Kept officials do not overlap, so their ends are sorted: the only one that can
+        # overlap a hit is the first ending after the hit starts.
+        kept_ends = [k["end"] for k in kept]
         for h in hits:
-            if any(h.start < e and s < h.end for s, e in spans):
+            j = bisect.bisect_right(kept_ends, h.start)
+            if j < len(kept) and kept[j]["start"] < h.end:
                 continue
             surface = text[h.start : h.end]
             if h.entry.kind == "org" or (h.entry.kind in ("region", "place") and _LOCAL_GOV_SUFFIX.search(surface)):

@@ -108,9 +108,12 @@ _EN_VERB = (
     r"tops?|steps\s+up|speeds\s+up|kicks\s+off|accelerates?|nurtures?|fosters?|pushes|pursues|"
     r"(?-i:to\s+[a-z]{2,}))"
 )
+# Whitespace runs are possessive (``\s*+``): what follows them never starts with
+# white space, so the match is the same, but a long blank run can no longer be split
+# between two adjacent ``\s*`` in every way (quadratic backtracking).
 _EN_SUBJECT_RIGHT = re.compile(
-    rf"^(?:['’]s\s+(?:city\s+hall|government|office|administration))?\s*"
-    rf"(?:{_EN_ORG_WORD}\s+)?(?:\([^)]{{0,60}}\)\s*)?,?\s*{_EN_VERB}\b",
+    rf"^(?:['’]s\s++(?:city\s+hall|government|office|administration))?\s*+"
+    rf"(?:{_EN_ORG_WORD}\s++)?(?:\([^)]{{0,60}}\)\s*+)?,?\s*+{_EN_VERB}\b",
     re.I,
 )
 _EN_TITLE_RIGHT = re.compile(
@@ -151,10 +154,14 @@ _KO_COMPARISON_RIGHT = re.compile(
     r"\s?수준의|\s?수준으로|을\s?벤치마킹|를\s?벤치마킹|\s?대비|\s?모델을|형\s)"
 )
 _COORD_JOIN = re.compile(r"^(?:\s*(?:,|and|&|·|ㆍ)\s*|(?:시|도|군|구)?(?:와|과|,|·)\s?)$", re.I)
-_LIST_JOIN = re.compile(r"^\s*(?:,|and|or|&|·|ㆍ|및|와|과|,\s*and)?\s*$", re.I)
+# Possessive leading blanks: with the optional word absent, "\s*\s*$" on a long blank
+# run that does not end the gap backtracked quadratically.
+_LIST_JOIN = re.compile(r"^\s*+(?:,|and|or|&|·|ㆍ|및|와|과|,\s*and)?\s*$", re.I)
 
 # Anaphora: the acting body referred back to.
-_EN_ANAPHOR = re.compile(r"\bthe\s+(city|province|ministry|government|county|district|metropolitan\s+government|provincial\s+government)\b(?=\s*(?:\([^)]*\)\s*)?,?\s*" + _EN_VERB + r"\b)", re.I)
+# The parenthesis is bounded (as in _EN_SUBJECT_RIGHT): "[^)]*" rescanned the rest of
+# the text after every "the city (" that is never closed.
+_EN_ANAPHOR = re.compile(r"\bthe\s+(city|province|ministry|government|county|district|metropolitan\s+government|provincial\s+government)\b(?=\s*+(?:\([^)]{0,200}\)\s*+)?,?\s*+" + _EN_VERB + r"\b)", re.I)
 _KO_ANAPHOR = re.compile(r"(?:^|(?<=[\s\"'“]))(시|도|군|구|부)(?:는|가)\s")
 
 # Weights of evidence for what a document is about.
@@ -170,6 +177,27 @@ _W_ANAPHOR = 1.5
 _W_ANNOUNCER = 4.0
 _PLACE_FACTOR = 0.7  # a complex or venue says less about the actor than a region name
 _LEAD_SENTENCES = 3  # the headline, a sub-headline and the lead sentence
+
+# Context cues are read from at most this many characters on either side of a mention.
+# Every cue pattern is far shorter; slicing ``text[:start]`` / ``text[end:]`` per mention
+# instead made long lines quadratic (each slice copies the rest of the line).
+_CONTEXT = 300
+
+
+def _left_of(text: str, pos: int) -> str:
+    """The text before ``pos`` as the cue patterns need it, at most :data:`_CONTEXT` long.
+
+    When the window does not reach the start of the sentence it is prefixed with NUL, so
+    that ``^`` (sentence start) cannot match at the cut.
+    """
+    if pos <= _CONTEXT:
+        return text[:pos]
+    return "\x00" + text[pos - _CONTEXT : pos]
+
+
+def _right_of(text: str, pos: int) -> str:
+    """The text after ``pos``, at most :data:`_CONTEXT` long (see :func:`_left_of`)."""
+    return text[pos : pos + _CONTEXT]
 
 
 @dataclass
@@ -213,8 +241,8 @@ def _role(text: str, hit: gazetteer.Hit) -> tuple[str, bool]:
     """Role of one hit from its sentence context; second value: named with an official."""
     if hit.term.entry.kind == "macro":
         return "macro", False
-    left, right = text[: hit.start], text[hit.end :]
-    if gazetteer.is_korean(hit.surface) or re.match(r"^\s*[가-힣]", right):
+    left, right = _left_of(text, hit.start), _right_of(text, hit.end)
+    if gazetteer.is_korean(hit.surface) or re.match(r"^\s*+[가-힣]", right):
         if _KO_COMPARISON_RIGHT.match(right):
             return "comparison", False
         if _KO_TITLE_RIGHT.match(right):
@@ -250,10 +278,10 @@ def _sentence_mentions(doc_id: str, idx: int, sent_start: int, text: str) -> lis
         for prev, cur in zip(out, out[1:]):
             if not _COORD_JOIN.match(text[prev.end : cur.start]):
                 continue
-            if cur.role == "subject" and prev.role == "location" and _is_clause_start(text[: prev.start]):
+            if cur.role == "subject" and prev.role == "location" and _is_clause_start(_left_of(text, prev.start)):
                 prev.role = "subject"
             elif prev.role == "subject" and not prev.is_official and cur.role == "location" and (
-                _EN_SUBJECT_RIGHT.match(text[cur.end :]) or _KO_SUBJECT_RIGHT.match(text[cur.end :])
+                _EN_SUBJECT_RIGHT.match(_right_of(text, cur.end)) or _KO_SUBJECT_RIGHT.match(_right_of(text, cur.end))
             ):
                 cur.role = "subject"
     # Three or more distinct regions named in one sentence: an enumeration.
@@ -419,7 +447,7 @@ def _title_mentions(doc_id: str, title: str | None) -> list[Mention]:
         m.in_title = True
         m.sentence_idx = 0
         # A headline opens with its actor ("Suwon to open AI centre", "수원시, AI 센터").
-        if m.role == "location" and _is_clause_start(title[: m.start]) and (
+        if m.role == "location" and _is_clause_start(_left_of(title, m.start)) and (
             k == 0 or (out[k - 1].role == "subject" and _COORD_JOIN.match(title[out[k - 1].end : m.start]))
         ):
             m.role = "subject"

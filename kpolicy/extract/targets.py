@@ -29,7 +29,10 @@ else none. Money amounts come from :func:`kpolicy.extract.money.extract_amounts`
 
 from __future__ import annotations
 
+import bisect
+import functools
 import importlib
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -88,7 +91,12 @@ class Qty:
 
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_PCT = re.compile(rf"(?P<n>{_NUM})\s?(?P<u>%p|%\s?포인트|퍼센트\s?포인트|percentage\s+points?|%|％|percent|per\s+cent|퍼센트|프로)(?![A-Za-z])", re.I)
+# _NUM for patterns without a guard of their own: it may not start inside a digit run,
+# nor a thousands group right after "digit,". Unguarded, a long run of digits and commas
+# ("1,234,567,...") was rescanned from every position in it (quadratic); a match from
+# inside a number was never a reading of the whole number anyway.
+_NUM_START = r"(?<!\d)(?:(?<!\d,)\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_PCT = re.compile(rf"(?P<n>{_NUM_START})\s?(?P<u>%p|%\s?포인트|퍼센트\s?포인트|percentage\s+points?|%|％|percent|per\s+cent|퍼센트|프로)(?![A-Za-z])", re.I)
 _EN_COUNT = re.compile(rf"(?<![\d.,])(?P<n>{_NUM})(?:\s?(?P<m>thousand|million|billion))?(?=\s+[A-Za-z])", re.I)
 _KO_COUNT = re.compile(rf"(?<![\d.,])(?P<n>{_NUM})\s?(?P<m>만|천|백|억)?\s?(?P<c>명|개사|개소|개|곳|건|가구|대|종|편|팀)(?![가-힣])?")
 _EN_RANK = re.compile(
@@ -104,12 +112,53 @@ _WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "se
 _MULT = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "만": 1e4, "천": 1e3, "백": 1e2, "억": 1e8}
 
 # Fallback money pattern, used only while kpolicy.extract.money is not installed.
+# Numbers start only at the start of a digit run (see _NUM_START), for linear time.
 _FALLBACK_MONEY = re.compile(
     rf"(?:(?:KRW|₩)\s?(?P<a>{_NUM})\s?(?P<am>trillion|billion|million)?"
-    rf"|(?P<b>{_NUM})\s?(?P<bm>trillion|billion|million)?(?:\s+trillion)?[\s-]?(?:won|KRW)\b"
-    rf"|(?P<k>(?:\d+(?:\.\d+)?\s?조\s?)?(?:\d[\d,]*(?:\.\d+)?\s?(?:천|백)?\s?억\s?)?(?:\d[\d,]*\s?(?:천|백)?\s?만\s?)?)\s?원)",
+    rf"|(?P<b>{_NUM_START})\s?(?P<bm>trillion|billion|million)?(?:\s+trillion)?[\s-]?(?:won|KRW)\b"
+    rf"|(?P<k>(?:(?<!\d)\d+(?:\.\d+)?\s?조\s?)?(?:(?<![\d,])\d[\d,]*(?:\.\d+)?\s?(?:천|백)?\s?억\s?)?(?:(?<![\d,])\d[\d,]*\s?(?:천|백)?\s?만\s?)?)\s?원)",
     re.I,
 )
+
+
+# Context cues are read from at most this many characters on either side of a quantity.
+# Every cue pattern is far shorter; slicing ``text[:start]`` / ``text[end:]`` per
+# quantity instead made long lines quadratic (each slice copies the rest of the line).
+_CONTEXT = 300
+_WS = re.compile(r"\s")
+_WORD = re.compile(r"\S+")
+
+
+def _right_of(text: str, pos: int) -> str:
+    """Up to :data:`_CONTEXT` characters after ``pos``."""
+    return text[pos : pos + _CONTEXT]
+
+
+def _left_words(text: str, pos: int) -> str:
+    """Up to :data:`_CONTEXT` characters before ``pos``; when cut, the window starts at
+    white space, so that no word is cut in half (word boundaries and word runs see whole words)."""
+    if pos <= _CONTEXT:
+        return text[:pos]
+    ws = _WS.search(text, pos - _CONTEXT, pos)
+    return text[ws.start() : pos] if ws else ""
+
+
+class _Occupied:
+    """Which characters of a sentence quantities already cover.
+
+    Overlap tests against the list of taken spans were quadratic on long lines full of
+    numbers; a quantity's characters are looked up instead.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.map = bytearray(n)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.map.find(1, start, end) != -1
+
+    def add(self, start: int, end: int) -> None:
+        if end > start:
+            self.map[start:end] = b"\x01" * (end - start)
 
 
 def _num(s: str) -> float:
@@ -171,29 +220,33 @@ def _money_by_sentence(sentences: pl.DataFrame, documents: pl.DataFrame | None) 
     return out
 
 
-def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-    return any(a[0] < e and s < a[1] for s, e in spans)
+_NOT_COUNT_AFTER = re.compile(r"\s+(?:years?|months?|weeks?|days?|hours?|times|am|pm|a\.m|p\.m|o'clock)\b", re.I)
+_MONTH_BEFORE = re.compile(rf"(?:{years_mod._MONTH})\s*$", re.I)
 
 
-def find_quantities(text: str, money: list[Qty] | None = None) -> list[Qty]:
+def find_quantities(text: str, money: list[Qty] | None = None,
+                    years: list[years_mod.YearHit] | None = None) -> list[Qty]:
     """Percentages, money, counts and ranks in one sentence, by position (no overlaps).
 
     Args:
         text: the sentence.
         money: money quantities of this sentence from the money extractor; None means
             "use the fallback pattern".
+        years: :func:`kpolicy.extract.years.find_years` of ``text`` when already known.
     """
     qs: list[Qty] = list(money) if money is not None else _fallback_money(text)
-    taken = [(q.start, q.end) for q in qs]
+    taken = _Occupied(len(text))
+    for q in qs:
+        taken.add(q.start, q.end)
     for m in _PCT.finditer(text):
-        if _overlaps((m.start(), m.end()), taken):
+        if taken.overlaps(m.start(), m.end()):
             continue
         unit = "pp" if re.search(r"p|포인트|point", m.group("u"), re.I) else "pct"
         qs.append(Qty(m.start(), m.end(), _num(m.group("n")), unit))
-        taken.append((m.start(), m.end()))
+        taken.add(m.start(), m.end())
     for rx in (_EN_RANK, _KO_RANK):
         for m in rx.finditer(text):
-            if _overlaps((m.start(), m.end()), taken):
+            if taken.overlaps(m.start(), m.end()):
                 continue
             g = m.groupdict()
             raw = g.get("n") or g.get("t") or g.get("o") or g.get("g")
@@ -201,26 +254,27 @@ def find_quantities(text: str, money: list[Qty] | None = None) -> list[Qty]:
             if val is None:
                 continue
             qs.append(Qty(m.start(), m.end(), float(val), "rank"))
-            taken.append((m.start(), m.end()))
-    year_spans = [(h.start, h.end) for h in years_mod.find_years(text)]
+            taken.add(m.start(), m.end())
+    year_spans = _Occupied(len(text))
+    for h in years if years is not None else years_mod.find_years(text):
+        year_spans.add(h.start, h.end)
     for m in _KO_COUNT.finditer(text):
-        if _overlaps((m.start(), m.end()), taken + year_spans):
+        if taken.overlaps(m.start(), m.end()) or year_spans.overlaps(m.start(), m.end()):
             continue
         val = _num(m.group("n")) * _MULT.get(m.group("m") or "", 1.0)
         qs.append(Qty(m.start(), m.end(), val, "count"))
-        taken.append((m.start(), m.end()))
+        taken.add(m.start(), m.end())
     for m in _EN_COUNT.finditer(text):
-        if _overlaps((m.start(), m.end()), taken + year_spans):
+        if taken.overlaps(m.start(), m.end()) or year_spans.overlaps(m.start(), m.end()):
             continue
-        after = text[m.end():]
         # Not counts: "5 years", "3 times", dates, ordinals.
-        if re.match(r"\s+(?:years?|months?|weeks?|days?|hours?|times|am|pm|a\.m|p\.m|o'clock)\b", after, re.I):
+        if _NOT_COUNT_AFTER.match(_right_of(text, m.end())):
             continue
-        if re.search(rf"(?:{years_mod._MONTH})\s*$", text[: m.start()], re.I):
+        if _MONTH_BEFORE.search(text, max(0, m.start() - _CONTEXT), m.start()):
             continue
         val = _num(m.group("n")) * _MULT.get((m.group("m") or "").lower(), 1.0)
         qs.append(Qty(m.start(), m.end(), val, "count"))
-        taken.append((m.start(), m.end()))
+        taken.add(m.start(), m.end())
     return sorted(qs, key=lambda q: q.start)
 
 
@@ -357,36 +411,100 @@ class Found:
     kind: str = "level"
 
 
+# " but" / " and will" cut only from the start of a blank run ((?<!\s), possessive): tried
+# from every blank of a long run, "\s+but" read the rest of the run each time
+# (quadratic). A cut found from inside the run was also found from its start.
 _CLAUSE_CUT = re.compile(
-    r";|\.\s|,\s+(?:and|while|but|whereas)\s|\s+but\s|\s+and\s+(?=(?:it\s+|they\s+|the\s+\w+\s+)?"
+    r";|\.\s|,\s+(?:and|while|but|whereas)\s|(?<!\s)\s++but\s|(?<!\s)\s++and\s++(?=(?:it\s+|they\s+|the\s+\w+\s+)?"
     r"(?:will|is|are|was|were|has|have|had|plans?|aims?|intends?|also)\b)|(?:고|며|으며|지만),?\s",
     re.I,
 )
 
 
+@dataclass(frozen=True)
+class _ClauseCues:
+    """What the acceptance rules ask of one clause."""
+
+    past_only: bool
+    past: bool
+    forecast_only: bool  # a forecast cue and no goal cue besides it
+    expected: bool
+    contest: bool
+    annual: bool
+
+
+_EXPECTED = re.compile(r"\b(?:expected|anticipated|likely)\b|전망|예상", re.I)
+
+
+class _Clauses:
+    """The clauses of one sentence and their cues.
+
+    The clause cuts are found once per sentence and the cues once per clause: finding
+    them again for every quantity was quadratic on long lines with many quantities in
+    one clause (each search read the whole clause).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for m in _CLAUSE_CUT.finditer(text):
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+        self._cues: dict[tuple[int, int], _ClauseCues] = {}
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """[left, right) of the clause around [start, end): from the end of the last cut
+        ending at or before ``start`` to the start of the first cut at or after ``end``
+        (cuts inside the span are ignored)."""
+        k = bisect.bisect_right(self.ends, start) - 1
+        left = self.ends[k] if k >= 0 else 0
+        j = bisect.bisect_left(self.starts, end)
+        right = self.starts[j] if j < len(self.starts) else len(self.text)
+        return left, right
+
+    def clause(self, start: int, end: int) -> str:
+        left, right = self.bounds(start, end)
+        return self.text[left:right]
+
+    def cues(self, start: int, end: int) -> _ClauseCues:
+        key = self.bounds(start, end)
+        if key not in self._cues:
+            clause = self.text[key[0] : key[1]]
+            self._cues[key] = _ClauseCues(
+                past_only=_is_past_only(clause),
+                past=_PAST.search(clause) is not None,
+                forecast_only=bool(_FORECAST.search(clause) and not _GOAL_STRONG.search(_FORECAST.sub(" ", clause))),
+                expected=_EXPECTED.search(clause) is not None,
+                contest=_CONTEST.search(clause) is not None,
+                annual=_ANNUAL.search(clause) is not None,
+            )
+        return self._cues[key]
+
+
 def _clause(text: str, start: int, end: int) -> str:
     """The clause around [start, end): cut at sentence punctuation and coordinated clauses."""
-    left_cut, right_cut = 0, len(text)
-    for m in _CLAUSE_CUT.finditer(text):
-        if m.end() <= start:
-            left_cut = m.end()
-        elif m.start() >= end:
-            right_cut = m.start()
-            break
-    return text[left_cut:right_cut]
+    return _Clauses(text).clause(start, end)
 
 
-def _acceptable(text: str, f: "Found", lead_in: str | None) -> bool:
+@functools.lru_cache(maxsize=8)
+def _has_future(text: str) -> bool:
+    """A future/goal cue in ``text``; cached because every bullet of a list asks it of
+    the same lead-in sentence (one search per bullet was quadratic in the lead-in)."""
+    return _FUTURE.search(text) is not None
+
+
+def _acceptable(text: str, f: "Found", lead_in: str | None, clauses: _Clauses | None = None) -> bool:
     """Reject past results, forecasts and contest counts (clause-level cues)."""
-    clause = _clause(text, f.start, f.end)
-    lead_goal = bool(lead_in and _FUTURE.search(lead_in))
-    if _is_past_only(clause) and not (lead_goal and not _PAST.search(clause)):
+    cues = (clauses or _Clauses(text)).cues(f.start, f.end)
+    lead_goal = bool(lead_in and _has_future(lead_in))
+    if cues.past_only and not (lead_goal and not cues.past):
         return False
-    if _FORECAST.search(clause) and not _GOAL_STRONG.search(_FORECAST.sub(" ", clause)):
+    if cues.forecast_only:
         return False
-    if re.search(r"\b(?:expected|anticipated|likely)\b|전망|예상", clause, re.I) and re.search(r"market|global|world|시장", f.metric, re.I):
+    if cues.expected and re.search(r"market|global|world|시장", f.metric, re.I):
         return False
-    if f.unit == "count" and _CONTEST.search(clause) and _CONTEST_NOUNS.match(text[_first_digit_end(text, f.start) :]):
+    if f.unit == "count" and cues.contest and _CONTEST_NOUNS.match(_right_of(text, _first_digit_end(text, f.start))):
         return False
     return True
 
@@ -408,7 +526,7 @@ def _metric_before(text: str, pos: int, unit: str = "pct") -> str | None:
     amount word (sales, budget, ...); the phrase runs from the head's modifiers to the
     next verb or punctuation: "proportion of automation using smart robots".
     """
-    left = text[:pos]
+    left = _left_words(text, pos)
     rx = _EN_SHARE_HEAD if unit in ("pct", "pp") else _EN_AMOUNT_HEAD
     heads = list(rx.finditer(left)) or list((_EN_AMOUNT_HEAD if rx is _EN_SHARE_HEAD else _EN_SHARE_HEAD).finditer(left))
     if not heads:
@@ -434,8 +552,9 @@ def _metric_before(text: str, pos: int, unit: str = "pct") -> str | None:
 
 def _metric_after_count(text: str, q: Qty) -> tuple[str | None, int]:
     """Noun phrase counted by an English count: '20,000 digital creative talents'."""
-    rest = text[q.end:]
-    words = re.findall(r"\S+", rest)
+    # Nine words at most are read (eight, and one to look ahead); finding every word of
+    # the rest of the line per count was quadratic on long lines.
+    words = [m.group(0) for m in itertools.islice(_WORD.finditer(text, q.end), 9)]
     out: list[str] = []
     consumed = 0
     pos = q.end
@@ -464,7 +583,7 @@ def _metric_after_count(text: str, q: Qty) -> tuple[str | None, int]:
 
 def _metric_before_ko(text: str, pos: int) -> str | None:
     """Korean noun phrase just before ``pos``: 'AI 인재' in '2030년까지 AI 인재 1만 명'."""
-    left = text[:pos].rstrip()
+    left = _left_words(text, pos).rstrip()
     tokens = left.split(" ")
     keep: list[str] = []
     while tokens and tokens[-1] in _KO_STOPWORDS:  # "기업을 현재 300개": skip 현재
@@ -551,7 +670,7 @@ def _family(metric: str, unit: str, kind: str) -> str:
 def _goal_context(text: str, lead_in: str | None) -> bool:
     if _FUTURE.search(text):
         return True
-    return bool(lead_in and _FUTURE.search(lead_in))
+    return bool(lead_in and _has_future(lead_in))
 
 
 def _is_past_only(clause: str) -> bool:
@@ -559,9 +678,15 @@ def _is_past_only(clause: str) -> bool:
     return _PAST.search(stripped) is not None and _FUTURE.search(stripped) is None
 
 
-def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_year: bool) -> list[Found]:
+def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_year: bool,
+                      clauses: _Clauses | None = None) -> list[Found]:
     found: list[Found] = []
     goal = _goal_context(text, lead_in)
+    clauses = clauses or _Clauses(text)
+    # Quantities by end, to find a level target's baseline among those ending shortly
+    # before it without scanning every quantity of the sentence (quadratic).
+    by_end = sorted(range(len(qs)), key=lambda k: qs[k].end)
+    end_vals = [qs[k].end for k in by_end]
     # 1. Change: "from X to Y", "X에서 Y로", "X → Y".
     for a, b in zip(qs, qs[1:]):
         if a.claimed or b.claimed or not _compatible(a.unit, b.unit):
@@ -579,7 +704,7 @@ def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_
         end = max(b.end, _count_metric(text, b)[1]) if b.unit == "count" else b.end
         unit = "pct" if a.unit in ("pct", "pp") and b.unit in ("pct", "pp") else b.unit
         f = Found(from_pos, end, metric, b.value, unit, a.value, a.start, "change")
-        if _acceptable(text, f, lead_in):
+        if _acceptable(text, f, lead_in, clauses):
             found.append(f)
             a.claimed = b.claimed = True
     for k, q in enumerate(qs):
@@ -589,13 +714,15 @@ def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_
         prev_f = found[-1] if found else None
         if (
             q.unit == "count" and prev_f is not None and prev_f.kind == "count"
+            # The joint is short; a long gap is not copied just to be rejected.
+            and q.start - prev_f.end <= _CONTEXT
             and re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+|및\s|와\s|과\s)", text[prev_f.end : q.start])
         ):
             # Coordinated counts share the goal verb: "build 5 data centres and 20 smart factories".
             metric, noun_end = _count_metric(text, q)
             if metric:
                 f = Found(q.start, max(noun_end, q.end), metric, q.value, "count", kind="count")
-                if _acceptable(text, f, lead_in):
+                if _acceptable(text, f, lead_in, clauses):
                     q.claimed = True
                     found.append(f)
                     continue
@@ -607,7 +734,7 @@ def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_
                 f = Found(q.start, q.end, _rank_metric(text, q), q.value, "rank", kind="ranking")
         elif q.unit == "count":
             metric, noun_end = _count_metric(text, q)
-            ko_of = _KO_COUNT_OF.match(text[q.end :])
+            ko_of = _KO_COUNT_OF.match(_right_of(text, q.end))
             if ko_of:
                 # "500명의 AI 전문인력을 양성": the counted noun follows the count.
                 metric, noun_end = ko_of.group("noun").strip(), q.end + ko_of.end("noun")
@@ -639,11 +766,14 @@ def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_
                 f = Found(q.start, q.end, _investment_metric(text, q), q.value, q.unit, kind="investment")
         if f is None or (f.kind == "investment" and not has_target_year):
             continue
-        if not _acceptable(text, f, lead_in):
+        if not _acceptable(text, f, lead_in, clauses):
             continue
-        # Baseline for a level target: the nearest earlier unclaimed quantity of the same unit.
+        # Baseline for a level target: the nearest earlier unclaimed quantity of the same unit
+        # (the last such in sentence order among those ending less than 150 characters before).
         if f.kind == "level":
-            prev = [p for p in qs if p.end <= q.start and not p.claimed and p.unit == q.unit and q.start - p.end < 150]
+            lo, hi = bisect.bisect_right(end_vals, q.start - 150), bisect.bisect_right(end_vals, q.start)
+            near = [by_end[j] for j in range(lo, hi)]
+            prev = [qs[k] for k in sorted(near) if not qs[k].claimed and qs[k].unit == q.unit]
             if prev and _baseline_cue(text[max(0, prev[-1].start - 30) : prev[-1].start], text[prev[-1].end : q.start]):
                 f.baseline, f.baseline_pos = prev[-1].value, prev[-1].start
                 f.start = prev[-1].start
@@ -681,7 +811,7 @@ def _metric_for(text: str, pos: int, q: Qty) -> str:
     phrase = _metric_before(text, pos, q.unit)
     if phrase:
         phrase = re.sub(r"\s+(?:of|in|for|to|at)$", "", phrase)
-    after = re.match(r"\s+(?:in|for|into)\s+([\w&\-]+(?:\s+[\w&\-]+){0,4})", text[q.end :])
+    after = re.match(r"\s+(?:in|for|into)\s+([\w&\-]+(?:\s+[\w&\-]+){0,4})", _right_of(text, q.end))
     if after:
         tail = re.split(r"\s+(?:by|and|to|through|from|over|until|with|which|that)\s+", after.group(1).strip())[0]
         if re.search(r"\d", tail):
@@ -699,7 +829,7 @@ def _investment_metric(text: str, q: Qty) -> str:
     """'investment in big data' for 'invest 10 trillion won in big data, AI ...'."""
     if re.search(r"attract\w*\s+(?:\w+\s+){0,3}$", text[max(0, q.start - 40) : q.start], re.I):
         return "attracted investment"
-    after = re.match(r"\s+(?:each\s+|in\s+total\s+)?(?:in|into|for|on)\s+([\w&\-]+(?:\s+[\w&\-]+){0,3})", text[q.end :])
+    after = re.match(r"\s+(?:each\s+|in\s+total\s+)?(?:in|into|for|on)\s+([\w&\-]+(?:\s+[\w&\-]+){0,3})", _right_of(text, q.end))
     if after:
         tail = re.split(r"\s+(?:by|and|to|through|from|over|until|with|which|that|in)\s+", after.group(1).strip())[0]
         return _tidy(f"investment in {tail}")
@@ -731,20 +861,33 @@ def _rank_metric(text: str, q: Qty) -> str:
 # Extractor -------------------------------------------------------------------------------------
 
 
-def _doc_horizons(sentences: pl.DataFrame, documents: pl.DataFrame | None) -> dict[str, int]:
-    texts: dict[str, list[str]] = {}
+def _doc_horizons(sentences: pl.DataFrame, documents: pl.DataFrame | None,
+                  year_hits: dict[tuple[str, int], list[years_mod.YearHit]] | None = None) -> dict[str, int]:
+    """Per document, its most named plan horizon year (title and sentences).
+
+    ``year_hits`` (:func:`_sentence_years`) saves finding the sentences' years again.
+    """
+    if year_hits is None:
+        year_hits = _sentence_years(sentences)
+    counts: dict[str, dict[int, int]] = {}
+    hits: list[tuple[str, list[years_mod.YearHit]]] = []
     if documents is not None and "title" in documents.columns:
-        for d, t in documents.select("doc_id", "title").iter_rows():
-            if t:
-                texts.setdefault(d, []).append(t)
-    for d, t in sentences.select("doc_id", "text").iter_rows():
-        texts.setdefault(d, []).append(t)
-    out = {}
-    for d, ts in texts.items():
-        ys = years_mod.horizon_years(ts)
-        if ys:
-            out[d] = ys[0]
-    return out
+        hits += [(d, years_mod.find_years(t)) for d, t in documents.select("doc_id", "title").iter_rows() if t]
+    hits += [(d, hs) for (d, _), hs in year_hits.items()]
+    for d, hs in hits:
+        for h in hs:
+            if h.role == "horizon":
+                c = counts.setdefault(d, {})
+                c[h.year] = c.get(h.year, 0) + 1
+    # As years.horizon_years: the most frequent, the earliest of a tie.
+    return {d: min(c, key=lambda y: (-c[y], y)) for d, c in counts.items()}
+
+
+def _sentence_years(sentences: pl.DataFrame) -> dict[tuple[str, int], list[years_mod.YearHit]]:
+    """:func:`kpolicy.extract.years.find_years` of every sentence that may hold a year,
+    by (doc_id, sentence_idx): found once, used for horizons, quantities and target years."""
+    cand = sentences.filter(pl.col("text").str.contains(r"(?:19[5-9]|20\d)\d|2100"))
+    return {(d, int(i)): years_mod.find_years(t) for d, i, t in cand.select("doc_id", "sentence_idx", "text").iter_rows()}
 
 
 def _doc_years(documents: pl.DataFrame | None) -> dict[str, int]:
@@ -753,21 +896,51 @@ def _doc_years(documents: pl.DataFrame | None) -> dict[str, int]:
     return {d: v.year for d, v in documents.select("doc_id", "published_date").iter_rows() if v is not None}
 
 
-def _stated_year(text: str, f: Found) -> tuple[int | None, int | None]:
+class _YearIndex:
+    """A sentence's year hits by role, searchable by position.
+
+    Hits are sorted and do not overlap (4-digit spans), so starts and ends are both
+    sorted: bisection replaces a scan of every hit per target (quadratic on long lines).
+    """
+
+    TARGET = ("target", "deadline", "period_end")
+    INSIDE = ("target", "deadline", "period_end", "start")
+    BASE = ("past", "reference", "period_start")
+
+    def __init__(self, hits: list[years_mod.YearHit]) -> None:
+        self.hits = hits
+        self.by_role = {}
+        for roles in (self.TARGET, self.INSIDE, self.BASE):
+            sel = [h for h in hits if h.role in roles]
+            self.by_role[roles] = (sel, [h.start for h in sel], [h.end for h in sel])
+
+    def first_from(self, roles: tuple[str, ...], lo: int, hi: int | None = None) -> years_mod.YearHit | None:
+        """The first hit with a role in ``roles`` starting in [lo, hi)."""
+        sel, starts, _ = self.by_role[roles]
+        k = bisect.bisect_left(starts, lo)
+        return sel[k] if k < len(sel) and (hi is None or sel[k].start < hi) else None
+
+    def last_before(self, roles: tuple[str, ...], hi: int, lo: int | None = None, by_end: bool = False) -> years_mod.YearHit | None:
+        """The last hit with a role in ``roles`` starting (ending, with ``by_end``) at
+        ``hi`` or before, and starting at ``lo`` or after."""
+        sel, starts, ends = self.by_role[roles]
+        k = (bisect.bisect_right(ends, hi) if by_end else bisect.bisect_left(starts, hi)) - 1
+        return sel[k] if k >= 0 and (lo is None or sel[k].start >= lo) else None
+
+
+def _stated_year(text: str, f: Found, years: _YearIndex | None = None) -> tuple[int | None, int | None]:
     """(target year, baseline year) stated in the sentence for a target."""
-    hits = years_mod.find_years(text)
-    target_roles = ("target", "deadline", "period_end")
-    cands = [h for h in hits if h.role in target_roles]
-    after = [h for h in cands if h.start >= f.end]
-    before = [h for h in cands if h.end <= f.start]
-    ty = after[0].year if after else (before[-1].year if before else None)
+    idx = years or _YearIndex(years_mod.find_years(text))
+    after = idx.first_from(_YearIndex.TARGET, f.end)
+    before = idx.last_before(_YearIndex.TARGET, f.start, by_end=True)
+    ty = after.year if after else (before.year if before else None)
     if ty is None:
-        inside = [h for h in hits if f.start <= h.start < f.end and h.role in ("target", "deadline", "period_end", "start")]
-        ty = inside[-1].year if inside else None
+        inside = idx.last_before(_YearIndex.INSIDE, f.end, lo=f.start)
+        ty = inside.year if inside else None
     by = None
     if f.baseline_pos is not None:
-        mid = [h for h in hits if f.baseline_pos <= h.start < f.end and h.role in ("past", "reference", "period_start")]
-        by = mid[0].year if mid else None
+        mid = idx.first_from(_YearIndex.BASE, f.baseline_pos, f.end)
+        by = mid.year if mid else None
     return ty, by
 
 
@@ -790,7 +963,8 @@ def extract_targets(sentences: pl.DataFrame, documents: pl.DataFrame | None = No
     has_digit = pl.col("text").str.contains(r"\d")
     cand = ordered.filter(has_digit)
     money = _money_by_sentence(cand, documents)
-    horizons = _doc_horizons(ordered, documents)
+    year_hits = _sentence_years(cand)
+    horizons = _doc_horizons(ordered, documents, year_hits)
     pub_years = _doc_years(documents)
     # Lead-in of a bullet: the last non-bullet sentence before it ("The strategy includes").
     lead_in: dict[tuple[str, int], str] = {}
@@ -806,12 +980,15 @@ def extract_targets(sentences: pl.DataFrame, documents: pl.DataFrame | None = No
     rows = []
     for d, i, s0, text in cand.select("doc_id", "sentence_idx", "char_start", "text").iter_rows():
         key = (d, int(i))
-        qs = find_quantities(text, None if money is None else money.get(key, []))
+        hits = year_hits.get(key, [])
+        qs = find_quantities(text, None if money is None else money.get(key, []), hits)
         if not qs:
             continue
-        has_year = any(h.role in ("target", "deadline", "period_end") for h in years_mod.find_years(text))
-        for f in _find_in_sentence(text, qs, lead_in.get(key), has_year):
-            ty, by = _stated_year(text, f)
+        years = _YearIndex(hits)
+        clauses = _Clauses(text)
+        has_year = any(h.role in ("target", "deadline", "period_end") for h in hits)
+        for f in _find_in_sentence(text, qs, lead_in.get(key), has_year, clauses):
+            ty, by = _stated_year(text, f, years)
             source = "stated" if ty is not None else "none"
             if ty is None and d in horizons:
                 ty, source = horizons[d], "horizon"
@@ -832,7 +1009,7 @@ def extract_targets(sentences: pl.DataFrame, documents: pl.DataFrame | None = No
                     "target": f.target,
                     "unit": f.unit if f.unit in UNITS else "other",
                     "target_year": ty,
-                    "is_annual": bool(_ANNUAL.search(window) or _ANNUAL.search(_clause(text, f.start, f.end))) and not re.search(r"\bannual\s+(?:sales|revenue|exports|budget|output)", text[max(0, f.start - 20) : f.end], re.I),
+                    "is_annual": bool(_ANNUAL.search(window) or clauses.cues(f.start, f.end).annual) and not re.search(r"\bannual\s+(?:sales|revenue|exports|budget|output)", text[max(0, f.start - 20) : f.end], re.I),
                     "year_source": source,
                 }
             )
@@ -841,6 +1018,9 @@ def extract_targets(sentences: pl.DataFrame, documents: pl.DataFrame | None = No
     return pl.DataFrame(rows, schema={c.name: c.dtype for c in cols}).sort("doc_id", "char_start", maintain_order=True)
 
 
+_FIRST_NUMBER = re.compile(rf"(?:{_NUM})(?:\s?(?:thousand|million|만|천|명|개))?")
+
+
 def _first_digit_end(text: str, start: int) -> int:
-    m = re.compile(rf"(?:{_NUM})(?:\s?(?:thousand|million|만|천|명|개))?").search(text, start)
+    m = _FIRST_NUMBER.search(text, start)
     return m.end() if m else start

@@ -111,6 +111,24 @@ _PAST = re.compile(
 _START_VERB = re.compile(r"\b(?:launch\w*|begin\w*|start\w*|open\w*|introduc\w*|commenc\w*|pilot\w*|kick\w*\s+off)\b|착수|시작|개시|도입|착공|출범|시행|개소|오픈", re.I)
 
 
+# Context cues are read from windows around a number: the role patterns read at most
+# 60 characters before it and, bounded here, 300 after it (every cue is far shorter).
+# Slicing ``text[:start]`` / ``text[end:]`` per number instead made long lines quadratic
+# (each slice copies the rest of the line).
+_BEFORE = 60
+_AFTER = 300
+
+
+def _before(text: str, pos: int) -> str:
+    """The :data:`_BEFORE` characters before ``pos`` (all that :func:`_role` reads)."""
+    return text[max(0, pos - _BEFORE) : pos]
+
+
+def _after(text: str, pos: int) -> str:
+    """Up to :data:`_AFTER` characters after ``pos``."""
+    return text[pos : pos + _AFTER]
+
+
 @dataclass(frozen=True)
 class YearHit:
     """A year in a string: ``text[start:end]`` is the year's digits (code points)."""
@@ -123,8 +141,8 @@ class YearHit:
 
 
 def _is_year_number(text: str, m: re.Match[str]) -> bool:
-    after = text[m.end():]
-    before = text[: m.start()]
+    after = _after(text, m.end())
+    before = text[max(0, m.start() - 20) : m.start()]
     if _KO_YEAR_SUFFIX.match(after):
         return True
     if _EN_UNIT_AFTER.match(after) or _KO_UNIT_AFTER.match(after):
@@ -180,17 +198,40 @@ def find_years(text: str, future_default: bool | None = None) -> list[YearHit]:
     if _FUTURE.search(text):
         future = True
     past = _PAST.search(text) is not None
+    whole = _Sentence(text)
     for m in _YEAR.finditer(text):
         if m.start() in hits or not _is_year_number(text, m):
             continue
         year = int(m.group(1))
-        before, after = text[: m.start()], text[m.end():]
-        role, cue = _role(text, before, after, future, past)
+        before, after = _before(text, m.start()), _after(text, m.end())
+        role, cue = _role(whole, before, after, future, past)
         hits[m.start()] = YearHit(m.start(), m.end(), year, role, cue)
     return [hits[k] for k in sorted(hits)]
 
 
-def _role(text: str, before: str, after: str, future: bool, past: bool) -> tuple[str, str | None]:
+class _Sentence:
+    """Whole-sentence cues, searched once per sentence rather than once per year: a
+    search per year was quadratic on long lines full of years."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._announce: bool | None = None
+        self._start_verb: bool | None = None
+
+    @property
+    def announces(self) -> bool:
+        if self._announce is None:
+            self._announce = _ANNOUNCE.search(self.text) is not None
+        return self._announce
+
+    @property
+    def starts(self) -> bool:
+        if self._start_verb is None:
+            self._start_verb = _START_VERB.search(self.text) is not None
+        return self._start_verb
+
+
+def _role(whole: _Sentence, before: str, after: str, future: bool, past: bool) -> tuple[str, str | None]:
     b60 = before[-60:]
     if m := _HORIZON_BEFORE_EN.search(b60):
         return "horizon", m.group(0).strip(" -:")
@@ -213,7 +254,7 @@ def _role(text: str, before: str, after: str, future: bool, past: bool) -> tuple
     if re.search(r"(?:지난|작년|지난해)\s?$", b60):
         return "past", "지난"
     if _FULL_DATE_BEFORE.search(before[-25:]) or _FULL_DATE_AFTER.match(after):
-        return ("announced" if _ANNOUNCE.search(text) else "reference"), "date"
+        return ("announced" if whole.announces else "reference"), "date"
     if m := _EN_DEADLINE_BEFORE.search(b60):
         return "deadline", m.group(0).strip()
     if m := _EN_TARGET_BEFORE.search(b60):
@@ -226,7 +267,7 @@ def _role(text: str, before: str, after: str, future: bool, past: bool) -> tuple
         return "reference", m.group(0).strip()
     # "in 2025", "2025년에", "2025년" with only tense to go on.
     if future:
-        return ("start" if _START_VERB.search(text) else "target"), "future tense"
+        return ("start" if whole.starts else "target"), "future tense"
     if past:
         return "past", "past tense"
     return "reference", None

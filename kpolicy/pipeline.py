@@ -1,0 +1,395 @@
+"""Corpus-scale extraction: documents -> every table, as Parquet parts, in bounded batches.
+
+:func:`kpolicy.load_corpus` holds a whole corpus in memory; :func:`run` streams one
+instead. It reads a source (a corpus folder, or a JSONL or Parquet file of documents;
+see :func:`kpolicy.corpus.open_source`) one item at a time, groups the documents into
+batches of whole documents, and for each batch runs what the in-memory path runs —
+normalisation, sentence splitting, metadata and about-region inference, every fact
+extractor of :data:`kpolicy.facts.FACT_KINDS` and the derived tables — then appends
+each table to ``out_dir/<table>/part-NNNNN.parquet``. Memory is bounded by the batch,
+not the corpus: across batches only a content hash and a doc_id per document are kept
+(to find duplicates and keep doc_ids unique).
+
+Every extractor works one document at a time (about-regions, money plausibility,
+target horizons), so batching by whole documents gives exactly the rows of the
+in-memory path; ``tests/unit/test_pipeline.py`` checks it table by table.
+
+Usage::
+
+    summary = kpolicy.pipeline.run("my_corpus/", "out/")     # or a .jsonl / .parquet file
+    tables = kpolicy.pipeline.read_tables("out/")            # dict of pl.LazyFrame
+    tables["amounts"].filter(pl.col("is_suspect")).collect()
+
+or ``kpolicy extract --corpus my_corpus/ --out out/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from collections import deque
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from kpolicy import schema
+from kpolicy.corpus import (
+    CORPUS_TABLES,
+    DEFAULT_MAX_BYTES,
+    Corpus,
+    DocInput,
+    build_tables,
+    document_rows,
+    frame,
+    open_source,
+)
+from kpolicy.errors import KpolicyError
+
+#: Documents per batch (a batch also closes at :data:`DEFAULT_BATCH_BYTES`).
+DEFAULT_BATCH_DOCS = 1000
+#: Input bytes per batch: keeps memory bounded when documents are large.
+DEFAULT_BATCH_BYTES = 32 * 1024 * 1024
+#: Rejects and duplicates per batch, when a stretch of the source holds no documents.
+_MAX_OTHER_ROWS = 10_000
+#: The run's manifest in the output folder: status, options and the summary.
+MANIFEST = "_kpolicy_extract.json"
+
+
+@dataclass
+class Summary:
+    """What a run read and wrote.
+
+    Attributes:
+        source, source_kind, out_dir: the input (``folder``, ``jsonl`` or ``parquet``)
+            and the output folder.
+        items: files (or records) found; ``documents + rejects + duplicates``.
+        documents, rejects, duplicates, sentences: row counts of those tables.
+        rows: rows per fact table (extracted and derived kinds).
+        batches: batches processed.
+        megabytes: input size (file bytes, or record texts as UTF-8), in MB (10^6 bytes).
+        seconds: wall time of the run.
+        peak_rss_mb: peak resident memory of this process, in MiB; with ``jobs > 1``,
+            ``worker_peak_rss_mb`` is the largest of the worker processes'.
+        ignored_fields: record fields that were not doc_id, text or metadata.
+    """
+
+    source: str
+    source_kind: str
+    out_dir: str
+    items: int = 0
+    documents: int = 0
+    rejects: int = 0
+    duplicates: int = 0
+    sentences: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    batches: int = 0
+    megabytes: float = 0.0
+    seconds: float = 0.0
+    peak_rss_mb: float = 0.0
+    worker_peak_rss_mb: float | None = None
+    jobs: int = 1
+    ignored_fields: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        """The summary as one line, for the command line."""
+        rows = ", ".join(f"{k} {v:,}" for k, v in self.rows.items())
+        rate = self.documents / self.seconds if self.seconds > 0 else 0.0
+        extra = f"; ignored fields: {', '.join(self.ignored_fields)}" if self.ignored_fields else ""
+        return (
+            f"kpolicy extract: {self.documents:,} documents, {self.rejects:,} rejects, {self.duplicates:,} duplicates, "
+            f"{self.sentences:,} sentences; rows: {rows}; {self.batches:,} batches, {self.megabytes:,.1f} MB in "
+            f"{self.seconds:,.1f} s ({rate:,.0f} documents/s){extra} -> {self.out_dir}"
+        )
+
+
+def fact_kinds(kinds: Sequence[str] | None = None) -> list[str]:
+    """The fact kinds a run writes: ``kinds`` checked, or every available kind (extracted, then derived)."""
+    from kpolicy.facts import available_kinds
+
+    valid = available_kinds()
+    if kinds is None:
+        return valid
+    bad = [k for k in kinds if k not in valid]
+    if bad:
+        raise KpolicyError(f"unknown fact kind {bad[0]!r}; valid kinds: {', '.join(valid)}")
+    return list(dict.fromkeys(kinds))
+
+
+@dataclass
+class _Task:
+    batch_no: int
+    docs: list[DocInput] = field(default_factory=list)
+    rejects: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    n_bytes: int = 0
+
+    @property
+    def n_items(self) -> int:
+        return len(self.docs) + len(self.rejects) + len(self.duplicates)
+
+
+def run(
+    source: str | Path,
+    out_dir: str | Path,
+    *,
+    batch_docs: int = DEFAULT_BATCH_DOCS,
+    kinds: Sequence[str] | None = None,
+    progress: bool | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    batch_bytes: int = DEFAULT_BATCH_BYTES,
+    infer_regions: bool = True,
+    jobs: int = 1,
+) -> Summary:
+    """Extract every table from a source, batch by batch, into Parquet parts.
+
+    Args:
+        source: a corpus folder (as for :func:`kpolicy.load_corpus`), or a ``.jsonl`` /
+            ``.parquet`` file of documents with ``doc_id`` and ``text`` (and optional
+            metadata fields: title, publisher, reporter, source_url, published_date,
+            date_source, language, level, regions). Records are named
+            ``file.jsonl:LINE`` / ``file.parquet#ROW`` in the ``path`` columns.
+        out_dir: output folder: new, empty, or the output of an earlier run (replaced).
+        batch_docs: documents per batch. Memory grows with it; results do not change.
+        kinds: fact kinds to extract (default: all, see :func:`fact_kinds`).
+        progress: show a progress bar (default: on a terminal, for 500+ items).
+        max_bytes: larger files or record texts are rejected as ``too_large``.
+        batch_bytes: a batch also closes once its documents reach this many input bytes.
+        infer_regions: infer about-regions and level where not curated (as load_corpus).
+        jobs: worker processes for the batches (1: all in this process). Reading and
+            duplicate detection stay in this process, so results do not depend on it.
+
+    Returns:
+        A :class:`Summary`; also saved, with the run's status, in ``out_dir/`` :data:`MANIFEST`.
+
+    Raises:
+        KpolicyError: a bad source (missing, unknown format, a Parquet file without
+            doc_id/text), a non-empty output folder that is not a kpolicy output, bad
+            options, or bad curated metadata.
+    """
+    start = time.perf_counter()
+    if batch_docs < 1:
+        raise KpolicyError(f"batch_docs must be at least 1, not {batch_docs}")
+    if jobs < 1:
+        raise KpolicyError(f"jobs must be at least 1, not {jobs}")
+    wanted = fact_kinds(kinds)
+    src = open_source(source)
+    target = Path(out_dir).expanduser().resolve()
+    if src.kind == "folder" and target.is_relative_to(src.path.resolve()):
+        raise KpolicyError(f"the output folder {target} is inside the corpus folder {src.path}; choose one outside it")
+    out = _prepare_out_dir(target)
+    summary = Summary(str(src.path), src.kind, str(out), jobs=jobs)
+    tables = [*CORPUS_TABLES, *wanted]
+    options = {"batch_docs": batch_docs, "batch_bytes": batch_bytes, "max_bytes": max_bytes,
+               "infer_regions": infer_regions, "kinds": wanted, "jobs": jobs}
+    _write_manifest(out, "running", tables, options, summary)
+
+    if progress is None:
+        progress = sys.stderr.isatty() and (src.total is None or src.total >= 500)
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=src.total, desc="kpolicy: extracting", unit="doc" if src.kind != "folder" else "file")
+
+    pool = None
+    if jobs > 1:
+        # spawn, not fork: forking a process that has started Polars' thread pool can deadlock.
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"))
+    pending: deque[tuple[_Task, Future[dict[str, Any]]]] = deque()
+
+    def collect(task: _Task, counts: dict[str, Any]) -> None:
+        summary.batches += 1
+        summary.items += task.n_items
+        summary.megabytes += task.n_bytes / 1e6
+        summary.documents += counts["documents"]
+        summary.rejects += counts["rejects"]
+        summary.duplicates += counts["duplicates"]
+        summary.sentences += counts["sentences"]
+        for kind in wanted:
+            summary.rows[kind] = summary.rows.get(kind, 0) + counts.get(kind, 0)
+        if pool is not None:
+            summary.worker_peak_rss_mb = max(summary.worker_peak_rss_mb or 0.0, counts["_peak_rss_mb"])
+        if bar is not None:
+            bar.update(task.n_items)
+
+    def submit(task: _Task) -> None:
+        if pool is None:
+            collect(task, process_batch(task, out, wanted, infer_regions))
+            return
+        pending.append((task, pool.submit(process_batch, task, out, wanted, infer_regions)))
+        # Keep at most two batches per worker in flight: memory stays bounded.
+        while len(pending) >= 2 * jobs:
+            done, fut = pending.popleft()
+            collect(done, fut.result())
+
+    try:
+        task = _Task(0)
+        for kind, item in src.items(max_bytes, chunk_rows=min(batch_docs, 10_000)):
+            if kind == "document":
+                task.docs.append(item)
+                task.n_bytes += item.n_bytes
+            elif kind == "reject":
+                task.rejects.append(item)
+            else:
+                task.duplicates.append(item)
+            if len(task.docs) >= batch_docs or task.n_bytes >= batch_bytes or len(task.rejects) + len(task.duplicates) >= _MAX_OTHER_ROWS:
+                submit(task)
+                task = _Task(task.batch_no + 1)
+        if task.n_items:
+            submit(task)
+        while pending:
+            done, fut = pending.popleft()
+            collect(done, fut.result())
+    except BaseException:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+            pool = None
+        _write_manifest(out, "failed", tables, options, summary)
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+    summary.ignored_fields = sorted(src.ignored_fields)
+    summary.seconds = time.perf_counter() - start
+    summary.peak_rss_mb = peak_rss_mb()
+    _write_manifest(out, "complete", tables, options, summary)
+    return summary
+
+
+def process_batch(task: _Task, out: Path, kinds: list[str], infer_regions: bool) -> dict[str, Any]:
+    """Build every table for one batch of whole documents and write its parts.
+
+    Runs the same code as the in-memory path: :func:`kpolicy.corpus.document_rows` and
+    :func:`kpolicy.corpus.build_tables`, then :meth:`kpolicy.corpus.Corpus.facts` per kind.
+
+    Returns:
+        Rows written per table, and this process's ``_peak_rss_mb``.
+    """
+    docs, sentences, offsets = [], [], []
+    for item in task.docs:
+        d, s, o = document_rows(item)
+        docs.append(d)
+        sentences.extend(s)
+        offsets.extend(o)
+    documents, sentence_df, offset_df = build_tables(docs, sentences, offsets, infer_regions)
+    del docs, sentences, offsets
+    batch = Corpus(
+        root=out,
+        documents=documents,
+        sentences=sentence_df,
+        rejects=frame(task.rejects, "rejects"),
+        duplicates=frame(task.duplicates, "duplicates"),
+        offsets=offset_df,
+        files_found=task.n_items,
+    )
+    counts: dict[str, Any] = {}
+    for name in CORPUS_TABLES:
+        df = getattr(batch, name)
+        counts[name] = df.height
+        _write_part(out, name, task.batch_no, df)
+    if documents.height:
+        for kind in kinds:
+            df = batch.facts(kind)
+            counts[kind] = df.height
+            _write_part(out, kind, task.batch_no, df)
+    counts["_peak_rss_mb"] = peak_rss_mb()
+    return counts
+
+
+def read_tables(out_dir: str | Path) -> dict[str, pl.LazyFrame]:
+    """The tables of a completed run, each a lazy scan over its Parquet parts.
+
+    Args:
+        out_dir: the folder :func:`run` wrote.
+
+    Returns:
+        Table name -> ``pl.LazyFrame`` with the declared schema (an empty frame for a
+        table no batch produced rows for). Rows come in batch order; sort by the
+        table's key (``kpolicy.schema.get(name).key``) where order matters.
+
+    Raises:
+        KpolicyError: the folder holds no run, or the run did not complete.
+    """
+    out = Path(out_dir)
+    path = out / MANIFEST
+    if not path.is_file():
+        raise KpolicyError(f"{out}: no kpolicy extract output here (no {MANIFEST})")
+    info = json.loads(path.read_text(encoding="utf-8"))
+    if info.get("status") != "complete":
+        raise KpolicyError(f"{out}: the extract run did not complete (status {info.get('status')!r}); run it again")
+    tables: dict[str, pl.LazyFrame] = {}
+    for name in info["tables"]:
+        declared = schema.get(name)
+        parts = sorted((out / name).glob("part-*.parquet"), key=lambda p: int(p.stem.split("-")[1]))
+        if not parts:
+            tables[name] = declared.empty().lazy()
+            continue
+        tables[name] = pl.scan_parquet(parts).select([pl.col(c.name).cast(c.dtype) for c in declared.columns])
+    return tables
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory, in MiB (Linux VmHWM; ru_maxrss elsewhere)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ---------------------------------------------------------------------------------
+# The output folder
+# ---------------------------------------------------------------------------------
+
+
+def _prepare_out_dir(out: Path) -> Path:
+    """Create ``out``, or clear the parts of an earlier run in it; refuse any other content."""
+    out = out.expanduser().resolve()
+    if out.exists() and not out.is_dir():
+        raise KpolicyError(f"output path is a file, not a folder: {out}")
+    if out.is_dir() and any(out.iterdir()):
+        if not (out / MANIFEST).is_file():
+            raise KpolicyError(f"output folder {out} is not empty and holds no kpolicy extract run; choose a new or empty folder")
+        known = set(schema.all_tables())
+        for sub in out.iterdir():
+            if sub.is_dir() and sub.name in known:
+                shutil.rmtree(sub)
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _write_part(out: Path, table: str, batch_no: int, df: pl.DataFrame) -> None:
+    """Write one batch's rows of a table (nothing for no rows), atomically."""
+    if df.height == 0:
+        return
+    folder = out / table
+    folder.mkdir(exist_ok=True)
+    name = f"part-{batch_no:05d}.parquet"
+    tmp = folder / f".{name}.tmp"
+    df.write_parquet(tmp)
+    os.replace(tmp, folder / name)
+
+
+def _write_manifest(out: Path, status: str, tables: list[str], options: dict[str, Any], summary: Summary) -> None:
+    from kpolicy import __version__
+
+    info = {"status": status, "kpolicy_version": __version__, "tables": tables, "options": options, "summary": asdict(summary)}
+    tmp = out / f".{MANIFEST}.tmp"
+    tmp.write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, out / MANIFEST)
