@@ -66,6 +66,25 @@ def alias_key(text: str) -> str:
     return _KEY_DROP.sub("", text).lower()
 
 
+#: How far the context windows of the extractors reach around a match. Every cue pattern
+#: is far shorter; a bounded window keeps long lines linear (slicing ``text[:start]`` per
+#: match copied the rest of the line each time).
+CONTEXT_CHARS = 300
+
+
+def left_context(text: str, pos: int, width: int = CONTEXT_CHARS) -> str:
+    """Up to ``width`` characters before ``pos``; NUL-prefixed when the window is cut, so
+    that ``^`` (sentence start) cannot match at the cut."""
+    if pos <= width:
+        return text[:pos]
+    return "\x00" + text[pos - width : pos]
+
+
+def right_context(text: str, pos: int, width: int = CONTEXT_CHARS) -> str:
+    """Up to ``width`` characters after ``pos``."""
+    return text[pos : pos + width]
+
+
 def is_korean(text: str) -> bool:
     """True when ``text`` contains a Hangul syllable."""
     return re.search(f"[{_HANGUL}]", text) is not None

@@ -112,24 +112,12 @@ _KO_AMBIGUOUS_TITLES = {"시장", "대표", "차관", "지사", "장", "사장",
 _LOCAL_GOV_SUFFIX = re.compile(r"(?:metropolitan\s+government|provincial\s+government|city\s+hall|city\s+government|provincial\s+office|county\s+office|district\s+office|gu\s+office|state\s+government|시청|도청|군청|구청)$", re.I)
 
 
-# Cues around a title are read from at most this many characters on either side. Every
-# cue is far shorter; slicing ``text[:start]`` / ``text[end:]`` per title instead made
-# long lines quadratic (each slice copies the rest of the line).
-_CONTEXT = 300
 _LEAD_SPACE = re.compile(r"[\s,]*")
 
-
-def _left_of(text: str, pos: int) -> str:
-    """Up to :data:`_CONTEXT` characters before ``pos``; NUL-prefixed when cut, so that
-    ``^`` (start of sentence) cannot match at the cut."""
-    if pos <= _CONTEXT:
-        return text[:pos]
-    return "\x00" + text[pos - _CONTEXT : pos]
-
-
-def _right_of(text: str, pos: int) -> str:
-    """Up to :data:`_CONTEXT` characters after ``pos``."""
-    return text[pos : pos + _CONTEXT]
+# Cues around a title are read from bounded windows (see gazetteer.left_context): slicing
+# ``text[:start]`` / ``text[end:]`` per title made long lines quadratic.
+_left_of = gazetteer.left_context
+_right_of = gazetteer.right_context
 
 
 @dataclass

@@ -178,26 +178,10 @@ _W_ANNOUNCER = 4.0
 _PLACE_FACTOR = 0.7  # a complex or venue says less about the actor than a region name
 _LEAD_SENTENCES = 3  # the headline, a sub-headline and the lead sentence
 
-# Context cues are read from at most this many characters on either side of a mention.
-# Every cue pattern is far shorter; slicing ``text[:start]`` / ``text[end:]`` per mention
-# instead made long lines quadratic (each slice copies the rest of the line).
-_CONTEXT = 300
-
-
-def _left_of(text: str, pos: int) -> str:
-    """The text before ``pos`` as the cue patterns need it, at most :data:`_CONTEXT` long.
-
-    When the window does not reach the start of the sentence it is prefixed with NUL, so
-    that ``^`` (sentence start) cannot match at the cut.
-    """
-    if pos <= _CONTEXT:
-        return text[:pos]
-    return "\x00" + text[pos - _CONTEXT : pos]
-
-
-def _right_of(text: str, pos: int) -> str:
-    """The text after ``pos``, at most :data:`_CONTEXT` long (see :func:`_left_of`)."""
-    return text[pos : pos + _CONTEXT]
+# Context cues are read from bounded windows either side of a mention (see
+# gazetteer.left_context): slicing ``text[:start]`` / ``text[end:]`` made long lines quadratic.
+_left_of = gazetteer.left_context
+_right_of = gazetteer.right_context
 
 
 @dataclass

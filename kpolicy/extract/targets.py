@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from kpolicy import schema
+from kpolicy import gazetteer, schema
 from kpolicy.extract import years as years_mod
 from kpolicy.schema import Column
 
@@ -124,14 +124,12 @@ _FALLBACK_MONEY = re.compile(
 # Context cues are read from at most this many characters on either side of a quantity.
 # Every cue pattern is far shorter; slicing ``text[:start]`` / ``text[end:]`` per
 # quantity instead made long lines quadratic (each slice copies the rest of the line).
-_CONTEXT = 300
+_CONTEXT = gazetteer.CONTEXT_CHARS
 _WS = re.compile(r"\s")
 _WORD = re.compile(r"\S+")
 
 
-def _right_of(text: str, pos: int) -> str:
-    """Up to :data:`_CONTEXT` characters after ``pos``."""
-    return text[pos : pos + _CONTEXT]
+_right_of = gazetteer.right_context
 
 
 def _left_words(text: str, pos: int) -> str:
