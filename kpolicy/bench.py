@@ -402,7 +402,7 @@ def _print_stages(table: pl.DataFrame, ratios: pl.DataFrame) -> None:
     multiple = money["seconds"] / max(scan["seconds"], 1e-9)
     rate = money["sentences_per_s"] or 0
     print(
-        f"targets: money {rate:,} sentences/s (target >= {TARGET_MONEY_SENTENCES_PER_S:,}: "
+        f"targets (reported, not asserted): money {rate:,} sentences/s (target >= {TARGET_MONEY_SENTENCES_PER_S:,}: "
         f"{'met' if rate >= TARGET_MONEY_SENTENCES_PER_S else 'MISSED'}); "
         f"{multiple:.1f}x the raw regex scan's time (target <= {TARGET_RAW_SCAN_MULTIPLE:g}x: "
         f"{'met' if multiple <= TARGET_RAW_SCAN_MULTIPLE else 'MISSED'})"
@@ -425,7 +425,7 @@ def _print_scale(f: dict[str, object]) -> None:
             f"peak RSS {f['analysis_peak_rss_mb']:,} MiB"
         )
     rate = float(f["docs_per_s"])  # type: ignore[arg-type]
-    if rate > 0:
+    if rate > 0 and int(f["documents"]) >= 10_000:  # type: ignore[call-overload]
         print(f"at this rate 1,000,000 such documents take {1e6 / rate / 3600:.1f} h")
 
 
