@@ -716,8 +716,8 @@ Item = tuple[str, Any]
 #: Fields a JSONL or Parquet record may carry besides doc_id and text (as in catalog.yaml).
 RECORD_FIELDS: tuple[str, ...] = tuple(CATALOG_KEYS)
 #: Reason code for a record that is neither empty nor undecodable but still cannot be a
-#: document (no doc_id, a doc_id used twice): the closest of schema.REJECT_REASONS.
-RECORD_INVALID = "unreadable"
+#: document: it has no doc_id, or reuses an earlier record's doc_id with other text.
+RECORD_INVALID = "invalid_record"
 
 
 class Ingest:
@@ -732,6 +732,17 @@ class Ingest:
         self._ids: set[str] = set()
         #: Record fields that were not doc_id, text or a metadata field (ignored).
         self.ignored_fields: set[str] = set()
+
+    def _file_doc_id(self, rel: str) -> str:
+        """A file's doc_id: its stem; if taken (same stem in another folder, or a.txt and
+        a.md), the relative path without suffix, then with it, which is unique."""
+        for candidate in (Path(rel).stem, str(Path(rel).with_suffix("")), rel):
+            if candidate not in self._ids:
+                return candidate
+        n = 2
+        while f"{rel}~{n}" in self._ids:  # only if a path equals an earlier fallback id
+            n += 1
+        return f"{rel}~{n}"
 
     def file(self, f: FoundFile, catalog: dict[str, CatalogEntry], max_bytes: int) -> Item:
         """Read one discovered file: a document, a reject or a duplicate."""
@@ -753,9 +764,7 @@ class Ingest:
         except Rejected as rej:
             return "reject", {"path": f.rel, "reason": rej.reason, "detail": rej.detail}
 
-        doc_id = Path(f.rel).stem
-        if doc_id in self._ids:  # same stem in two folders: fall back to the relative path
-            doc_id = str(Path(f.rel).with_suffix(""))
+        doc_id = self._file_doc_id(f.rel)
         self._ids.add(doc_id)
         self._by_hash[digest] = doc_id
         curated = catalog.get(doc_id)

@@ -62,6 +62,7 @@ REJECT_REASONS: tuple[str, ...] = (
     "unreadable",
     "symlink_loop",
     "unsupported_type",
+    "invalid_record",
 )
 RejectReason = pl.Enum(list(REJECT_REASONS))
 
@@ -233,7 +234,7 @@ DOCUMENTS = register(
         "curated (see `curated_fields`) and is inferred from the text otherwise.",
         (
             Column("doc_id", pl.String, "File stem; unique within a corpus."),
-            Column("path", pl.String, "Path relative to the corpus folder, with / separators."),
+            Column("path", pl.String, "Path relative to the corpus folder, with / separators; a JSONL or Parquet record is `file.jsonl:LINE` or `file.parquet#ROW`."),
             Column("content_sha256", pl.String, "SHA-256 of the file's bytes (hex)."),
             Column("encoding", pl.String, "Encoding the bytes were decoded with (utf-8, utf-16, cp949, latin-1)."),
             Column("raw_text", pl.String, "Decoded file text, unmodified; `source_*` offsets index it."),
@@ -281,7 +282,7 @@ REJECTS = register(
         "rejects",
         "Input files that could not be loaded, each with the reason.",
         (
-            Column("path", pl.String, "Path relative to the corpus folder, with / separators."),
+            Column("path", pl.String, "Path relative to the corpus folder, with / separators; a record is `file.jsonl:LINE` or `file.parquet#ROW`."),
             Column("reason", RejectReason, "Short code for why the file was rejected."),
             Column("detail", pl.String, "One human sentence explaining the reason."),
         ),
@@ -294,7 +295,7 @@ DUPLICATES = register(
         "duplicates",
         "Files whose bytes are identical to an earlier loaded file (kept once, in documents).",
         (
-            Column("path", pl.String, "Path of the duplicate, relative to the corpus folder."),
+            Column("path", pl.String, "Path of the duplicate, relative to the corpus folder (or `file.jsonl:LINE` / `file.parquet#ROW`)."),
             Column("duplicate_of", pl.String, "doc_id of the document that was kept."),
             Column("content_sha256", pl.String, "SHA-256 shared by both files."),
         ),

@@ -100,6 +100,18 @@ def test_recursive_duplicates_unsupported_and_hidden(tmp_path: Path) -> None:
     corpus.check_accounting()
 
 
+def test_doc_ids_stay_unique_when_stems_collide(tmp_path: Path) -> None:
+    # sub/zzz.txt sorts before zzz.txt, and note.txt / note.md share a stem and a folder.
+    write(tmp_path, "sub/zzz.txt", "Daegu plans a robot park.\n")
+    write(tmp_path, "zzz.txt", "Ulsan plans a hydrogen port.\n")
+    write(tmp_path, "note.md", "Jeju plans a smart farm.\n")
+    write(tmp_path, "note.txt", "Sejong plans a data centre.\n")
+    corpus = load_corpus(tmp_path)
+    ids = dict(zip(corpus.documents["path"], corpus.documents["doc_id"]))
+    assert ids == {"note.md": "note", "note.txt": "note.txt", "sub/zzz.txt": "zzz", "zzz.txt": "zzz.txt"}
+    corpus.check_accounting()
+
+
 def test_size_limit(tmp_path: Path) -> None:
     write(tmp_path, "big.txt", "x " * 600)
     corpus = load_corpus(tmp_path, max_bytes=1000)

@@ -143,8 +143,8 @@ def test_record_metadata_is_curated_and_bad_records_are_rejected(tmp_path: Path)
     assert tables["duplicates"].row(0) == ("docs.jsonl:2", "a", doc["content_sha256"])
     reasons = dict(tables["rejects"].select("path", "reason").iter_rows())
     assert reasons == {
-        "docs.jsonl:3": "empty", "docs.jsonl:4": "empty", "docs.jsonl:5": "empty", "docs.jsonl:6": "unreadable",
-        "docs.jsonl:7": "unreadable", "docs.jsonl:8": "unsupported_type", "docs.jsonl:9": "too_large",
+        "docs.jsonl:3": "empty", "docs.jsonl:4": "empty", "docs.jsonl:5": "empty", "docs.jsonl:6": "invalid_record",
+        "docs.jsonl:7": "invalid_record", "docs.jsonl:8": "unsupported_type", "docs.jsonl:9": "too_large",
         "docs.jsonl:10": "undecodable", "docs.jsonl:12": "undecodable", "docs.jsonl:13": "unsupported_type",
     }
     details = dict(tables["rejects"].select("path", "detail").iter_rows())
