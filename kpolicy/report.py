@@ -182,6 +182,7 @@ def export_html(notebook_path: Path, title: str | None = None) -> str:
 def execute_run(run: Run, out_dir: Path, corpus_dir: Path) -> RunResult:
     """Execute one run with papermill and export its HTML; never raises for a failing notebook."""
     import papermill
+    from traitlets.config import Config
 
     parameters = dict(run.parameters)
     parameters["corpus_dir"] = str(corpus_dir)
@@ -191,15 +192,20 @@ def execute_run(run: Run, out_dir: Path, corpus_dir: Path) -> RunResult:
     error = None
     skipped = False
     try:
-        papermill.execute_notebook(
-            str(run.notebook),
-            str(tmp),
-            parameters=parameters,
-            kernel_name=KERNEL,
-            cwd=str(NOTEBOOKS_DIR),
-            progress_bar=False,
-            log_output=False,
-        )
+        # The kernel talks over local sockets in a private folder of this run instead
+        # of TCP on localhost: nothing listens on the network, concurrent runs cannot
+        # collide, and the kernel has no "running over TCP" warning to print.
+        with tempfile.TemporaryDirectory(prefix="kpolicy-kernel-") as sockets:
+            papermill.execute_notebook(
+                str(run.notebook),
+                str(tmp),
+                parameters=parameters,
+                kernel_name=KERNEL,
+                cwd=str(NOTEBOOKS_DIR),
+                progress_bar=False,
+                log_output=False,
+                config=Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}}),
+            )
     except papermill.PapermillExecutionError as exc:
         error = f"{exc.ename}: {exc.evalue}"
         skipped = exc.ename == "NotApplicable"
