@@ -309,6 +309,9 @@ _MONEY_RE = py(MONEY_PATTERN)
 # each distinct marked piece with MONEY_PATTERN to find where the amount starts.
 _SCAN_PATTERN = re.sub(r"\(\?P<\w+>", "(?:", MONEY_PATTERN)
 _MARK = "\x00"
+# A NUL already in the text stands in as \x01 while matching: the same byte length (windows
+# are cut by byte offsets) and, like NUL, a character no pattern here names.
+_NUL_STAND_IN = "\x01"
 _SCAN_REPLACEMENT = _MARK + "${0}" + _MARK
 
 
@@ -889,6 +892,7 @@ _NATIONAL_CONTEXT_RE = py(NATIONAL_CONTEXT_PATTERN)
 #: not counting an opening bracket right before the amount.
 CLAUSE_PATTERN = f"([^,;:()\\[\\]]*)(?:[(（]{_SP}*)?$"
 _CLAUSE_RE = py(CLAUSE_PATTERN)
+_CLAUSE_MATCH = CLAUSE_PATTERN.replace("([^", "(?:[^", 1)  # the same, without the (slow) capture
 
 # Impossible slots: a date "on the 5770th", a malformed ordinal "the 402th", "5월 402일".
 # Only candidates that can be impossible are matched (a day of 2+ digits, an ordinal of 3+
@@ -1101,13 +1105,14 @@ def _reconcile_rows(rows: list[dict[str, Any]], explain: bool = True) -> list[_R
     out: list[_Recon] = []
     for run in runs:
         s_run = sum(amount[p] for p in run)
+        in_run = set(run)
         if index is not None:
-            external = [t for t in index.near_powers_of_ten(s_run) if t not in run]
+            external = [t for t in index.near_powers_of_ten(s_run) if t not in in_run]
         else:
             external = []
             for t in candidates:
                 r = math.log10(amount[t] / s_run)
-                if abs(r - round(r)) <= _LOG_TOL and abs(r) < 4.5 and t not in run:
+                if abs(r - round(r)) <= _LOG_TOL and abs(r) < 4.5 and t not in in_run:
                     external.append(t)
         checks = [(t, run, s_run) for t in external]
         if len(run) >= 3:
@@ -1332,17 +1337,24 @@ def _annotate_document(
             exps = {i: _sig_digits(float(rows[i]["amount_krw"])) for i in members}
             if len({e for _, e in exps.values()}) < 2 or len(next(iter(exps.values()))[0]) < 3:
                 continue
+            # The first member at another scale than i: the first member overall, or the
+            # first whose scale differs from the first member's.
+            first = members[0]
+            second = next(j for j in members if exps[j][1] != exps[first][1])
             for i in members:
-                other = next(j for j in members if exps[j][1] != exps[i][1])
+                other = first if exps[first][1] != exps[i][1] else second
                 add(i, "inconsistent_repeat", f"the document also gives '{rows[other]['surface']}', the same "
                     f"digits at a scale 10^{abs(exps[i][1] - exps[other][1])} apart")
 
     # 6. Numbers echoed in impossible date slots.
     if slots:
+        first_slot: dict[int, str] = {}
+        for n, text in slots:
+            first_slot.setdefault(n, text)
         for i, p in enumerate(ps):
-            hits = [text for n, text in slots if p.mantissa is not None and p.mantissa >= 32 and n == p.mantissa]
-            if hits:
-                add(i, "date_slot_echo", f"the same number sits in an impossible date slot ('{hits[0]}'), a "
+            hit = first_slot.get(p.mantissa) if p.mantissa is not None and p.mantissa >= 32 else None
+            if hit is not None:
+                add(i, "date_slot_echo", f"the same number sits in an impossible date slot ('{hit}'), a "
                     "sign that figures were shuffled in translation")
 
     # 7. Magnitude for the actor.
@@ -1436,7 +1448,7 @@ def _role_py(windows: dict[str, str], conversion: bool) -> str:
 
 def _sentence_rows(text: str) -> list[dict[str, Any]]:
     """Amounts of one sentence (plain Python); offsets are local to ``text``."""
-    safe = text.replace(_MARK, "\ufffd")
+    safe = text.replace(_MARK, _NUL_STAND_IN)
     found: list[tuple[int, int, ParsedAmount]] = []
     for m in _MONEY_RE.finditer(safe):
         group = "m1" if m.group("m1") is not None else ("m3" if m.group("m3") is not None else "m2")
@@ -1512,18 +1524,20 @@ def _role_expr() -> pl.Expr:
 
 _PARSED_SCHEMA: dict[str, pl.DataType] = {
     "_piece": pl.String(), "_at_start": pl.Boolean(), "_pid": pl.Int64(), "_sub_start": pl.Int64(),
-    "_sub_end": pl.Int64(), "currency": pl.String(), "_value": pl.Float64(), "_low": pl.Float64(),
-    "_high": pl.Float64(), "is_range": pl.Boolean(), "_has_currency": pl.Boolean(),
-    "_bare_won": pl.Boolean(), "_ko_suffix": pl.String(),
+    "_sub_end": pl.Int64(), "_sub_start_b": pl.Int64(), "_sub_end_b": pl.Int64(), "surface": pl.String(),
+    "currency": pl.String(), "_value": pl.Float64(), "_low": pl.Float64(), "_high": pl.Float64(),
+    "is_range": pl.Boolean(), "_has_currency": pl.Boolean(), "_bare_won": pl.Boolean(), "_ko_suffix": pl.String(),
 }
 
 
 @functools.lru_cache(maxsize=65536)
-def _read_piece(piece: str, at_start: bool) -> tuple[tuple[int, ParsedAmount], ...]:
-    """Amounts in one marked match: (offset of the amount in the piece, parse) pairs.
+def _read_piece(piece: str, at_start: bool) -> tuple[tuple[Any, ...], ...]:
+    """Amounts in one marked match, as rows of :data:`_PARSED_SCHEMA` after ``_pid``.
 
     ``piece`` is a whole match of the scan pattern, guard character included; ``at_start``
-    says whether it began its sentence (only then may the guard be the empty ``^``).
+    says whether it began its sentence (only then may the guard be the empty ``^``). Each
+    row ends with the :class:`ParsedAmount`; offsets are relative to the piece, in code
+    points and in UTF-8 bytes.
     """
     m = _MONEY_RE.match(piece) if at_start else _MONEY_RE.match("\x01" + piece, 1)
     if m is None:  # cannot happen for a piece Polars matched; be safe
@@ -1531,21 +1545,42 @@ def _read_piece(piece: str, at_start: bool) -> tuple[tuple[int, ParsedAmount], .
     shift = 0 if at_start else 1
     group = "m1" if m.group("m1") is not None else ("m3" if m.group("m3") is not None else "m2")
     s, e = m.span(group)
-    return tuple((s - shift, p) for p in parse_amount(m.string[s:e], group == "m3"))
+    rows = []
+    for p in parse_amount(m.string[s:e], group == "m3"):
+        a, b = s - shift + p.sub_start, s - shift + p.sub_end
+        rows.append((a, b, len(piece[:a].encode()), len(piece[:b].encode()), piece[a:b], p.currency, p.value,
+                     p.low, p.high, p.is_range, p.has_currency, p.bare_won, p.ko_suffix, p))
+    return tuple(rows)
 
 
 def _parse_table(pieces: pl.DataFrame) -> tuple[pl.DataFrame, list[ParsedAmount]]:
     """Read each distinct (piece, at_start) once; one row per amount found in it."""
     parsed: list[ParsedAmount] = []
-    cols: dict[str, list[Any]] = {k: [] for k in _PARSED_SCHEMA}
+    rows: list[tuple[Any, ...]] = []
     for piece, at_start in pieces.iter_rows():
-        for offset, p in _read_piece(piece, at_start):
-            values = (piece, at_start, len(parsed), offset + p.sub_start, offset + p.sub_end, p.currency,
-                      p.value, p.low, p.high, p.is_range, p.has_currency, p.bare_won, p.ko_suffix)
-            for k, v in zip(_PARSED_SCHEMA, values):
-                cols[k].append(v)
-            parsed.append(p)
-    return pl.DataFrame(cols, schema=_PARSED_SCHEMA), parsed
+        for row in _read_piece(piece, at_start):
+            rows.append((piece, at_start, len(parsed), *row[:-1]))
+            parsed.append(row[-1])
+    return pl.DataFrame(rows, schema=_PARSED_SCHEMA, orient="row"), parsed
+
+
+def _is_continuation(binary: pl.Expr, at: pl.Expr) -> pl.Expr:
+    """The byte at ``at`` continues a UTF-8 character (10xxxxxx); false out of bounds."""
+    return ((binary.bin.get(at, null_on_oob=True) & 0xC0) == 0x80).fill_null(False)
+
+
+def _char_boundary_at_or_after(binary: pl.Expr, at: pl.Expr) -> pl.Expr:
+    c0 = _is_continuation(binary, at)
+    c1 = c0 & _is_continuation(binary, at + 1)
+    c2 = c1 & _is_continuation(binary, at + 2)
+    return at + c0.cast(pl.Int64) + c1.cast(pl.Int64) + c2.cast(pl.Int64)
+
+
+def _char_boundary_at_or_before(binary: pl.Expr, at: pl.Expr) -> pl.Expr:
+    c0 = _is_continuation(binary, at)
+    c1 = c0 & _is_continuation(binary, at - 1)
+    c2 = c1 & _is_continuation(binary, at - 2)
+    return at - c0.cast(pl.Int64) - c1.cast(pl.Int64) - c2.cast(pl.Int64)
 
 
 def _same_row(shift: int) -> pl.Expr:
@@ -1555,59 +1590,61 @@ def _same_row(shift: int) -> pl.Expr:
 def _candidate_amounts(sentences: pl.DataFrame) -> tuple[pl.DataFrame, list[ParsedAmount]]:
     """Vectorised find, parse and context rules: one row per amount, before the document pass.
 
-    Returns the amounts (``doc_id, sentence_idx, char_start, char_end, surface, currency``,
-    values, ``role``, ``_pid`` = index into the returned list of parses, ``_national_ctx``),
-    sorted by ``doc_id, char_start``.
+    Two queries: the first finds the matches (Polars), then each distinct match is read
+    once in Python (:func:`parse_amount`, cached), and the second joins the readings back
+    and applies the context rules. Returns the amounts (``doc_id, sentence_idx,
+    char_start, char_end, surface, currency``, values, ``role``, ``_pid`` = index into the
+    returned list of parses, ``_national_ctx``), sorted by ``doc_id, char_start``.
     """
-    base = sentences.select(
-        pl.col("doc_id").cast(pl.String),
-        pl.col("sentence_idx").cast(pl.UInt32),
-        pl.col("char_start").cast(pl.Int64).alias("_sent_start"),
-        pl.col("text").cast(pl.String).fill_null("").alias("_text"),
-    ).filter(pl.col("_text").str.contains(rust(ANCHOR_PATTERN)))
     # Mark every match as \0match\0 in one Rust pass, split, and turn piece lengths (in
-    # characters, never bytes) into offsets: the odd pieces are the matches. Pieces of a
+    # characters and in bytes) into offsets: the odd pieces are the matches. Pieces of a
     # sentence are contiguous after the explode, so a running sum reset at each sentence's
     # first piece (k == 0) gives offsets without a group-by.
-    before = pl.col("_len").cum_sum() - pl.col("_len")
+    def offsets(length: str) -> pl.Expr:
+        before = pl.col(length).cum_sum() - pl.col(length)
+        return before - pl.when(pl.col("_k") == 0).then(before).forward_fill()
+
     pieces = (
-        base.with_row_index("_row")
-        .with_columns(
-            pl.col("_text").str.replace_all(_MARK, "\ufffd", literal=True)
-            .str.replace_all(rust(_SCAN_PATTERN), _SCAN_REPLACEMENT)
-            .str.split(_MARK)
-            .alias("_piece")
+        sentences.lazy()
+        .select(
+            pl.col("doc_id").cast(pl.String),
+            pl.col("sentence_idx").cast(pl.UInt32),
+            pl.col("char_start").cast(pl.Int64).alias("_sent_start"),
+            pl.col("text").cast(pl.String).fill_null("").str.replace_all(_MARK, _NUL_STAND_IN, literal=True)
+            .alias("_text"),
         )
+        .filter(pl.col("_text").str.contains(rust(ANCHOR_PATTERN)))
+        .with_row_index("_row")
+        .with_columns(
+            pl.col("_text").str.replace_all(rust(_SCAN_PATTERN), _SCAN_REPLACEMENT).str.split(_MARK).alias("_piece"),
+            pl.col("_text").cast(pl.Binary).alias("_bytes"),
+        )
+        .drop("_text")
         .with_columns(pl.int_ranges(pl.col("_piece").list.len()).alias("_k"))
         .explode("_piece", "_k")
-        .with_columns(pl.col("_piece").str.len_chars().cast(pl.Int64).alias("_len"))
-        .with_columns((before - pl.when(pl.col("_k") == 0).then(before).forward_fill()).alias("_mstart"))
+        .with_columns(
+            pl.col("_piece").str.len_chars().cast(pl.Int64).alias("_len"),
+            pl.col("_piece").str.len_bytes().cast(pl.Int64).alias("_len_b"),
+        )
+        .with_columns(offsets("_len").alias("_mstart"), offsets("_len_b").alias("_mstart_b"))
         .filter(pl.col("_k") % 2 == 1)
         .with_columns((pl.col("_mstart") == 0).alias("_at_start"))
+        .drop("_len", "_len_b")
+        .collect(engine="in-memory")
     )
     table, parsed = _parse_table(pieces.select("_piece", "_at_start").unique().sort("_piece", "_at_start"))
-    text, ls, le = pl.col("_text"), pl.col("_ls"), pl.col("_le")
+    # Context windows are cut from the bytes around each amount, never by counting
+    # characters from the start of the sentence (which costs O(offset) per amount and is
+    # quadratic on a long line). 644 bytes hold at least the 160 characters before it;
+    # 163 at least the 40 after; both ends move to character boundaries.
+    ls, le, data = pl.col("_ls"), pl.col("_le"), pl.col("_bytes")
+    start_b = _char_boundary_at_or_after(data, (pl.col("_lb") - 4 * _WIDE_CHARS - 4).clip(0))
+    end_b = _char_boundary_at_or_before(data, pl.min_horizontal(pl.col("_leb") + 4 * _RIGHT_CHARS + 3, data.bin.size()))
+    before = data.bin.slice(start_b, pl.col("_lb") - start_b).cast(pl.String)
+    after = data.bin.slice(pl.col("_leb"), end_b - pl.col("_leb")).cast(pl.String)
     left_from = pl.max_horizontal(pl.col("_prev_end"), ls - _LEFT_CHARS)
     wide_from = pl.max_horizontal(pl.col("_prev_end"), ls - _WIDE_CHARS)
     right_to = pl.min_horizontal(pl.col("_next_start").fill_null(le + _RIGHT_CHARS), le + _RIGHT_CHARS)
-    amounts = (
-        pieces.join(table, on=["_piece", "_at_start"], how="inner")
-        .with_columns(
-            (pl.col("_mstart") + pl.col("_sub_start")).alias("_ls"),
-            (pl.col("_mstart") + pl.col("_sub_end")).alias("_le"),
-        )
-        .sort("_row", "_ls")
-        .with_columns(
-            pl.when(_same_row(1)).then(le.shift(1)).otherwise(0).alias("_prev_end"),
-            pl.when(_same_row(-1)).then(ls.shift(-1)).alias("_next_start"),
-            pl.when(_same_row(1)).then(pl.col("currency").shift(1)).alias("_prev_currency"),
-        )
-        .with_columns(
-            text.str.slice(le, right_to - le).alias("_right"),
-            text.str.slice(left_from, ls - left_from).alias("_left"),
-            text.str.slice(wide_from, ls - wide_from).alias("_wide"),
-        )
-    )
     dropped = (
         (~pl.col("_has_currency") & (pl.col("_right").str.contains(rust(COUNTER_PATTERN))
                                      | pl.col("_left").str.contains(rust(ARTICLE_PATTERN))))
@@ -1616,11 +1653,34 @@ def _candidate_amounts(sentences: pl.DataFrame) -> tuple[pl.DataFrame, list[Pars
     for suffix, pattern in KO_CONTINUATION.items():
         dropped = dropped | ((pl.col("_ko_suffix") == suffix).fill_null(False)
                              & pl.col("_right").str.contains(rust(pattern)))
+    # The clause window (CLAUSE_PATTERN's group): its whole match, less the opening bracket
+    # and spaces it may end with (the clause itself holds no ASCII bracket).
+    clause = pl.col("_left").str.extract(rust(_CLAUSE_MATCH), 0).str.split("(").list.first()
     krw = pl.col("currency") == "KRW"
     amounts = (
-        amounts.filter(~dropped)
+        pieces.lazy()
+        .join(table.lazy(), on=["_piece", "_at_start"], how="inner", maintain_order="left_right")
         .with_columns(
-            pl.col("_left").str.extract(rust(CLAUSE_PATTERN), 1).fill_null("").alias("_clause"),
+            (pl.col("_mstart") + pl.col("_sub_start")).alias("_ls"),
+            (pl.col("_mstart") + pl.col("_sub_end")).alias("_le"),
+            (pl.col("_mstart_b") + pl.col("_sub_start_b")).alias("_lb"),
+            (pl.col("_mstart_b") + pl.col("_sub_end_b")).alias("_leb"),
+        )
+        .sort("_row", "_ls")
+        .with_columns(
+            pl.when(_same_row(1)).then(le.shift(1)).otherwise(0).alias("_prev_end"),
+            pl.when(_same_row(-1)).then(ls.shift(-1)).alias("_next_start"),
+            pl.when(_same_row(1)).then(pl.col("currency").shift(1)).alias("_prev_currency"),
+        )
+        .with_columns(before.alias("_before"), after.alias("_after"))
+        .with_columns(
+            pl.col("_after").str.head(right_to - le).alias("_right"),
+            pl.col("_before").str.tail(ls - left_from).alias("_left"),
+            pl.col("_before").str.tail(ls - wide_from).alias("_wide"),
+        )
+        .filter(~dropped)
+        .with_columns(
+            clause.alias("_clause"),
             (pl.col("_prev_currency").is_not_null() & (pl.col("_prev_currency") != pl.col("currency"))
              & pl.col("_left").str.contains(rust(CONVERSION_PATTERN))).alias("_conversion"),
             pl.col("_wide").str.contains(rust(NATIONAL_CONTEXT_PATTERN)).alias("_national_ctx"),
@@ -1630,7 +1690,7 @@ def _candidate_amounts(sentences: pl.DataFrame) -> tuple[pl.DataFrame, list[Pars
             "sentence_idx",
             (pl.col("_sent_start") + ls).alias("char_start"),
             (pl.col("_sent_start") + le).alias("char_end"),
-            text.str.slice(ls, le - ls).alias("surface"),
+            "surface",
             "currency",
             pl.col("_value").alias("value_native"),
             pl.when(krw).then(pl.col("_value")).alias("amount_krw"),
@@ -1644,6 +1704,7 @@ def _candidate_amounts(sentences: pl.DataFrame) -> tuple[pl.DataFrame, list[Pars
             "_national_ctx",
         )
         .sort("doc_id", "char_start")
+        .collect(engine="in-memory")
     )
     return amounts, parsed
 
