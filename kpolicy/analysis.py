@@ -2,9 +2,17 @@
 
 Every function here takes kpolicy tables (see :mod:`kpolicy.schema`) and returns a new
 small frame ready to show or to chart. None reads files.
+
+The aggregates that must scale — :func:`region_theme_profile`, :func:`money_evidence`,
+:func:`money_by_region` (and :func:`doc_regions`) — also take ``pl.LazyFrame`` tables,
+such as :func:`kpolicy.pipeline.read_tables` returns for a streamed run of any size: they
+read only the columns they need and aggregate with Polars' streaming engine, so memory
+follows the small result rather than the tables.
 """
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 import polars as pl
 
@@ -91,7 +99,20 @@ def rejects_summary(rejects: pl.DataFrame) -> pl.DataFrame:
 # ---------------------------------------------------------------------------------
 
 
-def doc_regions(documents: pl.DataFrame) -> pl.DataFrame:
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+
+
+def _is_lazy(*frames: pl.DataFrame | pl.LazyFrame | None) -> bool:
+    return any(isinstance(f, pl.LazyFrame) for f in frames)
+
+
+def _collect(lf: pl.LazyFrame, lazy_input: bool) -> pl.DataFrame:
+    # Tables given lazily can be larger than memory: the streaming engine processes them in
+    # chunks. In-memory tables keep the default engine, so their results stay bit-identical.
+    return lf.collect(engine="streaming") if lazy_input else lf.collect()
+
+
+def doc_regions(documents: Frame) -> Frame:
     """One row per (doc_id, region) the document is about (``region`` as String)."""
     return (
         documents.select("doc_id", pl.col("regions").cast(pl.List(pl.String)).alias("region"))
@@ -104,7 +125,7 @@ def _region_order() -> dict[str, int]:
     return {name: i for i, name in enumerate(schema.REGION_NAMES)}
 
 
-def _sort_regions(df: pl.DataFrame, *more: str) -> pl.DataFrame:
+def _sort_regions(df: Frame, *more: str) -> Frame:
     order = _region_order()
     return (
         df.with_columns(pl.col("region").replace_strict(order, default=len(order), return_dtype=pl.Int64).alias("_o"))
@@ -118,14 +139,18 @@ def _sort_regions(df: pl.DataFrame, *more: str) -> pl.DataFrame:
 # ---------------------------------------------------------------------------------
 
 
-def region_theme_profile(themes: pl.DataFrame, documents: pl.DataFrame, baseline: str = "corpus") -> pl.DataFrame:
+def region_theme_profile(
+    themes: pl.DataFrame | pl.LazyFrame, documents: pl.DataFrame | pl.LazyFrame, baseline: str = "corpus"
+) -> pl.DataFrame:
     """Theme emphasis per region: mentions per 1,000 words and the ratio to a baseline.
 
     Each document counts for every region it is about (words and mentions alike).
 
     Args:
-        themes: the ``themes`` fact table.
-        documents: the documents table (``doc_id``, ``regions``, ``n_words``).
+        themes: the ``themes`` fact table (reads ``doc_id``, ``theme_major``).
+        documents: the documents table (reads ``doc_id``, ``regions``, ``n_words``).
+            Either table may be a ``pl.LazyFrame`` (then aggregated with the streaming
+            engine, without loading the tables).
         baseline: ``"corpus"`` (all documents together) or a region name such as
             ``"National"``: the reference rate each region is compared with.
 
@@ -135,15 +160,23 @@ def region_theme_profile(themes: pl.DataFrame, documents: pl.DataFrame, baseline
         the baseline rate; null where the baseline never mentions the theme). Every
         (region, theme) pair appears, with zero mentions where a region is silent.
     """
-    pairs = doc_regions(documents).join(documents.select("doc_id", "n_words"), on="doc_id")
-    words = pairs.group_by("region", maintain_order=True).agg(pl.col("n_words").sum())
-    counts = (
-        themes.select("doc_id", pl.col("theme_major").cast(pl.String))
-        .join(pairs.select("doc_id", "region"), on="doc_id")
+    lazy_input = _is_lazy(themes, documents)
+    th = themes.lazy().select("doc_id", "theme_major")
+    docs = documents.lazy().select("doc_id", "regions", "n_words")
+    pairs = doc_regions(docs).join(docs.select("doc_id", "n_words"), on="doc_id")
+    # Small aggregates, each collected on its own (a shared scan would be cached whole);
+    # themes are grouped by their Enum codes and cast to String only once aggregated.
+    plans = [
+        pairs.group_by("region", maintain_order=True).agg(pl.col("n_words").sum()),
+        th.join(pairs.select("doc_id", "region"), on="doc_id")
         .group_by("region", "theme_major", maintain_order=True)
         .agg(pl.len().cast(pl.Int64).alias("n_mentions"))
-    )
-    majors = themes.select(pl.col("theme_major").cast(pl.String)).unique().sort("theme_major")
+        .with_columns(pl.col("theme_major").cast(pl.String)),
+        th.group_by("theme_major", maintain_order=True).agg(pl.len().alias("n")).with_columns(pl.col("theme_major").cast(pl.String)),
+        docs.select(pl.col("n_words").sum()),
+    ]
+    words, counts, per_theme, total = [_collect(p, lazy_input) for p in plans]
+    majors = per_theme.select("theme_major").sort("theme_major")
     grid = words.join(majors, how="cross")
     out = (
         grid.join(counts, on=["region", "theme_major"], how="left")
@@ -151,10 +184,8 @@ def region_theme_profile(themes: pl.DataFrame, documents: pl.DataFrame, baseline
         .with_columns((pl.col("n_mentions") * 1000.0 / pl.col("n_words")).alias("per_1000_words"))
     )
     if baseline == "corpus":
-        base_words = documents["n_words"].sum()
-        base = themes.group_by(pl.col("theme_major").cast(pl.String), maintain_order=True).agg(
-            (pl.len() * 1000.0 / base_words).alias("baseline_per_1000_words")
-        )
+        base_words = total["n_words"][0]
+        base = per_theme.select("theme_major", (pl.col("n") * 1000.0 / base_words).alias("baseline_per_1000_words"))
     else:
         base = out.filter(pl.col("region") == baseline).select(
             "theme_major", pl.col("per_1000_words").alias("baseline_per_1000_words")
@@ -224,7 +255,7 @@ COMMITMENT_ROLES = ("budget", "investment", "fund", "national_funds", "local_fun
 CURRENCIES = ("KRW", "USD")
 
 
-def _sentence_theme(themes: pl.DataFrame) -> pl.DataFrame:
+def _sentence_theme(themes: Frame) -> Frame:
     """The dominant major theme of each sentence (most mentions; ties: first mentioned)."""
     return (
         themes.select("doc_id", "sentence_idx", "char_start", pl.col("theme_major").cast(pl.String))
@@ -237,18 +268,30 @@ def _sentence_theme(themes: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def money_evidence(amounts: pl.DataFrame, documents: pl.DataFrame, themes: pl.DataFrame | None = None, basis: str = "literal") -> pl.DataFrame:
-    """Every KRW amount with the region it counts for, its theme, and whether it is summed.
+#: The amounts columns :func:`money_by_region` reads (:func:`money_evidence` adds the
+#: text columns ``char_end``, ``surface``, ``flags`` and ``explanation``).
+_MONEY_COLUMNS = ("doc_id", "sentence_idx", "char_start", "currency", "amount_krw", "amount_krw_adjusted", "is_suspect", "role")
 
-    ``value_krw`` is the literal amount (basis ``literal``) or, for suspect figures with an
-    adjusted reading, the adjusted amount (basis ``adjusted``). ``is_counted`` is false for
-    suspect figures that the basis leaves unresolved (they are shown, never summed) and for
-    repeats of the same figure with the same role in the same document.
+
+def _evidence(
+    amounts: pl.LazyFrame, documents: pl.LazyFrame, themes: pl.LazyFrame | None, basis: str, *, with_text: bool, ordered: bool
+) -> pl.LazyFrame:
+    """:func:`money_evidence` as a lazy query.
+
+    ``with_text=False`` leaves out the text columns (``char_end``, ``surface``, ``flags``,
+    ``explanation``) and the final sort, which no total needs. ``ordered`` sorts the rows
+    by document and position first, as in-memory tables always were (so float sums add up
+    in the same order); lazy tables of any size skip that sort.
     """
     if basis not in BASES:
         raise KpolicyError(f"unknown amount basis {basis!r}; valid: {', '.join(BASES)}")
-    krw = amounts.filter(pl.col("currency") == "KRW")
-    if themes is not None and themes.height:
+    text_cols = ("char_end", "surface", "flags", "explanation") if with_text else ()
+    krw = amounts.select(*_MONEY_COLUMNS, *text_cols).filter(pl.col("currency") == "KRW")
+    if themes is not None:
+        # Only sentences with an amount need their theme: the semi-join keeps the
+        # per-sentence group-by as small as the amounts table, not the themes table.
+        with_amounts = krw.select("doc_id", "sentence_idx").unique()
+        themes = themes.join(with_amounts, on=["doc_id", "sentence_idx"], how="semi")
         krw = krw.join(_sentence_theme(themes), on=["doc_id", "sentence_idx"], how="left")
     else:
         krw = krw.with_columns(pl.lit(None, pl.String).alias("theme_major"))
@@ -258,35 +301,52 @@ def money_evidence(amounts: pl.DataFrame, documents: pl.DataFrame, themes: pl.Da
         .otherwise(pl.col("amount_krw"))
     )
     resolved = ~pl.col("is_suspect") | (pl.lit(basis == "adjusted") & pl.col("amount_krw_adjusted").is_not_null())
-    out = (
-        krw.join(doc_regions(documents), on="doc_id", how="inner")
-        .with_columns(
-            value.alias("value_krw"),
-            pl.col("role").cast(pl.String).fill_null("other").alias("role"),
-            pl.col("theme_major").fill_null("(none)"),
-        )
-        .sort("doc_id", "char_start")
-        .with_columns(
-            # A figure repeated with the same role in one document is one commitment.
-            (resolved & (pl.int_range(pl.len()).over("region", "doc_id", "value_krw", "role") == 0)).alias("is_counted"),
-            pl.lit(basis).alias("basis"),
-        )
+    out = krw.join(doc_regions(documents.select("doc_id", "regions")), on="doc_id", how="inner").with_columns(
+        value.alias("value_krw"),
+        pl.col("role").cast(pl.String).fill_null("other").alias("role"),
+        pl.col("theme_major").fill_null("(none)"),
     )
-    return _sort_regions(
-        out.select(
-            "region", "doc_id", "sentence_idx", "char_start", "char_end", "surface", "role", "theme_major",
-            "amount_krw", "amount_krw_adjusted", "value_krw", "basis", "is_suspect", "is_counted",
-            pl.col("flags").list.join(", ").alias("flags"), "explanation",
-        ),
-        "doc_id",
-        "char_start",
+    if ordered:
+        out = out.sort("doc_id", "char_start")
+    # A figure repeated with the same role in one document is one commitment: only its
+    # first mention (smallest char_start) can count.
+    first = pl.col("char_start").rank("ordinal").over("region", "doc_id", "value_krw", "role") == 1
+    out = out.with_columns((resolved & first).alias("is_counted"), pl.lit(basis).alias("basis"))
+    cols = ["region", "doc_id", "sentence_idx", "char_start", "role", "theme_major", "amount_krw", "amount_krw_adjusted",
+            "value_krw", "basis", "is_suspect", "is_counted"]
+    if not with_text:
+        return out.select(cols)
+    cols[4:4] = ["char_end", "surface"]
+    cols += [pl.col("flags").list.join(", ").alias("flags"), "explanation"]
+    return _sort_regions(out.select(cols), "doc_id", "char_start")
+
+
+def money_evidence(
+    amounts: Frame, documents: pl.DataFrame | pl.LazyFrame, themes: pl.DataFrame | pl.LazyFrame | None = None, basis: str = "literal"
+) -> Frame:
+    """Every KRW amount with the region it counts for, its theme, and whether it is summed.
+
+    ``value_krw`` is the literal amount (basis ``literal``) or, for suspect figures with an
+    adjusted reading, the adjusted amount (basis ``adjusted``). ``is_counted`` is false for
+    suspect figures that the basis leaves unresolved (they are shown, never summed) and for
+    repeats of the same figure with the same role in the same document.
+
+    Given a ``pl.LazyFrame`` of amounts, returns a ``pl.LazyFrame`` (one row per amount
+    and region, so as long as the amounts table): filter it, then collect.
+    """
+    if themes is not None and isinstance(themes, pl.DataFrame) and not themes.height:
+        themes = None
+    lazy_input = _is_lazy(amounts, documents, themes)
+    ev = _evidence(
+        amounts.lazy(), documents.lazy(), None if themes is None else themes.lazy(), basis, with_text=True, ordered=not lazy_input
     )
+    return ev if isinstance(amounts, pl.LazyFrame) else _collect(ev, lazy_input)
 
 
 def money_by_region(
-    amounts: pl.DataFrame,
-    documents: pl.DataFrame,
-    themes: pl.DataFrame | None = None,
+    amounts: pl.DataFrame | pl.LazyFrame,
+    documents: pl.DataFrame | pl.LazyFrame,
+    themes: pl.DataFrame | pl.LazyFrame | None = None,
     *,
     basis: str = "literal",
     by: tuple[str, ...] = ("role",),
@@ -300,8 +360,9 @@ def money_by_region(
     does not resolve are counted in ``n_suspect_excluded`` and never added to a total.
 
     Args:
-        amounts, documents, themes: kpolicy tables (themes optional, needed for
-            ``by=("theme_major",)``).
+        amounts, documents, themes: kpolicy tables, as DataFrames or LazyFrames (lazy
+            tables are aggregated with the streaming engine and only the columns needed
+            are read). Themes are optional, and read only for ``by=("theme_major",)``.
         basis: ``literal`` (as written) or ``adjusted`` (adjusted readings of suspect
             figures where the text supports one).
         by: extra grouping columns: any of ``role``, ``theme_major``.
@@ -317,14 +378,26 @@ def money_by_region(
     bad = [b for b in by if b not in ("role", "theme_major")]
     if bad:
         raise KpolicyError(f"money_by_region: unknown grouping {bad[0]!r}; valid: role, theme_major")
-    ev = money_evidence(amounts, documents, themes, basis)
+    if krw_per_usd is not None and krw_per_usd <= 0:
+        raise KpolicyError(f"krw_per_usd must be positive (got {krw_per_usd})")
+    lazy_input = _is_lazy(amounts, documents, themes)
+    # The sentence theme does not change which figures count (one theme per sentence, a
+    # left join), so the themes table is read only when the totals are grouped by it.
+    if "theme_major" not in by or (isinstance(themes, pl.DataFrame) and not themes.height):
+        themes = None
+    ev = _evidence(
+        amounts.lazy(), documents.lazy(), None if themes is None else themes.lazy(), basis, with_text=False, ordered=not lazy_input
+    )
     if roles is not None:
         ev = ev.filter(pl.col("role").is_in(list(roles)))
     keys = ["region", *by]
-    out = ev.group_by(keys, maintain_order=True).agg(
-        pl.col("value_krw").filter(pl.col("is_counted")).sum().alias("total_krw"),
-        pl.col("is_counted").sum().cast(pl.Int64).alias("n_counted"),
-        (pl.col("is_suspect") & ~pl.col("is_counted")).sum().cast(pl.Int64).alias("n_suspect_excluded"),
+    out = _collect(
+        ev.group_by(keys, maintain_order=True).agg(
+            pl.col("value_krw").filter(pl.col("is_counted")).sum().alias("total_krw"),
+            pl.col("is_counted").sum().cast(pl.Int64).alias("n_counted"),
+            (pl.col("is_suspect") & ~pl.col("is_counted")).sum().cast(pl.Int64).alias("n_suspect_excluded"),
+        ),
+        lazy_input,
     )
     pop = population if population is not None else region_population()
     out = out.join(pop.select("region", "population"), on="region", how="left").with_columns(
@@ -332,8 +405,6 @@ def money_by_region(
         pl.lit(basis).alias("basis"),
     )
     if krw_per_usd is not None:
-        if krw_per_usd <= 0:
-            raise KpolicyError(f"krw_per_usd must be positive (got {krw_per_usd})")
         out = out.with_columns((pl.col("total_krw") / krw_per_usd).alias("total_usd"))
     cols = [*keys, "total_krw", "n_counted", "n_suspect_excluded", "per_capita_krw"]
     cols += ["total_usd"] if krw_per_usd is not None else []

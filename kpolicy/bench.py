@@ -28,9 +28,12 @@ and reports time, throughput, peak memory and output size; then the analysis agg
 over the pipeline's output.
 
 ``--quick`` (what CI runs) does a small stage run and a small streaming run in well under
-a minute and fails on any correctness miss, never on speed. Run with
-``python -m kpolicy.bench`` for every option (``kpolicy bench`` forwards ``--docs``,
-``--seed`` and ``--quick``).
+a minute and fails on any correctness miss, never on speed. ``kpolicy bench`` and
+``python -m kpolicy.bench`` take the same options (:func:`add_arguments`).
+
+Correctness is checked against what the generator planted: every unambiguous amount
+recovered with its exact value, every translation garble flagged, and every planted
+official (name and title) and organisation found by the actors extractor.
 """
 
 from __future__ import annotations
@@ -127,43 +130,112 @@ def check_planted(amounts: pl.DataFrame, docs: list[synth.SynthDoc]) -> dict[str
 _PLANTED_SCHEMA = {
     "doc_id": pl.String,
     "amounts": pl.List(pl.Struct({"surface": pl.String, "amount_krw": pl.Float64, "is_garble": pl.Boolean})),
+    "actors": pl.List(pl.Struct({"org": pl.String, "name": pl.String, "title": pl.String})),
 }
 
+#: Documents of the planted-facts file checked at a time (bounds the check's memory).
+CHECK_CHUNK_DOCS = 20_000
 
-def check_planted_lazy(amounts: pl.LazyFrame, planted: Path) -> dict[str, int]:
+
+def _planted_chunks(planted: Path, field: str, chunk_docs: int = CHECK_CHUNK_DOCS):
+    """The planted-facts file ``chunk_docs`` documents at a time, one row per planted
+    ``field`` item (``amounts`` or ``actors``), with the chunk's smallest and largest doc_id.
+
+    Reading in chunks keeps memory flat at any corpus size; the generator writes doc_ids
+    in sorted order, so a doc_id range selects a chunk's rows from the Parquet parts
+    (whose statistics let Polars skip the other parts).
+    """
+    import io
+
+    schema = {"doc_id": _PLANTED_SCHEMA["doc_id"], field: _PLANTED_SCHEMA[field]}
+
+    def frame(lines: list[bytes]) -> tuple[str, str, pl.DataFrame]:
+        df = pl.read_ndjson(io.BytesIO(b"".join(lines)), schema=schema)
+        lo, hi = df["doc_id"].min(), df["doc_id"].max()
+        return lo, hi, df.explode(field).unnest(field)  # type: ignore[return-value]
+
+    lines: list[bytes] = []
+    with open(planted, "rb") as fh:
+        for line in fh:
+            lines.append(line)
+            if len(lines) >= chunk_docs:
+                yield frame(lines)
+                lines = []
+    if lines:
+        yield frame(lines)
+
+
+def check_planted_lazy(amounts: pl.LazyFrame, planted: Path, chunk_docs: int = CHECK_CHUNK_DOCS) -> dict[str, int]:
     """:func:`check_planted` for corpora of any size: a join of the planted-facts file
-    (``synth``'s ``.planted.jsonl``) with an amounts table, in Polars.
+    (``synth``'s ``.planted.jsonl``) with an amounts table, in Polars, ``chunk_docs``
+    documents at a time.
 
     A planted amount is found when every extracted amount with its document and surface
     has its exact value; a planted garble is flagged when every one is suspect.
     """
-    plan = (
-        pl.scan_ndjson(planted, schema=_PLANTED_SCHEMA)
-        .explode("amounts")
-        .unnest("amounts")
-        .drop_nulls("surface")
-        .rename({"amount_krw": "planted_krw"})
-    )
-    got = amounts.group_by("doc_id", "surface").agg(
-        pl.col("amount_krw").min().alias("lo"),
-        pl.col("amount_krw").max().alias("hi"),
-        pl.col("amount_krw").null_count().alias("nulls"),
-        pl.col("is_suspect").all().alias("suspect"),
-    )
+    counts = {"planted": 0, "found": 0, "garbles": 0, "garbles_flagged": 0}
     tol = 1e-6 * pl.col("planted_krw")
     ok = (pl.col("nulls") == 0) & ((pl.col("lo") - pl.col("planted_krw")).abs() <= tol) & ((pl.col("hi") - pl.col("planted_krw")).abs() <= tol)
-    row = (
-        plan.join(got, on=["doc_id", "surface"], how="left")
-        .select(
-            (~pl.col("is_garble")).sum().alias("planted"),
-            (~pl.col("is_garble") & ok.fill_null(False)).sum().alias("found"),
-            pl.col("is_garble").sum().alias("garbles"),
-            (pl.col("is_garble") & pl.col("suspect").fill_null(False)).sum().alias("garbles_flagged"),
+    for lo, hi, chunk in _planted_chunks(planted, "amounts", chunk_docs):
+        plan = chunk.lazy().drop_nulls("surface").rename({"amount_krw": "planted_krw"})
+        got = (
+            amounts.filter(pl.col("doc_id").is_between(pl.lit(lo), pl.lit(hi)))
+            .group_by("doc_id", "surface")
+            .agg(
+                pl.col("amount_krw").min().alias("lo"),
+                pl.col("amount_krw").max().alias("hi"),
+                pl.col("amount_krw").null_count().alias("nulls"),
+                pl.col("is_suspect").all().alias("suspect"),
+            )
         )
-        .collect()
-        .row(0, named=True)
-    )
-    return {k: int(v) for k, v in row.items()}
+        row = (
+            plan.join(got, on=["doc_id", "surface"], how="left")
+            .select(
+                (~pl.col("is_garble")).sum().alias("planted"),
+                (~pl.col("is_garble") & ok.fill_null(False)).sum().alias("found"),
+                pl.col("is_garble").sum().alias("garbles"),
+                (pl.col("is_garble") & pl.col("suspect").fill_null(False)).sum().alias("garbles_flagged"),
+            )
+            .collect()
+            .row(0, named=True)
+        )
+        for k, v in row.items():
+            counts[k] += int(v)
+    return counts
+
+
+def check_planted_actors(actors: pl.DataFrame, docs: list[synth.SynthDoc]) -> dict[str, int]:
+    """Compare the actors table with the officials and organisations the generator planted.
+
+    Returns:
+        ``actors`` (planted) and ``actors_found``: an official is found when a row of its
+        document has its normalised name and title, an organisation when a row has its org.
+    """
+    officials = set(actors.filter(pl.col("name").is_not_null()).select("doc_id", "name", "title").iter_rows())
+    orgs = set(actors.drop_nulls("org").select("doc_id", "org").iter_rows())
+    counts = {"actors": 0, "actors_found": 0}
+    for doc in docs:
+        for a in doc.actors:
+            counts["actors"] += 1
+            counts["actors_found"] += (doc.doc_id, a.name, a.title) in officials if a.name else (doc.doc_id, a.org) in orgs
+    return counts
+
+
+def check_planted_actors_lazy(actors: pl.LazyFrame, planted: Path, chunk_docs: int = CHECK_CHUNK_DOCS) -> dict[str, int]:
+    """:func:`check_planted_actors` for corpora of any size, as Polars joins, ``chunk_docs``
+    documents at a time."""
+    counts = {"actors": 0, "actors_found": 0}
+    for lo, hi, chunk in _planted_chunks(planted, "actors", chunk_docs):
+        plan = chunk.filter(pl.col("org").is_not_null() | pl.col("name").is_not_null()).lazy()
+        mine = actors.filter(pl.col("doc_id").is_between(pl.lit(lo), pl.lit(hi)))
+        officials = mine.filter(pl.col("name").is_not_null()).select("doc_id", "name", "title").unique()
+        orgs = mine.drop_nulls("org").select("doc_id", "org").unique()
+        found_official = plan.filter(pl.col("name").is_not_null()).join(officials, on=["doc_id", "name", "title"], how="semi")
+        found_org = plan.filter(pl.col("name").is_null()).join(orgs, on=["doc_id", "org"], how="semi")
+        n_official, n_org = pl.collect_all([found_official.select(pl.len()), found_org.select(pl.len())])
+        counts["actors"] += plan.select(pl.len()).collect().item()
+        counts["actors_found"] += int(n_official.item() + n_org.item())
+    return counts
 
 
 def _warm_up(n: int = 60, seed: int = 99) -> float:
@@ -266,7 +338,10 @@ def run(n_docs: int, seed: int = 0, quantulum_sample: int = 2000) -> tuple[pl.Da
             for s in refs
         ]
     )
-    return table, ratios, check_planted(amounts, docs)
+    counts = check_planted(amounts, docs)
+    if "actors" in by_kind:
+        counts |= check_planted_actors(corpus.facts("actors"), docs)
+    return table, ratios, counts
 
 
 # ---------------------------------------------------------------------------------
@@ -277,7 +352,6 @@ def run(n_docs: int, seed: int = 0, quantulum_sample: int = 2000) -> tuple[pl.Da
 def _write_folder(folder: Path, n: int, seed: int) -> synth.Written:
     """Generated documents as one .txt file each, streaming (plus the planted facts)."""
     import json
-    from dataclasses import asdict
 
     folder.mkdir(parents=True, exist_ok=True)
     planted = folder.parent / f"{folder.name}.planted.jsonl"
@@ -287,7 +361,7 @@ def _write_folder(folder: Path, n: int, seed: int) -> synth.Written:
             data = d.text.encode("utf-8")
             n_bytes += len(data)
             (folder / f"{d.doc_id}.txt").write_bytes(data)
-            fh.write(json.dumps({"doc_id": d.doc_id, "amounts": [asdict(a) for a in d.amounts]}, ensure_ascii=False) + "\n")
+            fh.write(json.dumps(synth.planted_record(d), ensure_ascii=False) + "\n")
     return synth.Written(folder, planted, n, n_bytes)
 
 
@@ -318,7 +392,7 @@ def run_scale(
         process and the workers), output size, rows per table, analysis timings and the
         correctness counts.
     """
-    from kpolicy import analysis, pipeline
+    from kpolicy import pipeline
 
     if fmt not in ("jsonl", "parquet", "folder"):
         raise KpolicyError(f"unknown --format {fmt!r}; valid: jsonl, parquet, folder")
@@ -354,42 +428,63 @@ def run_scale(
             "rows": dict(summary.rows),
             "summary_line": summary.line(),
         }
-        tables = pipeline.read_tables(out)
-        _reset_peak()
-        t = time.perf_counter()
-        figures["correctness"] = check_planted_lazy(tables["amounts"].select("doc_id", "surface", "amount_krw", "is_suspect"), written.planted)
-        figures["check_seconds"] = round(time.perf_counter() - t, 1)
-        if analysis_stages:
-            t = time.perf_counter()
-            documents = tables["documents"].select("doc_id", "regions", "n_words").collect()
-            themes = tables["themes"].select("doc_id", "sentence_idx", "char_start", "theme_major").collect()
-            # Only the columns money_by_region reads (money_evidence's selection).
-            amounts = tables["amounts"].select(
-                "doc_id", "sentence_idx", "char_start", "char_end", "surface", "currency", "amount_krw",
-                "amount_krw_adjusted", "is_suspect", "role", "flags", "explanation",
-            ).collect()
-            figures["analysis_load_seconds"] = round(time.perf_counter() - t, 1)
-            t = time.perf_counter()
-            analysis.region_theme_profile(themes, documents)
-            figures["region_theme_profile_seconds"] = round(time.perf_counter() - t, 2)
-            t = time.perf_counter()
-            analysis.money_by_region(amounts, documents, themes)
-            figures["money_by_region_seconds"] = round(time.perf_counter() - t, 2)
-            figures["analysis_peak_rss_mb"] = round(_peak_mb())
+        figures |= check_output(out, written.planted, analysis_stages=analysis_stages)
         return figures
     finally:
         if not keep and not workdir:
             shutil.rmtree(base, ignore_errors=True)
 
 
+def check_output(out: str | Path, planted: Path, *, analysis_stages: bool = True) -> dict[str, object]:
+    """Check a streamed run's output against the planted facts, then (optionally) run the
+    analysis aggregates over it, straight from the Parquet parts.
+
+    Both steps read the output lazily, so their memory does not grow with the corpus:
+    the checks go ``CHECK_CHUNK_DOCS`` documents at a time, and the aggregates read only
+    the columns they need with Polars' streaming engine.
+
+    Returns:
+        ``correctness`` (counts), ``check_seconds``, ``check_peak_rss_mb`` and, with
+        ``analysis_stages``, ``region_theme_profile_seconds``, ``money_by_region_seconds``
+        and ``analysis_peak_rss_mb`` (this process's peak, reset before each step).
+    """
+    from kpolicy import analysis, pipeline
+
+    tables = pipeline.read_tables(out)
+    figures: dict[str, object] = {}
+    _reset_peak()
+    t = time.perf_counter()
+    counts = check_planted_lazy(tables["amounts"].select("doc_id", "surface", "amount_krw", "is_suspect"), planted)
+    if "actors" in tables:
+        counts |= check_planted_actors_lazy(tables["actors"].select("doc_id", "name", "title", "org"), planted)
+    figures["correctness"] = counts
+    figures["check_seconds"] = round(time.perf_counter() - t, 1)
+    figures["check_peak_rss_mb"] = round(_peak_mb())
+    if analysis_stages:
+        _reset_peak()
+        t = time.perf_counter()
+        analysis.region_theme_profile(tables["themes"], tables["documents"])
+        figures["region_theme_profile_seconds"] = round(time.perf_counter() - t, 2)
+        t = time.perf_counter()
+        analysis.money_by_region(tables["amounts"], tables["documents"], tables["themes"])
+        figures["money_by_region_seconds"] = round(time.perf_counter() - t, 2)
+        figures["analysis_peak_rss_mb"] = round(_peak_mb())
+    return figures
+
+
 def _correct(counts: dict[str, int]) -> bool:
-    return counts["found"] == counts["planted"] and counts["garbles_flagged"] == counts["garbles"]
+    return (
+        counts["found"] == counts["planted"]
+        and counts["garbles_flagged"] == counts["garbles"]
+        and counts.get("actors_found", 0) == counts.get("actors", 0)
+    )
 
 
 def _print_correctness(counts: dict[str, int]) -> None:
     print(
         f"correctness: {counts['found']:,}/{counts['planted']:,} planted amounts recovered exactly; "
         f"{counts['garbles_flagged']:,}/{counts['garbles']:,} planted garbles flagged"
+        + (f"; {counts['actors_found']:,}/{counts['actors']:,} planted officials and organisations found" if "actors" in counts else "")
     )
 
 
@@ -418,9 +513,10 @@ def _print_scale(f: dict[str, object]) -> None:
         + (f" (workers {f['worker_peak_rss_mb']:,} MiB each at most)" if f["worker_peak_rss_mb"] else "")
         + f"; output {f['output_mb']:,} MB; generating the input took {f['generate_seconds']} s"
     )
+    print(f"correctness check over the output: {f['check_seconds']} s, peak RSS {f['check_peak_rss_mb']:,} MiB")
     if "money_by_region_seconds" in f:
         print(
-            f"analysis over the output: reading {f['analysis_load_seconds']} s, region_theme_profile "
+            f"analysis over the output (lazy, streaming): region_theme_profile "
             f"{f['region_theme_profile_seconds']} s, money_by_region {f['money_by_region_seconds']} s, "
             f"peak RSS {f['analysis_peak_rss_mb']:,} MiB"
         )
@@ -429,19 +525,31 @@ def _print_scale(f: dict[str, object]) -> None:
         print(f"at this rate 1,000,000 such documents take {1e6 / rate / 3600:.1f} h")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="kpolicy bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--docs", type=int, default=20_000, help="generated documents for the stage table (default 20000)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--quick", action="store_true", help="CI: 1,000 documents in stages and 300 streamed; fails only on correctness")
+#: ``--quick``: documents in the stage run and in the streaming run (news-length
+#: documents of about 3 KB; CI runs this, so it must stay well under a minute).
+QUICK_DOCS = 400
+QUICK_SCALE_DOCS = 120
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The benchmark's options, shared by ``python -m kpolicy.bench`` and ``kpolicy bench``."""
+    parser.add_argument("--docs", type=int, default=20_000, metavar="N", help="generated documents for the stage table (default 20000)")
+    parser.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    parser.add_argument(
+        "--quick", action="store_true",
+        help=f"CI: {QUICK_DOCS:,} documents in stages and {QUICK_SCALE_DOCS:,} streamed; fails only on correctness",
+    )
     parser.add_argument("--scale", type=int, default=None, metavar="N", help="stream N generated documents through the pipeline instead")
     parser.add_argument("--format", choices=("jsonl", "parquet", "folder"), default="jsonl", help="input for --scale (default jsonl)")
-    parser.add_argument("--jobs", type=int, default=1, help="pipeline worker processes for --scale (default 1)")
-    parser.add_argument("--batch-docs", type=int, default=None, help="pipeline batch size for --scale (default 1000)")
-    parser.add_argument("--workdir", default=None, help="folder for --scale's input and output (kept); default a temporary one")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="pipeline worker processes for --scale (default 1)")
+    parser.add_argument("--batch-docs", type=int, default=None, metavar="N", help="pipeline batch size for --scale (default 1000)")
+    parser.add_argument("--workdir", default=None, metavar="DIR", help="folder for --scale's input and output (kept); default a temporary one")
     parser.add_argument("--no-analysis", action="store_true", help="--scale: skip the analysis aggregates over the output")
-    args = parser.parse_args(argv)
+    return parser
 
+
+def run_from_args(args: argparse.Namespace) -> int:
+    """Run what parsed :func:`add_arguments` options ask for; 0 if every check passed, else 1."""
     ok = True
     if args.scale is not None:
         if args.scale < 1:
@@ -453,7 +561,7 @@ def main(argv: list[str] | None = None) -> int:
         _print_correctness(figures["correctness"])  # type: ignore[arg-type]
         ok = _correct(figures["correctness"])  # type: ignore[arg-type]
     else:
-        n = 1_000 if args.quick else args.docs
+        n = QUICK_DOCS if args.quick else args.docs
         if n < 1:
             raise KpolicyError("--docs must be at least 1")
         print(f"kpolicy bench: {n:,} generated documents (seed {args.seed})")
@@ -462,7 +570,7 @@ def main(argv: list[str] | None = None) -> int:
         _print_correctness(counts)
         ok = _correct(counts)
         if args.quick:
-            figures = run_scale(300, args.seed, "jsonl", batch_docs=64, progress=False)
+            figures = run_scale(QUICK_SCALE_DOCS, args.seed, "jsonl", batch_docs=32, progress=False)
             _print_scale(figures)
             _print_correctness(figures["correctness"])  # type: ignore[arg-type]
             ok = ok and _correct(figures["correctness"])  # type: ignore[arg-type]
@@ -470,6 +578,11 @@ def main(argv: list[str] | None = None) -> int:
         print("kpolicy bench: FAILED correctness check")
         return 1
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = add_arguments(argparse.ArgumentParser(prog="python -m kpolicy.bench", description=__doc__.split("\n\n")[0]))
+    return run_from_args(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ Commands::
     kpolicy facts KIND [--corpus DIR] [--format ...] [--out FILE]
     kpolicy report     [--corpus DIR] [--out DIR] [--jobs N] [--only NAME ...]
     kpolicy extract    --corpus PATH --out DIR [--batch-docs N] [--jobs N] [--no-progress]
-    kpolicy bench      [--docs N] [--seed S] [--quick]
+    kpolicy bench      [--docs N] [--seed S] [--quick] [--scale N] [--format jsonl|parquet|folder]
+                       [--jobs N] [--batch-docs N] [--workdir DIR] [--no-analysis]
     kpolicy schema     [--out FILE]
 
 Errors are one line on stderr and a non-zero exit (2 for bad input, 1 for a failed
@@ -78,10 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
-    p = sub.add_parser("bench", help="benchmark each stage against baselines on a generated corpus")
-    p.add_argument("--docs", type=int, default=20_000, help="generated documents (default 20000)")
-    p.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
-    p.add_argument("--quick", action="store_true", help="a small run (2,000 documents), as CI runs it")
+    from kpolicy.bench import add_arguments as add_bench_arguments
+
+    # The same options as `python -m kpolicy.bench`, from one definition.
+    add_bench_arguments(sub.add_parser("bench", help="benchmark each stage against baselines on a generated corpus, or --scale N through the streaming pipeline"))
 
     p = sub.add_parser("schema", help="print the data dictionary (Markdown)")
     p.add_argument("--out", metavar="FILE", default=None, help="write to FILE")
@@ -146,8 +147,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "bench":
         from kpolicy import bench
 
-        argv = ["--docs", str(args.docs), "--seed", str(args.seed)] + (["--quick"] if args.quick else [])
-        return bench.main(argv)
+        return bench.run_from_args(args)
     if args.command == "extract":
         from kpolicy import pipeline
 

@@ -1,17 +1,26 @@
 """A deterministic synthetic corpus for tests and benchmarks.
 
-:func:`generate` writes ``n`` documents (English and Korean) built from sentence
-patterns of the domain — regions, themes, amounts in several written forms, targets,
-and planted translation garbles — with a long-tail size distribution. Alongside the
-texts it returns (and :func:`write_corpus` saves as ``.planted.jsonl``) what it planted,
-so a test or benchmark can check that the extractors recover it.
+:func:`generate` writes ``n`` documents (English and Korean) of news length, built from
+sentence patterns of the domain: headline plans with amounts in every written form the
+money extractor reads, planted translation garbles, KPI targets, schedules, quotes from
+mayors, governors and ministers, agency announcements, sub-places of the region
+(districts, complexes, universities) and background sentences. Sizes follow a long
+tail: most documents are 1.5-4 KB of UTF-8 (about 3 KB on average, like news
+articles), a few 20-40 KB.
 
-The sentences are written for kpolicy; they quote no outside source.
+Alongside the texts it returns (and :func:`write_corpus` saves as ``.planted.jsonl``)
+what it planted — every amount with its value, every garble, and the officials and
+organisations named — so a test or benchmark can check that the extractors recover it.
+The output depends only on ``(n, seed, korean_share)``.
+
+The sentences are written for kpolicy; they quote no outside source, and the people
+named are made up.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 from collections.abc import Iterator
@@ -32,6 +41,85 @@ _REGIONS_KO = {
     "충북도": "Chungbuk", "충남도": "Chungnam", "전북도": "Jeonbuk", "전남도": "Jeonnam", "경북도": "Gyeongbuk",
     "경남도": "Gyeongnam", "제주도": "Jeju",
 }
+_METROPOLITAN = frozenset({"Seoul", "Busan", "Daegu", "Incheon", "Gwangju", "Daejeon", "Ulsan", "Sejong"})
+# The head of each region's government as a title before a name ("Busan Mayor Kim
+# Min-soo", "박지훈 부산시장"): (English, Korean, normalised title of kpolicy/data/actors.yaml).
+_HEADS = {
+    "Seoul": ("Seoul Mayor", "서울시장"), "Busan": ("Busan Mayor", "부산시장"), "Daegu": ("Daegu Mayor", "대구시장"),
+    "Incheon": ("Incheon Mayor", "인천시장"), "Gwangju": ("Gwangju Mayor", "광주시장"),
+    "Daejeon": ("Daejeon Mayor", "대전시장"), "Ulsan": ("Ulsan Mayor", "울산시장"), "Sejong": ("Sejong Mayor", "세종시장"),
+    "Gyeonggi": ("Gyeonggi Governor", "경기도지사"), "Gangwon": ("Gangwon Governor", "강원도지사"),
+    "Chungbuk": ("North Chungcheong Governor", "충북지사"), "Chungnam": ("South Chungcheong Governor", "충남지사"),
+    "Jeonbuk": ("Jeonbuk Governor", "전북도지사"), "Jeonnam": ("South Jeolla Governor", "전남지사"),
+    "Gyeongbuk": ("North Gyeongsang Governor", "경북도지사"), "Gyeongnam": ("South Gyeongsang Governor", "경남도지사"),
+    "Jeju": ("Jeju Governor", "제주도지사"),
+}
+# Sub-places of each region (kpolicy/data/places.yaml): (English, Korean).
+_SUBPLACES = {
+    "Seoul": [("Gangnam", "강남구"), ("Mapo", "마포구"), ("Guro Digital Complex", "구로디지털단지"), ("Magok", "마곡지구"), ("Seongdong", "성동구")],
+    "Busan": [("Haeundae", "해운대구"), ("Centum City", "센텀시티"), ("Gijang", "기장군"), ("Eco Delta City", "에코델타시티")],
+    "Daegu": [("Suseong Alpha City", "수성알파시티"), ("Dalseo", "달서구"), ("Daegu Technopolis", "대구테크노폴리스"), ("DGIST", "대구경북과학기술원")],
+    "Incheon": [("Songdo", "송도"), ("Cheongna", "청라"), ("Yeongjong", "영종"), ("Namdong", "남동구")],
+    "Gwangju": [("Gwangsan", "광산구"), ("Cheomdan", "첨단3지구"), ("GIST", "광주과학기술원")],
+    "Daejeon": [("Daedeok Innopolis", "대덕특구"), ("Yuseong", "유성구"), ("KAIST", "카이스트")],
+    "Ulsan": [("Ulju", "울주군"), ("Onsan", "온산"), ("UNIST", "울산과학기술원")],
+    "Sejong": [("Sejong 5-1 Living Zone", "세종 5-1 생활권")],
+    "Gyeonggi": [("Pangyo Techno Valley", "판교테크노밸리"), ("Gwanggyo", "광교"), ("Dongtan", "동탄"), ("Suwon", "수원"), ("Seongnam", "성남")],
+    "Gangwon": [("Chuncheon", "춘천"), ("Gangneung", "강릉"), ("Sokcho", "속초"), ("Pyeongchang", "평창")],
+    "Chungbuk": [("Cheongju", "청주"), ("Osong", "오송"), ("Ochang", "오창"), ("Chungju", "충주")],
+    "Chungnam": [("Cheonan", "천안"), ("Asan", "아산"), ("Seosan", "서산"), ("Dangjin", "당진")],
+    "Jeonbuk": [("Jeonju", "전주시"), ("Gunsan", "군산"), ("Iksan", "익산"), ("Wanju", "완주군")],
+    "Jeonnam": [("Naju Innovation City", "나주혁신도시"), ("Mokpo", "목포"), ("Yeosu", "여수"), ("Suncheon", "순천")],
+    "Gyeongbuk": [("Pohang", "포항"), ("Gumi", "구미시"), ("Gyeongju", "경주시"), ("Andong", "안동")],
+    "Gyeongnam": [("Changwon", "창원"), ("Jinju", "진주시"), ("Gimhae", "김해"), ("Geoje", "거제")],
+    "Jeju": [("Jeju City", "제주시"), ("Seogwipo", "서귀포")],
+}
+# The region's own agency (kpolicy/data/actors.yaml): (English, Korean, org).
+_REGIONAL_AGENCY = {
+    "Seoul": ("Seoul Business Agency", "서울경제진흥원", "Seoul Business Agency"),
+    "Gyeonggi": ("Gyeonggi Business & Science Accelerator", "경기도경제과학진흥원", "GBSA"),
+    **{
+        r: (f"{r} Techno Park", f"{ko}테크노파크", f"{r} Techno Park")
+        for r, ko in [
+            ("Busan", "부산"), ("Daegu", "대구"), ("Incheon", "인천"), ("Gwangju", "광주"), ("Daejeon", "대전"),
+            ("Ulsan", "울산"), ("Sejong", "세종"), ("Gangwon", "강원"), ("Chungbuk", "충북"), ("Chungnam", "충남"),
+            ("Jeonbuk", "전북"), ("Jeonnam", "전남"), ("Gyeongbuk", "경북"), ("Gyeongnam", "경남"), ("Jeju", "제주"),
+        ]
+    },
+}
+# Central ministries and national agencies (kpolicy/data/actors.yaml): (English, Korean, org).
+_MINISTRIES = [
+    ("Ministry of Science and ICT", "과학기술정보통신부", "MSIT"),
+    ("Ministry of Trade, Industry and Energy", "산업통상자원부", "MOTIE"),
+    ("Ministry of SMEs and Startups", "중소벤처기업부", "MSS"),
+    ("Ministry of Land, Infrastructure and Transport", "국토교통부", "MOLIT"),
+    ("Ministry of the Interior and Safety", "행정안전부", "MOIS"),
+    ("Ministry of Education", "교육부", "MOE"),
+    ("Ministry of Health and Welfare", "보건복지부", "MOHW"),
+    ("Ministry of Agriculture, Food and Rural Affairs", "농림축산식품부", "MAFRA"),
+]
+_AGENCIES = [
+    ("National IT Industry Promotion Agency", "정보통신산업진흥원", "NIPA"),
+    ("National Information Society Agency", "한국지능정보사회진흥원", "NIA"),
+    ("Korea Internet & Security Agency", "한국인터넷진흥원", "KISA"),
+    ("Korea Institute for Advancement of Technology", "한국산업기술진흥원", "KIAT"),
+    ("Korea Data Agency", "한국데이터산업진흥원", "KDATA"),
+    ("Electronics and Telecommunications Research Institute", "한국전자통신연구원", "ETRI"),
+    ("Korea SMEs and Startups Agency", "중소벤처기업진흥공단", "KOSME"),
+]
+# Ministers quoted by title + name ("Minister of Science and ICT Kang Hye-jin").
+_MINISTERS = [
+    ("Minister of Science and ICT", "과학기술정보통신부 장관", "MSIT"),
+    ("Minister of SMEs and Startups", "중소벤처기업부 장관", "MSS"),
+]
+# Made-up names: romanised surname and given name, and the same name in Hangul.
+_SURNAMES = [("Kim", "김"), ("Lee", "이"), ("Park", "박"), ("Choi", "최"), ("Jung", "정"), ("Kang", "강"), ("Cho", "조"),
+             ("Yoon", "윤"), ("Jang", "장"), ("Lim", "임"), ("Han", "한"), ("Oh", "오"), ("Shin", "신"), ("Kwon", "권"),
+             ("Hwang", "황"), ("Song", "송"), ("Ryu", "류"), ("Hong", "홍")]
+_GIVEN = [("Min-soo", "민수"), ("Ji-hoon", "지훈"), ("Seo-yeon", "서연"), ("Hyun-woo", "현우"), ("Eun-ji", "은지"),
+          ("Jae-won", "재원"), ("Sung-ho", "성호"), ("Young-mi", "영미"), ("Dong-hyun", "동현"), ("Hye-jin", "혜진"),
+          ("Jun-ho", "준호"), ("Su-bin", "수빈"), ("Tae-yoon", "태윤"), ("Ha-neul", "하늘")]
+
 _THEMES_EN = [
     "artificial intelligence", "big data", "smart factories", "hydrogen energy", "autonomous driving",
     "drone delivery", "smart farms", "semiconductors", "digital healthcare", "5G networks", "fintech",
@@ -41,20 +129,48 @@ _THEMES_KO = [
     "인공지능", "빅데이터", "스마트공장", "수소 에너지", "자율주행", "드론", "스마트팜", "반도체",
     "디지털 헬스케어", "5G 네트워크", "핀테크", "로봇", "창업 지원", "디지털 인재 양성",
 ]
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"]
+_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+_QUOTES_EN = [
+    "This is a turning point for the regional economy",
+    "We will make sure the benefits reach small businesses first",
+    "Our goal is to give young people a reason to stay in the region",
+    "We will work closely with the central government and local universities",
+    "The plan will only succeed if companies take part from the start",
+    "We have listened to residents and businesses for more than a year",
+]
+_QUOTES_KO = [
+    "지역 경제의 전환점이 될 것이다",
+    "중소기업이 가장 먼저 혜택을 보도록 하겠다",
+    "청년이 지역에 머물 이유를 만들겠다",
+    "중앙정부, 지역 대학과 긴밀히 협력하겠다",
+    "기업이 처음부터 참여해야 성공할 수 있다",
+]
 _FILLER_EN = [
     "Officials said the plan reflects demand from local companies and universities.",
-    "The city will hold briefing sessions for residents next month.",
     "Experts noted that cooperation with the private sector is essential.",
     "The project is part of a broader push to revitalise the regional economy.",
     "Applications will be accepted through the official website.",
+    "Local business groups welcomed the announcement, saying it would ease a shortage of skilled workers.",
+    "An advisory committee of academics and industry representatives will review progress every six months.",
+    "Critics said similar programmes in the past had struggled to attract private investment.",
+    "Details of the selection criteria will be posted on the website next week.",
+    "The announcement follows a series of meetings with companies, universities and research institutes.",
+    "Residents can find more information at their local community service centre.",
+    "Several large companies have already signed memorandums of understanding to take part.",
+    "Officials acknowledged that finding enough qualified engineers remains the biggest challenge.",
 ]
 _FILLER_KO = [
-    "시 관계자는 지역 기업과 대학의 수요를 반영했다고 설명했다.",
-    "시는 다음 달 주민 설명회를 열 계획이다.",
     "전문가들은 민간과의 협력이 중요하다고 강조했다.",
     "이번 사업은 지역 경제 활성화 전략의 하나다.",
+    "지역 기업들은 전문 인력난 해소에 도움이 될 것이라며 환영했다.",
+    "학계와 산업계 전문가로 구성된 자문위원회가 추진 상황을 정기적으로 점검한다.",
+    "일각에서는 민간 투자 유치가 성패를 가를 것이라는 지적도 나온다.",
+    "세부 선정 기준은 다음 주 누리집에 공고된다.",
+    "이번 계획은 기업, 대학, 연구기관과의 간담회를 거쳐 마련됐다.",
+    "이미 여러 대기업이 업무협약을 맺고 참여 의사를 밝혔다.",
 ]
-
 
 PLANTED_FILE = ".planted.jsonl"
 
@@ -68,6 +184,16 @@ class Planted:
     is_garble: bool = False
 
 
+@dataclass(frozen=True)
+class PlantedActor:
+    """One planted actor: an organisation (``org``, as in kpolicy/data/actors.yaml) or an
+    official (``name`` as the actors extractor normalises it, and ``title``)."""
+
+    org: str | None = None
+    name: str | None = None
+    title: str | None = None
+
+
 @dataclass
 class SynthDoc:
     doc_id: str
@@ -75,111 +201,398 @@ class SynthDoc:
     region: str
     text: str
     amounts: list[Planted] = field(default_factory=list)
+    actors: list[PlantedActor] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------
+# Amounts in every written form the money extractor reads (KRW only, so that the
+# planted value is the extracted amount_krw).
+# ---------------------------------------------------------------------------------
+
+_WORD_BILLIONS = [("twelve", 12), ("twenty-five", 25), ("thirty", 30), ("forty-five", 45), ("sixty", 60),
+                  ("seventy-five", 75), ("ninety", 90), ("one hundred twenty", 120), ("three hundred", 300)]
+_WORD_TRILLIONS = [("two", 2), ("three", 3), ("five", 5), ("seven", 7)]
+_GARBLE_BILLIONS = [1408, 2175, 1656, 3321, 5770, 4427, 1039]  # 억 figures read as billions
+_KO_WORDS = [("오백억 원", 5e10), ("삼천만 원", 3e7), ("천억 원", 1e11), ("이천오백만 원", 2.5e7), ("칠백억 원", 7e10)]
 
 
 def _amount_en(rng: random.Random) -> tuple[str, float, bool]:
-    form = rng.randrange(9)
-    if form == 0:
+    form = rng.randrange(100)
+    if form < 12:
         x = rng.randrange(11, 999) / 10
         return f"KRW {x:g} billion", float(round(x * 1e9)), False
-    if form == 1:
+    if form < 22:
         x = rng.randrange(11, 99) / 10
         return f"{x:g} trillion won", float(round(x * 1e12)), False
-    if form == 2:
+    if form < 32:
         n = rng.randrange(1, 999)
         return f"{n} million won", n * 1e6, False
-    if form == 3:
+    if form < 44:
         n = rng.randrange(2, 95)
         return f"{n} billion won", n * 1e9, False
-    if form == 4:
+    if form < 49:
         x = rng.randrange(11, 99) / 10
         return f"{x:g} trillion-won", float(round(x * 1e12)), False
-    if form == 5:
+    if form < 54:
         n = rng.randrange(100, 999)
         return f"₩{n} million", n * 1e6, False
-    if form == 6:
+    if form < 59:
         x = rng.randrange(11, 999) / 10
         return f"{x:g}bn won", float(round(x * 1e9)), False
-    if form == 7:  # garble: a duplicated scale word
+    if form < 62:
+        n = rng.randrange(100, 999)
+        return f"W{n} million", n * 1e6, False
+    if form < 65:
+        x = rng.randrange(11, 999) / 10
+        return f"KRW {x:g} bln", float(round(x * 1e9)), False
+    if form < 68:
+        x = rng.randrange(11, 99) / 10
+        return f"{x:g}tn won", float(round(x * 1e12)), False
+    if form < 71:
+        x = rng.randrange(11, 99) / 10
+        return f"KRW{x:g}tn", float(round(x * 1e12)), False
+    if form < 74:
+        n = rng.randrange(2, 95)
+        return f"{n} billion KRW", n * 1e9, False
+    if form < 77:
+        n = rng.randrange(100, 999)
+        return f"KRW {n} mn", n * 1e6, False
+    if form < 80:
+        a, b = rng.randrange(1, 9), rng.randrange(100, 9999)
+        return f"{a} trillion {b / 10:g} billion won", a * 1e12 + b * 1e8, False
+    if form < 84:
+        word, n = rng.choice(_WORD_BILLIONS)
+        return f"{word} billion won", n * 1e9, False
+    if form < 86:
+        word, n = rng.choice(_WORD_TRILLIONS)
+        return f"{word} trillion won", n * 1e12, False
+    # Translation garbles, flagged by the extractor: about one amount in seven.
+    if form < 90:
         n = rng.randrange(2, 20)
         return f"{n} trillion trillion won", float(n * 10**24), True
-    n = rng.choice([1408, 2175, 1656, 3321, 5770, 4427, 1039])  # garble: 억 read as billion
+    n = rng.choice(_GARBLE_BILLIONS)
     return f"KRW {n} billion", n * 1e9, True
 
 
 def _amount_ko(rng: random.Random) -> tuple[str, float, bool]:
-    form = rng.randrange(5)
-    if form == 0:
+    form = rng.randrange(100)
+    if form < 18:
         n = rng.randrange(2, 9999)
         return f"{n:,}억원", n * 1e8, False
-    if form == 1:
+    if form < 34:
         n = rng.randrange(2, 999)
         return f"{n}억 원", n * 1e8, False
-    if form == 2:
+    if form < 44:
         a, b = rng.randrange(1, 9), rng.randrange(1, 9) * 1000
         return f"{a}조 {b:,}억 원", a * 1e12 + b * 1e8, False
-    if form == 3:
+    if form < 52:
         a, b = rng.randrange(1, 99), rng.randrange(1, 9) * 1000
         return f"{a}억 {b}만 원", a * 1e8 + b * 1e4, False
-    n = rng.randrange(2, 99)
-    return f"{n}억원", n * 1e8, False
+    if form < 64:
+        n = rng.randrange(2, 99)
+        return f"{n}억원", n * 1e8, False
+    if form < 68:
+        a, b = rng.randrange(1, 9), rng.randrange(1, 9)
+        return f"{a}조{b}천억원", a * 1e12 + b * 1e11, False
+    if form < 72:
+        n = rng.randrange(1, 9)
+        return f"{n}천억 원", n * 1e11, False
+    if form < 76:
+        n = rng.randrange(1, 9)
+        return f"{n}천만원", n * 1e7, False
+    if form < 81:
+        n = rng.randrange(1, 99) * 100
+        return f"{n:,}만 원", n * 1e4, False
+    if form < 85:
+        n = rng.randrange(11, 999) * 10
+        return f"{n:,}억여 원", n * 1e8, False
+    if form < 89:
+        x = rng.randrange(101, 9999) / 10
+        return f"{x:g}억", float(round(x * 1e8)), False
+    if form < 95:
+        n = rng.randrange(1, 30)
+        return f"{n}조원", n * 1e12, False
+    surface, value = rng.choice(_KO_WORDS)
+    return surface, value, False
 
 
-def _doc_en(rng: random.Random, doc_id: str, n_sentences: int) -> SynthDoc:
+# ---------------------------------------------------------------------------------
+# Documents
+# ---------------------------------------------------------------------------------
+
+
+def _josa(word: str, after_consonant: str, after_vowel: str) -> str:
+    """The Korean particle that fits ``word``'s last syllable (은/는, 을/를, 이/가)."""
+    last = word[-1]
+    if "가" <= last <= "힣":
+        return after_consonant if (ord(last) - 0xAC00) % 28 else after_vowel
+    return after_consonant
+
+
+def _person(rng: random.Random) -> tuple[str, str, str]:
+    """A made-up name: (romanised, its normalised key, Hangul)."""
+    (s_en, s_ko), (g_en, g_ko) = rng.choice(_SURNAMES), rng.choice(_GIVEN)
+    return f"{s_en} {g_en}", f"{s_en} {g_en.replace('-', '').capitalize()}", s_ko + g_ko
+
+
+def _target_bytes(rng: random.Random) -> int:
+    """A document's size in UTF-8 bytes: most 1.5-4 KB, about 3 KB on average, and a
+    long tail (about one in 250 documents is 20-40 KB, a news feature or a plan text)."""
+    if rng.random() < 0.004:
+        return rng.randrange(20_000, 40_000)
+    return int(rng.lognormvariate(math.log(2_700), 0.33))
+
+
+class _Writer:
+    """Accumulates a document's lines and what they plant."""
+
+    def __init__(self, doc: SynthDoc) -> None:
+        self.doc = doc
+        self.lines: list[str] = []
+        self.size = 0
+        self._actors: set[PlantedActor] = set()
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+        self.size += len(line.encode("utf-8")) + 1
+
+    def amount(self, planted: tuple[str, float, bool]) -> str:
+        surface, value, garble = planted
+        self.doc.amounts.append(Planted(surface, value, garble))
+        return surface
+
+    def actor(self, actor: PlantedActor) -> None:
+        if actor not in self._actors:
+            self._actors.add(actor)
+            self.doc.actors.append(actor)
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+def _doc_en(rng: random.Random, doc_id: str, target: int) -> SynthDoc:
     name, region = rng.choice(list(_REGIONS_EN.items()))
     theme = rng.choice(_THEMES_EN)
+    body = "city" if region in _METROPOLITAN else "province"
+    head_title, _ = _HEADS[region]
+    head, head_key, _ = _person(rng)
+    minister_title, _, minister_org = rng.choice(_MINISTERS)
+    minister, minister_key, _ = _person(rng)
+    places = _SUBPLACES[region]
+    agency_en, _, agency_org = _REGIONAL_AGENCY[region]
+    year = rng.randrange(2025, 2031)
     doc = SynthDoc(doc_id, "en", region, "")
-    lines = [f"{name} unveils plan to expand {theme}", ""]
-    for i in range(n_sentences):
-        kind = rng.randrange(4) if i else 0
-        if kind in (0, 1):
-            surface, value, garble = _amount_en(rng)
-            doc.amounts.append(Planted(surface, value, garble))
+    w = _Writer(doc)
+
+    def who(capital: bool) -> str:  # news alternates the name and "the city"
+        return name if rng.random() < 0.5 else ("The " if capital else "the ") + body
+
+    title = rng.choice([
+        f"{name} unveils plan to expand {theme}",
+        f"{name} announces {year} roadmap for {theme}",
+        f"{name} bets on {theme} to revive local industry",
+    ])
+    w.add(title)
+    w.add("")
+    w.add(
+        f"{name} said on {rng.choice(_WEEKDAYS)} it will invest {w.amount(_amount_en(rng))} in {theme} projects by {year}, "
+        f"as part of a plan to turn the {body} into a national hub for the industry."
+    )
+    while w.size < target:
+        k = rng.randrange(100)
+        if k < 20:
+            a = w.amount(_amount_en(rng))
             t = rng.choice(_THEMES_EN)
-            lines.append(f"{name} said it will invest {surface} in {t} projects by {rng.randrange(2025, 2031)}.")
-        elif kind == 2:
-            lines.append(
-                f"The plan aims to raise the share of {rng.choice(_THEMES_EN)} companies from "
-                f"{rng.randrange(5, 30)}% to {rng.randrange(31, 80)}% and to train {rng.randrange(1, 30) * 1000:,} experts."
+            m_en, _, m_org = rng.choice(_MINISTRIES)
+            p_en = rng.choice(places)[0]
+            form = rng.randrange(7)
+            if form == 0:
+                line = f"{name} said it will invest {a} in {t} projects by {rng.randrange(2025, 2031)}."
+            elif form == 1:
+                w.actor(PlantedActor(org=m_org))
+                line = f"The {m_en} will provide {a} in national funds for the programme."
+            elif form == 2:
+                line = f"A total of {a} has been earmarked for {t} in next year's budget."
+            elif form == 3:
+                line = f"{who(True)} set aside {a} to build a {t} testbed in {p_en}."
+            elif form == 4:
+                line = f"Private investors have pledged {a} to a new {t} fund managed by {who(False)}."
+            elif form == 5:
+                line = f"Of the total, {a} will go to research and development at local universities."
+            else:
+                line = f"The project, worth {a}, is expected to create {rng.randrange(2, 60) * 100:,} jobs."
+        elif k < 28:
+            w.actor(PlantedActor(name=head_key, title=head_title.split()[-1]))
+            quote = rng.choice(_QUOTES_EN)
+            if rng.random() < 0.5:
+                line = f"\"{quote},\" {head_title} {head} said at a briefing on {rng.choice(_WEEKDAYS)}."
+            else:
+                line = f"{head_title} {head} said the {body} would review the plan with residents and companies every year."
+        elif k < 32:
+            w.actor(PlantedActor(name=minister_key, title="Minister"))
+            w.actor(PlantedActor(org=minister_org))
+            line = (
+                f"{minister_title} {minister} said the government would support regional {rng.choice(_THEMES_EN)} hubs "
+                f"such as {name}'s through joint funding and deregulation."
             )
+        elif k < 42:
+            kind = rng.randrange(3)
+            if kind == 0:
+                a_en, _, a_org = rng.choice(_AGENCIES)
+                w.actor(PlantedActor(org=a_org))
+                line = f"The {a_en} will select {rng.randrange(5, 80)} companies through an open call in {rng.choice(_MONTHS)}."
+            elif kind == 1:
+                w.actor(PlantedActor(org=agency_org))
+                line = f"The {agency_en} will run the support centre and offer consulting to participating firms."
+            else:
+                m_en, _, m_org = rng.choice(_MINISTRIES)
+                w.actor(PlantedActor(org=m_org))
+                line = f"The {m_en} designated {who(False)} as a pilot zone for {rng.choice(_THEMES_EN)} last year."
+        elif k < 54:
+            p_en = rng.choice(places)[0]
+            line = rng.choice([
+                f"A {rng.choice(_THEMES_EN)} support centre will open in {p_en} in {rng.randrange(2025, 2031)}.",
+                f"Companies based in {p_en} will be the first to receive support.",
+                f"The site in {p_en} was chosen for its access to universities and research institutes.",
+                f"A demonstration complex covering {rng.randrange(3, 90) * 1000:,} square metres will be built in {p_en}.",
+            ])
+        elif k < 64:
+            t = rng.choice(_THEMES_EN)
+            y = rng.randrange(2026, 2031)
+            line = rng.choice([
+                f"The plan aims to raise the share of {t} companies from {rng.randrange(5, 30)}% to {rng.randrange(31, 80)}% "
+                f"and to train {rng.randrange(1, 30) * 1000:,} experts.",
+                f"{who(True)} aims to nurture {rng.randrange(10, 300)} {t} companies and create {rng.randrange(1, 20) * 500:,} jobs by {y}.",
+                f"By {y}, {who(False)} wants {rng.randrange(20, 90)}% of small manufacturers to use {t}.",
+            ])
+        elif k < 74:
+            y1 = rng.randrange(2024, 2028)
+            line = rng.choice([
+                f"Construction will begin in {y1} and is scheduled to finish in {y1 + rng.randrange(2, 5)}.",
+                f"The first phase runs from {y1} to {y1 + 2}, and a second phase will follow until {y1 + rng.randrange(4, 7)}.",
+                f"{who(True)} plans to complete a feasibility study by the end of {y1}.",
+            ])
         else:
-            lines.append(rng.choice(_FILLER_EN))
-    doc.text = "\n".join(lines) + "\n"
+            line = rng.choice(_FILLER_EN) if rng.random() < 0.8 else (
+                f"Officials expect the programme to help small firms adopt {rng.choice(_THEMES_EN)} in their production lines."
+            )
+        w.add(line)
+    doc.text = w.text()
     return doc
 
 
-def _doc_ko(rng: random.Random, doc_id: str, n_sentences: int) -> SynthDoc:
+def _doc_ko(rng: random.Random, doc_id: str, target: int) -> SynthDoc:
     name, region = rng.choice(list(_REGIONS_KO.items()))
     theme = rng.choice(_THEMES_KO)
+    body = "시" if region in _METROPOLITAN else "도"
+    head_title_en, head_title = _HEADS[region]
+    _, _, head = _person(rng)
+    _, minister_title, minister_org = rng.choice(_MINISTERS)
+    _, _, minister = _person(rng)
+    places = _SUBPLACES[region]
+    _, agency_ko, agency_org = _REGIONAL_AGENCY[region]
+    year = rng.randrange(2025, 2031)
     doc = SynthDoc(doc_id, "ko", region, "")
-    lines = [f"{name}, {theme} 산업 육성 계획 발표", ""]
-    for i in range(n_sentences):
-        kind = rng.randrange(4) if i else 0
-        if kind in (0, 1):
-            surface, value, garble = _amount_ko(rng)
-            doc.amounts.append(Planted(surface, value, garble))
-            lines.append(f"{name}는 {rng.randrange(2025, 2031)}년까지 {rng.choice(_THEMES_KO)} 분야에 {surface}을 투입한다고 밝혔다.")
-        elif kind == 2:
-            lines.append(f"{rng.randrange(2028, 2031)}년까지 {rng.choice(_THEMES_KO)} 인재 {rng.randrange(1, 9)}만 명을 양성한다.")
+    w = _Writer(doc)
+
+    def who() -> str:  # news alternates the name and "시"/"도"
+        return name if rng.random() < 0.5 else body
+
+    w.add(rng.choice([f"{name}, {theme} 산업 육성 계획 발표", f"{name}, {year}년까지 {theme} 거점 조성"]))
+    w.add("")
+    a = w.amount(_amount_ko(rng))
+    w.add(f"{name}는 {year}년까지 {theme} 분야에 {a}{_josa(a, '을', '를')} 투입해 {body}{_josa(body, '을', '를')} 전국적인 산업 거점으로 키우겠다고 밝혔다.")
+    while w.size < target:
+        k = rng.randrange(100)
+        if k < 20:
+            a = w.amount(_amount_ko(rng))
+            obj = _josa(a, "을", "를")
+            t = rng.choice(_THEMES_KO)
+            form = rng.randrange(6)
+            if form == 0:
+                line = f"{name}는 {rng.randrange(2025, 2031)}년까지 {t} 분야에 {a}{obj} 투입한다고 밝혔다."
+            elif form == 1:
+                _, m_ko, m_org = rng.choice(_MINISTRIES)
+                w.actor(PlantedActor(org=m_org))
+                line = f"{m_ko}{_josa(m_ko, '은', '는')} 국비 {a}{obj} 지원하기로 했다."
+            elif form == 2:
+                line = f"총사업비는 {a} 규모로, 국비와 지방비가 나뉘어 투입된다."
+            elif form == 3:
+                line = f"{who()}는 올해 {t} 관련 예산으로 {a}{obj} 편성했다."
+            elif form == 4:
+                line = f"민간 투자 {a}{obj} 유치해 {t} 펀드를 조성한다."
+            else:
+                line = f"{rng.choice(places)[1]}에는 {a}{obj} 들여 {t} 실증단지를 만든다."
+        elif k < 28:
+            w.actor(PlantedActor(name=head, title=head_title_en.split()[-1]))
+            line = (
+                f"{head} {head_title}{_josa(head_title, '은', '는')} \"{rng.choice(_QUOTES_KO)}\"고 말했다."
+                if rng.random() < 0.5
+                else f"{head} {head_title}{_josa(head_title, '은', '는')} 매년 주민, 기업과 함께 계획을 점검하겠다고 밝혔다."
+            )
+        elif k < 32:
+            w.actor(PlantedActor(name=minister, title="Minister"))
+            w.actor(PlantedActor(org=minister_org))
+            line = f"{minister} {minister_title}{_josa(minister_title, '은', '는')} 공동 재원과 규제 완화로 {name}의 {rng.choice(_THEMES_KO)} 거점을 지원하겠다고 말했다."
+        elif k < 42:
+            kind = rng.randrange(3)
+            if kind == 0:
+                _, a_ko, a_org = rng.choice(_AGENCIES)
+                w.actor(PlantedActor(org=a_org))
+                line = f"{a_ko}{_josa(a_ko, '은', '는')} {rng.randrange(1, 13)}월 공모를 통해 기업 {rng.randrange(5, 80)}곳을 선정한다."
+            elif kind == 1:
+                w.actor(PlantedActor(org=agency_org))
+                line = f"{agency_ko}{_josa(agency_ko, '이', '가')} 지원센터를 운영하며 참여 기업에 컨설팅을 제공한다."
+            else:
+                _, m_ko, m_org = rng.choice(_MINISTRIES)
+                w.actor(PlantedActor(org=m_org))
+                line = f"{m_ko}{_josa(m_ko, '은', '는')} 지난해 {who()}를 {rng.choice(_THEMES_KO)} 시범지역으로 지정했다."
+        elif k < 54:
+            p = rng.choice(places)[1]
+            line = rng.choice([
+                f"{rng.randrange(2025, 2031)}년 {p}에 {rng.choice(_THEMES_KO)} 지원센터가 문을 연다.",
+                f"{p} 일대 기업이 우선 지원 대상이다.",
+                f"{p}{_josa(p, '은', '는')} 대학과 연구기관이 가깝다는 점에서 입지로 선정됐다.",
+            ])
+        elif k < 64:
+            t = rng.choice(_THEMES_KO)
+            y = rng.randrange(2026, 2031)
+            line = rng.choice([
+                f"{y}년까지 {t} 인재 {rng.randrange(1, 9)}만 명을 양성한다.",
+                f"{y}년까지 {t} 기업 {rng.randrange(10, 300)}곳을 육성하고 일자리 {rng.randrange(1, 20) * 500:,}개를 만든다는 목표다.",
+                f"{t} 기업 비중을 {rng.randrange(5, 30)}%에서 {rng.randrange(31, 80)}%로 높인다.",
+            ])
+        elif k < 74:
+            y1 = rng.randrange(2024, 2028)
+            line = rng.choice([
+                f"{y1}년 착공해 {y1 + rng.randrange(2, 5)}년 완공할 예정이다.",
+                f"1단계 사업은 {y1}년부터 {y1 + 2}년까지 진행된다.",
+                f"{who()}는 {y1}년 말까지 타당성 조사를 마칠 계획이다.",
+            ])
         else:
-            lines.append(rng.choice(_FILLER_KO))
-    doc.text = "\n".join(lines) + "\n"
+            line = rng.choice([
+                *_FILLER_KO,
+                f"{who()} 관계자는 지역 기업과 대학의 수요를 반영했다고 설명했다.",
+                f"{who()}는 다음 달 주민 설명회를 열 계획이다.",
+            ])
+        w.add(line)
+    doc.text = w.text()
     return doc
 
 
 def iter_docs(n: int, seed: int = 0, korean_share: float = 0.3) -> Iterator[SynthDoc]:
     """Generate ``n`` documents deterministically from ``seed``, one at a time.
 
-    Sizes follow a long tail (most documents have 3-10 sentences, a few over 100). The
-    sequence is the same as :func:`generate`'s, without holding it in memory.
+    Sizes follow a long tail (see :func:`_target_bytes`). The sequence is the same as
+    :func:`generate`'s, without holding it in memory.
     """
     rng = random.Random(seed)
     width = max(5, len(str(n)))
     for i in range(n):
-        n_sentences = min(400, 3 + int(rng.paretovariate(1.6) * 3))
+        target = _target_bytes(rng)
         doc_id = f"synth_{i:0{width}d}"
         make = _doc_ko if rng.random() < korean_share else _doc_en
-        yield make(rng, doc_id, n_sentences)
+        yield make(rng, doc_id, target)
 
 
 def generate(n: int, seed: int = 0, korean_share: float = 0.3) -> list[SynthDoc]:
@@ -187,8 +600,15 @@ def generate(n: int, seed: int = 0, korean_share: float = 0.3) -> list[SynthDoc]
     return list(iter_docs(n, seed, korean_share))
 
 
-def _planted_record(d: SynthDoc) -> dict:
-    return {"doc_id": d.doc_id, "language": d.language, "region": d.region, "amounts": [asdict(a) for a in d.amounts]}
+def planted_record(d: SynthDoc) -> dict:
+    """What :func:`write_corpus` and :func:`write_records` write per document."""
+    return {
+        "doc_id": d.doc_id,
+        "language": d.language,
+        "region": d.region,
+        "amounts": [asdict(a) for a in d.amounts],
+        "actors": [asdict(a) for a in d.actors],
+    }
 
 
 def write_corpus(folder: str | Path, n: int, seed: int = 0) -> list[SynthDoc]:
@@ -201,7 +621,7 @@ def write_corpus(folder: str | Path, n: int, seed: int = 0) -> list[SynthDoc]:
     with open(folder / PLANTED_FILE, "w", encoding="utf-8") as fh:
         for d in docs:
             (folder / f"{d.doc_id}.txt").write_text(d.text, encoding="utf-8")
-            fh.write(json.dumps(_planted_record(d), ensure_ascii=False) + "\n")
+            fh.write(json.dumps(planted_record(d), ensure_ascii=False) + "\n")
     return docs
 
 
@@ -244,7 +664,7 @@ def write_records(path: str | Path, n: int, seed: int = 0, chunk_docs: int = 20_
     with open(planted, "w", encoding="utf-8") as pf, open(path if fmt == ".jsonl" else os.devnull, "w", encoding="utf-8") as df:
         for d in iter_docs(n, seed):
             n_bytes += len(d.text.encode("utf-8"))
-            pf.write(json.dumps(_planted_record(d), ensure_ascii=False) + "\n")
+            pf.write(json.dumps(planted_record(d), ensure_ascii=False) + "\n")
             if fmt == ".jsonl":
                 df.write(json.dumps({"doc_id": d.doc_id, "text": d.text}, ensure_ascii=False) + "\n")
             else:

@@ -105,6 +105,38 @@ def test_money_theme_is_the_sentence_dominant_theme() -> None:
     assert out.select("region", "theme_major", "total_krw").rows() == [("Busan", "ai", 5e9)]
 
 
+def test_lazy_tables_give_the_same_aggregates(tmp_path) -> None:
+    """A streamed run's tables (LazyFrames over Parquet) aggregate to the same results."""
+    a = amounts(
+        ("n", 0, "10 trillion trillion won", 1e25, True, 1e13, "investment"),
+        ("n", 1, "2 trillion won", 2e12, False, None, "budget"),
+        ("n", 3, "2 trillion won", 2e12, False, None, "budget"),
+        ("a", 0, "5 billion won", 5e9, False, None, "investment"),
+        ("b", 1, "7 billion won", 7e9, False, None, None),
+    )
+    t = themes(("a", 0, "data"), ("a", 0, "ai"), ("a", 0, "ai"), ("b", 1, "ai"), ("n", 1, "data"))
+    lazy = {}
+    for name, df in {"amounts": a, "documents": D, "themes": t}.items():
+        df.write_parquet(tmp_path / f"{name}.parquet")
+        lazy[name] = pl.scan_parquet(tmp_path / f"{name}.parquet")
+    for basis in ("literal", "adjusted"):
+        for by in [("role",), ("theme_major",), ()]:
+            eager = analysis.money_by_region(a, D, t, basis=basis, by=by, krw_per_usd=1300.0)
+            assert analysis.money_by_region(lazy["amounts"], lazy["documents"], lazy["themes"], basis=basis, by=by, krw_per_usd=1300.0).equals(eager)
+        ev = analysis.money_evidence(lazy["amounts"], lazy["documents"], lazy["themes"], basis)
+        assert isinstance(ev, pl.LazyFrame)  # as long as the amounts table: collect what you need
+        assert ev.collect().equals(analysis.money_evidence(a, D, t, basis))
+    for baseline in ("corpus", "National"):
+        assert analysis.region_theme_profile(lazy["themes"], lazy["documents"], baseline).equals(analysis.region_theme_profile(t, D, baseline))
+
+
+def test_money_totals_by_role_do_not_depend_on_themes() -> None:
+    a = amounts(("a", 0, "5 billion won", 5e9, False, None, "investment"), ("a", 1, "5 billion won", 5e9, False, None, "investment"))
+    t = themes(("a", 0, "data"), ("a", 1, "ai"))
+    assert analysis.money_by_region(a, D, t).equals(analysis.money_by_region(a, D))
+    assert analysis.money_by_region(a, D, t)["n_counted"].to_list() == [1]  # one figure, repeated
+
+
 def test_keyness_log_likelihood_matches_hand_computation() -> None:
     sentences = pl.DataFrame(
         {"doc_id": ["a", "a", "b"], "sentence_idx": [0, 1, 0],

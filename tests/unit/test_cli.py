@@ -70,3 +70,33 @@ def test_errors_are_one_line_without_traceback(args: list[str], message: str) ->
 def test_schema_command(capsys) -> None:
     assert main(["schema"]) == 0
     assert capsys.readouterr().out.startswith("# kpolicy data dictionary")
+
+
+def test_bench_takes_every_option_of_python_m_kpolicy_bench() -> None:
+    """`kpolicy bench` and `python -m kpolicy.bench` share one option definition."""
+    import argparse
+
+    from kpolicy import bench
+    from kpolicy.cli import build_parser
+
+    ours = bench.add_arguments(argparse.ArgumentParser())
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices["bench"]
+
+    def options(p: argparse.ArgumentParser) -> dict[str, object]:
+        return {a.dest: (tuple(a.option_strings), a.default, a.type, a.choices) for a in p._actions if a.dest != "help"}
+
+    assert options(sub) == options(ours)
+    assert {"scale", "format", "jobs", "batch_docs", "workdir", "no_analysis", "docs", "seed", "quick"} <= set(options(ours))
+
+
+def test_bench_scale_options_are_forwarded(tmp_path: Path, capsys) -> None:
+    work = tmp_path / "w"
+    args = ["bench", "--scale", "12", "--format", "parquet", "--batch-docs", "5", "--jobs", "1", "--seed", "3",
+            "--workdir", str(work), "--no-analysis"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "12 generated documents (seed 3)" in out
+    assert "parquet), jobs=1, batch_docs=5" in out
+    assert "3 batches" in out and "analysis over the output" not in out
+    assert "correctness: " in out and "FAILED" not in out
+    assert (work / "docs.parquet").is_file() and (work / "out" / "amounts").is_dir()  # --workdir kept

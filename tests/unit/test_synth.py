@@ -1,29 +1,74 @@
-"""The synthetic corpus generator is deterministic and plants what it says."""
+"""The synthetic corpus generator is deterministic, news-length, and plants what it says."""
 
 from __future__ import annotations
 
 import json
+import statistics
 from pathlib import Path
 
-from kpolicy import load_corpus, synth
+import polars as pl
+
+from kpolicy import gazetteer, load_corpus, synth
 
 
 def test_generate_is_deterministic() -> None:
     a = synth.generate(50, seed=7)
     b = synth.generate(50, seed=7)
     assert [d.text for d in a] == [d.text for d in b]
+    assert [d.amounts for d in a] == [d.amounts for d in b] and [d.actors for d in a] == [d.actors for d in b]
     assert [d.text for d in synth.generate(50, seed=8)] != [d.text for d in a]
+    assert [d.text for d in synth.iter_docs(50, seed=7)] == [d.text for d in a]
 
 
 def test_planted_surfaces_occur_in_text_and_languages_mix() -> None:
     docs = synth.generate(200, seed=1)
     for d in docs:
+        assert d.amounts, d.doc_id
         for p in d.amounts:
             assert p.surface in d.text
-    langs = {d.language for d in docs}
-    assert langs == {"en", "ko"}
-    sizes = sorted(len(d.text) for d in docs)
-    assert sizes[-1] > 5 * sizes[len(sizes) // 2]  # a long tail
+        for a in d.actors:
+            if a.name and d.language == "ko":
+                assert a.name in d.text
+            elif a.name:  # the key is "Kim Minsoo" for "Kim Min-soo"
+                assert a.name.split()[0] in d.text
+    assert {d.language for d in docs} == {"en", "ko"}
+    assert {d.region for d in docs} == set(synth._REGIONS_EN.values())
+    assert any(p.is_garble for d in docs for p in d.amounts)
+    assert {a.title for d in docs for a in d.actors if a.name} == {"Mayor", "Governor", "Minister"}
+
+
+def test_sizes_are_news_length_with_a_long_tail() -> None:
+    sizes = sorted(len(d.text.encode("utf-8")) for d in synth.iter_docs(3000, seed=0))
+    assert 2_700 <= statistics.mean(sizes) <= 3_300  # about 3 KB, like news articles
+    assert 2_000 <= statistics.median(sizes) <= 3_200
+    assert sum(1_500 <= s <= 4_000 for s in sizes) >= 0.75 * len(sizes)
+    assert sizes[-1] >= 20_000 and sizes[-1] <= 41_000  # a few long features
+    assert sizes[0] >= 500
+
+
+def test_generator_names_only_places_and_actors_the_reference_data_knows(tmp_path: Path) -> None:
+    """Sub-places belong to the document's region (places.yaml) and every organisation
+    name is read as its org by the actors extractor, so the planted facts stay true when
+    the reference data is edited."""
+    place_region = {}
+    for p in gazetteer.load("places")["places"]:
+        for a in [*(p.get("aliases_en") or []), *(p.get("aliases_ko") or [])]:
+            place_region[a["term"] if isinstance(a, dict) else a] = p["region"]
+    for region, places in synth._SUBPLACES.items():
+        for en, ko in places:
+            assert place_region.get(en) == region, en
+            assert place_region.get(ko) == region, ko
+    assert set(synth._REGIONAL_AGENCY) == set(synth._HEADS) == set(synth._SUBPLACES) == set(synth._REGIONS_EN.values())
+
+    orgs = [*synth._MINISTRIES, *synth._AGENCIES, *synth._REGIONAL_AGENCY.values()]
+    (tmp_path / "en.txt").write_text("Partners\n\n" + "\n".join(f"The {en} took part." for en, _, _ in orgs) + "\n")
+    (tmp_path / "ko.txt").write_text("참여 기관\n\n" + "\n".join(f"{ko}도 참여했다." for _, ko, _ in orgs) + "\n")
+    actors = load_corpus(tmp_path).facts("actors")
+    for doc_id in ("en", "ko"):
+        found = actors.filter(pl.col("doc_id") == doc_id).group_by("sentence_idx").agg("org")
+        by_sentence = {i: set(o) for i, o in found.iter_rows()}
+        for i, (_, _, org) in enumerate(orgs, start=1):
+            assert org in by_sentence.get(i, set()), (doc_id, org)
 
 
 def test_write_corpus_loads_without_rejects(tmp_path: Path) -> None:
@@ -32,3 +77,16 @@ def test_write_corpus_loads_without_rejects(tmp_path: Path) -> None:
     assert corpus.documents.height == 30 and corpus.rejects.height == 0
     planted = [json.loads(line) for line in (tmp_path / synth.PLANTED_FILE).read_text().splitlines()]
     assert [p["doc_id"] for p in planted] == [d.doc_id for d in docs]
+    assert planted[0]["actors"] == [{"org": a.org, "name": a.name, "title": a.title} for a in docs[0].actors]
+
+
+def test_write_records_streams_the_same_documents(tmp_path: Path) -> None:
+    written = synth.write_records(tmp_path / "docs.parquet", 45, seed=4, chunk_docs=20)
+    docs = synth.generate(45, seed=4)
+    got = pl.read_parquet(written.path)
+    assert got["doc_id"].to_list() == [d.doc_id for d in docs]
+    assert got["text"].to_list() == [d.text for d in docs]
+    assert written.n_bytes == sum(len(d.text.encode("utf-8")) for d in docs)
+    planted = [json.loads(line) for line in written.planted.read_text(encoding="utf-8").splitlines()]
+    assert planted == [synth.planted_record(d) for d in docs]
+    assert not list(tmp_path.glob(".docs.parquet.chunk*"))  # temporary chunks removed
