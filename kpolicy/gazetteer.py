@@ -55,6 +55,13 @@ _SEP_CHARS = " -‐–"  # inside a term, any of these is an optional separator
 _SEP_RE = r"[\s\-‐–]{1,3}"
 _KEY_DROP = re.compile(r"[\s\-‐–'’.·]+")
 _SEP_MARK = "\x00"
+# The non-ASCII characters that case-insensitive matching equates with ASCII letters
+# (dotted and dotless i, long s, Kelvin sign): Python's re.IGNORECASE matches "[A-Za-z]"
+# to exactly these four besides the ASCII letters.
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+# Of those, the ones str.lower() does not turn into their ASCII letter (the Kelvin sign
+# lower-cases to "k"): text holding one is matched with re.IGNORECASE instead.
+_FOLD_SPECIALS = re.compile("[\u0130\u0131\u017f]")
 _END = "\x01"
 
 
@@ -83,6 +90,39 @@ def left_context(text: str, pos: int, width: int = CONTEXT_CHARS) -> str:
 def right_context(text: str, pos: int, width: int = CONTEXT_CHARS) -> str:
     """Up to ``width`` characters after ``pos``."""
     return text[pos : pos + width]
+
+
+class CaseFolded:
+    """A case-insensitive pattern for yes/no searches, run case-sensitively on the
+    lower-cased text, where its literals compare directly (about twice as fast as
+    ``re.IGNORECASE``, which folds every literal of an alternation at every try).
+
+    The answers are those of ``re.compile(pattern, flags | re.IGNORECASE).search``:
+    ``str.lower`` keeps every offset and every character's ``\\w``/``\\d``/``\\s``
+    class (checked over all code points), and it maps a character onto an ASCII letter
+    exactly when IGNORECASE equates the two, except for "ı", "ſ" and "İ": text holding
+    one of those is searched with IGNORECASE. Hence the pattern's letters must be ASCII
+    lower case (escapes aside), and it must not switch case-sensitivity back on.
+    Match objects come from the lower-cased text: use their positions, not their groups.
+    """
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        # Outside escapes: no upper-case letter, no non-ASCII letter with a case.
+        odd = [c for c in re.sub(r"\\.", "", pattern) if c.lower() != c or (not c.isascii() and c.upper() != c)]
+        if odd or "(?-" in pattern:
+            raise ValueError(f"CaseFolded needs a lower-case ASCII pattern: {pattern[:60]!r}")
+        self.pattern = pattern
+        self.exact = re.compile(pattern, flags | re.IGNORECASE)
+        self._folded = re.compile(pattern, flags & ~re.IGNORECASE)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        low = text.lower()
+        if len(low) != len(text) or "\u0131" in low or "\u017f" in low:
+            return self.exact.search(text)
+        return self._folded.search(low)
+
+    def sub(self, repl: str, text: str) -> str:
+        return self.exact.sub(repl, text)
 
 
 def is_korean(text: str) -> bool:
@@ -126,7 +166,12 @@ class Entry:
     attrs: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
 
     def get(self, key: str, default: Any = None) -> Any:
-        return dict(self.attrs).get(key, default)
+        return self._attr_map.get(key, default)
+
+    @functools.cached_property
+    def _attr_map(self) -> dict[str, Any]:
+        # Built once per entry: extractors ask an entry's fields for every mention.
+        return dict(self.attrs)
 
 
 @dataclass(frozen=True)
@@ -436,6 +481,7 @@ class Matcher:
 
     def __init__(self, terms: Iterable[Term], plural: bool = False) -> None:
         self.terms = tuple(terms)
+        self.plural = plural
         tries: dict[str, dict] = {"ci": {}, "cs": {}, "ko": {}}
         self._lookup: dict[str, dict[str, Term]] = {"ci": {}, "cs": {}, "ko": {}}
         for term in self.terms:
@@ -451,14 +497,39 @@ class Matcher:
                 compact = re.sub(f"[{re.escape(_SEP_CHARS)}]+", "", form)
                 if compact != form and compact:
                     self._insert(tries[mode], compact, term.not_followed_by, mode)
-        self._regex: dict[str, re.Pattern[str] | None] = {}
+        self._tries = tries
+        # Per mode, one alternative per first character of a term: that character, the
+        # left-boundary test, then the rest of the trie in a lookahead group (so that
+        # overlapping candidates are all seen). The alternatives open with literals, so
+        # the regex engine skips straight to positions holding a possible first
+        # character, where a lookbehind-first pattern was tried at every position.
+        # Case-insensitive terms are matched, case-sensitively, in the lower-cased text
+        # (see find).
+        self._fast: dict[str, re.Pattern[str]] = {}
         for mode, trie in tries.items():
             if not trie:
-                self._regex[mode] = None
+                continue
+            left = f"[{_HANGUL}A-Za-z0-9]" if mode == "ko" else "[A-Za-z0-9]"
+            alts = []
+            for ch in sorted(k for k in trie if k not in (_END, _SEP_MARK)):
+                c = re.escape(ch)
+                alts.append(f"{c}(?<!{left}{c})(?=({self._render(trie[ch], fold=mode == 'ci')}))")
+            if alts:
+                self._fast[mode] = re.compile("|".join(alts))
+
+    @functools.cached_property
+    def _regex(self) -> dict[str, re.Pattern[str] | None]:
+        """The case-insensitive lookahead patterns, for text that lower-casing cannot fold
+        exactly as ``re.IGNORECASE`` does (see :data:`_FOLD_SPECIALS`)."""
+        out: dict[str, re.Pattern[str] | None] = {}
+        for mode, trie in self._tries.items():
+            if not trie:
+                out[mode] = None
                 continue
             left = f"(?<![{_HANGUL}A-Za-z0-9])" if mode == "ko" else "(?<![A-Za-z0-9])"
             flags = re.IGNORECASE if mode == "ci" else 0
-            self._regex[mode] = re.compile(f"{left}(?=({self._render(trie)}))", flags)
+            out[mode] = re.compile(f"{left}(?=({self._render(trie)}))", flags)
+        return out
 
     @staticmethod
     def _mode(text: str) -> str:
@@ -491,14 +562,18 @@ class Matcher:
         node[_END] = tuple(sorted(end_guards))
 
     @classmethod
-    def _render(cls, node: dict) -> str:
+    def _render(cls, node: dict, fold: bool = False) -> str:
+        """The trie below ``node`` as a regex; ``fold``: for lower-cased text (guards lower-cased)."""
         alts = []
         for ch in sorted(k for k in node if k != _END):
             piece = _SEP_RE if ch == _SEP_MARK else re.escape(ch)
-            alts.append(piece + cls._render(node[ch]))
+            alts.append(piece + cls._render(node[ch], fold))
         if _END in node:
             guards = node[_END]
-            alts.append(f"(?!{'|'.join(g if g.startswith('[') else re.escape(g) for g in guards)})" if guards else "")
+            alts.append(
+                f"(?!{'|'.join(g if g.startswith('[') else re.escape(g.lower() if fold else g) for g in guards)})"
+                if guards else ""
+            )
         if len(alts) == 1:
             return alts[0]
         return "(?:" + "|".join(alts) + ")"
@@ -506,11 +581,18 @@ class Matcher:
     def find(self, text: str) -> list[Hit]:
         """All non-overlapping matches in ``text``, in order of position."""
         cands: list[Hit] = []
-        for mode, rx in self._regex.items():
-            if rx is None:
-                continue
-            for m in rx.finditer(text):
-                surface = m.group(1)
+        for mode, rx in self._fast.items():
+            if mode == "ci":
+                if _FOLD_SPECIALS.search(text):
+                    spans = [(m.start(1), m.end(1)) for m in self._regex[mode].finditer(text)]
+                else:
+                    # Lower-casing keeps every offset (only U+0130 lower-cases to two
+                    # characters, and it is a special) and folds exactly as IGNORECASE.
+                    spans = [(m.start(), m.end(m.lastindex)) for m in rx.finditer(text.lower())]
+            else:
+                spans = [(m.start(), m.end(m.lastindex)) for m in rx.finditer(text)]
+            for start, end in spans:
+                surface = text[start:end]
                 if not surface:
                     continue
                 # A separator run may trail an optional part; never end on whitespace.
@@ -518,8 +600,9 @@ class Matcher:
                 term = self._lookup[mode].get(alias_key(surface))
                 if term is None or not surface:
                     continue
-                start = m.start(1)
                 cands.append(Hit(start, start + len(surface), surface, term))
+        if len(cands) <= 1:
+            return cands
         cands.sort(key=lambda h: (-(h.end - h.start), h.start))
         # Longest first; a candidate is taken when none of its characters is already
         # covered. An occupancy map keeps this linear: comparing each candidate with
@@ -533,15 +616,28 @@ class Matcher:
                 taken.append(h)
         return sorted(taken, key=lambda h: h.start)
 
-    def prefilter(self, column: str = "text") -> pl.Expr:
-        """A cheap Polars filter: rows that may contain a term (superset of matches)."""
+    def prefilter(self, column: str = "text", complete: bool = False) -> pl.Expr:
+        """A cheap Polars filter: rows that may contain a term (superset of matches).
+
+        Args:
+            column: the text column.
+            complete: also keep every row that :meth:`find` can match only through
+                Unicode case folding (the case-insensitive terms also match "ı", "ſ", "İ"
+                and the Kelvin sign) or through a plural form, so that no row with a
+                match is ever dropped. The default filter is the one the extractors have
+                always applied.
+        """
         heads = set()
         for term in self.terms:
-            words = [w for w in re.split(f"[{re.escape(_SEP_CHARS)}]", term.text.strip()) if w]
-            # Any match contains each word of its term; pick one long enough to filter.
-            word = next((w for w in words if len(w) >= (2 if is_korean(w) else 3)), words[0] if words else "")
-            heads.add(word[:2].lower() if is_korean(word) else word[:4].lower())
+            forms = [term.text] + (_plural_forms(term.text) if complete and self.plural else [])
+            for form in forms:
+                words = [w for w in re.split(f"[{re.escape(_SEP_CHARS)}]", form.strip()) if w]
+                # Any match contains each word of its term; pick one long enough to filter.
+                word = next((w for w in words if len(w) >= (2 if is_korean(w) else 3)), words[0] if words else "")
+                heads.add(word[:2].lower() if is_korean(word) else word[:4].lower())
         heads.discard("")
+        if complete and "ci" in self._tries and self._tries["ci"]:
+            heads.update(_FOLDS_TO_ASCII)
         return pl.col(column).str.contains_any(sorted(heads), ascii_case_insensitive=True)
 
 

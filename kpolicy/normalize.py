@@ -24,11 +24,14 @@ Passes, in order:
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 import yaml
 
@@ -58,21 +61,27 @@ class Mapped:
 
     def runs(self) -> list[tuple[int, int]]:
         """Compress the map into runs ``(char_start, source_start)`` of consecutive positions."""
+        n = len(self.src) - 1
+        if n <= 0:
+            return [(0, self.src[-1])]
+        # Within a run the offset src[i] - i is constant: group equal offsets (in C,
+        # where a loop over every character in Python dominated).
         out: list[tuple[int, int]] = []
-        prev = None
-        for i, s in enumerate(self.src[:-1]):
-            if prev is None or s != prev + 1:
-                out.append((i, s))
-            prev = s
-        if not out:
-            out.append((0, self.src[-1]))
+        i = 0
+        for offset, group in itertools.groupby(map(operator.sub, self.src[:n], range(n))):
+            out.append((i, i + offset))
+            i += len(list(group))
         return out
 
 
 Replacement = str | Callable[[re.Match[str]], str]
 
 
-def _sub(m: Mapped, pattern: re.Pattern[str], repl: Replacement) -> Mapped:
+class _Finder(Protocol):
+    def finditer(self, text: str) -> Iterator[re.Match[str]]: ...
+
+
+def _sub(m: Mapped, pattern: re.Pattern[str] | _Finder, repl: Replacement) -> Mapped:
     """Apply a regex substitution to ``m.text`` and carry the offset map along.
 
     Characters outside matches keep their source positions. The i-th character of a
@@ -197,34 +206,100 @@ def _bullet(match: re.Match[str]) -> str:
     return f"{BULLET} " if at_line_start else f"\n{BULLET} "
 
 
+class _LineStarts:
+    """``finditer`` of a pattern that can only match at the start of a line (it opens
+    with ``^`` under re.MULTILINE), tried at line starts only.
+
+    The regex engine has no shortcut for such a pattern and tries every position of
+    the text; matching at each line start gives the same matches, in the same order.
+    """
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        pos, n = 0, len(text)
+        while pos <= n:
+            m = self.pattern.match(text, pos)
+            if m is not None:
+                yield m
+                if m.end() > pos:
+                    pos = m.end()
+                    if text[pos - 1] == "\n":
+                        continue  # the match took its line break: pos starts a line
+            # The next line start after pos (a match may end inside a line).
+            nl = text.find("\n", pos)
+            if nl < 0:
+                return
+            pos = nl + 1
+
+
 def _remove_boilerplate(m: Mapped) -> Mapped:
-    m = _sub(m, _boilerplate_line_pattern(), "")
+    m = _sub(m, _LineStarts(_boilerplate_line_pattern()), "")
     for rule in boilerplate_rules():
         if rule.scope == "inline":
             m = _sub(m, rule.pattern, "")
     return m
 
 
+# Passes that cannot match are skipped: each test below is False only when its pattern
+# has no match in the text (the pattern's characters are absent), and costs far less
+# than the pattern's scan of every position. Most passes find nothing in most documents.
+_NEWLINE_CHARS = re.compile(r"[\r\u2028\u2029\x85]")
+_MOJIBAKE_LEAD = re.compile(r"[\u00c2-\u00f4]")
+_BULLET_CHARS = re.compile(r"[▲△◆◇■□●○•▶►◈◎]")
+
+
+def _may_have_line_edge_blank(t: str) -> bool:
+    """A blank or tab at the start or end of a line (what _LINE_EDGES removes)."""
+    return (
+        t[:1] in (" ", "\t") or t[-1:] in (" ", "\t")
+        or "\n " in t or "\n\t" in t or " \n" in t or "\t\n" in t
+    )
+
+
 def normalize_mapped(raw: str) -> Mapped:
     """Normalise ``raw`` and return the text with its per-character source map."""
     m = Mapped.identity(raw)
-    m = _sub(m, _NEWLINES, "\n")
+    if "\r" in m.text or (not m.text.isascii() and _NEWLINE_CHARS.search(m.text)):
+        m = _sub(m, _NEWLINES, "\n")
     if not unicodedata.is_normalized("NFC", m.text):  # most text already is: skip the pass
         m = _sub(m, _NON_ASCII_RUN, _nfc)
-    m = _sub(m, _FULLWIDTH, lambda x: chr(ord(x.group(0)) - 0xFEE0))
-    m = _sub(m, _ODD_SPACES, " ")
-    m = _sub(m, _INVISIBLE, "")
+    if not m.text.isascii():
+        m = _sub(m, _FULLWIDTH, lambda x: chr(ord(x.group(0)) - 0xFEE0))
+    if not m.text.isascii() or "\t" in m.text or "\v" in m.text or "\f" in m.text:
+        m = _sub(m, _ODD_SPACES, " ")
+    if not m.text.isascii():
+        m = _sub(m, _INVISIBLE, "")
     m = _sub(m, _CONTROL, "")
-    m = _sub(m, _MOJIBAKE, _fix_mojibake)
-    m = _sub(m, _QMARK_DASH, _qmark_dash)
+    if not m.text.isascii() and _MOJIBAKE_LEAD.search(m.text):
+        m = _sub(m, _MOJIBAKE, _fix_mojibake)
+    if "?" in m.text:
+        m = _sub(m, _QMARK_DASH, _qmark_dash)
     m = _remove_boilerplate(m)
-    m = _sub(m, _BULLET_INLINE, _bullet)
+    if not m.text.isascii() and _BULLET_CHARS.search(m.text):
+        m = _sub(m, _BULLET_INLINE, _bullet)
     m = _sub(m, _BULLET_LINE_START, f"{BULLET} ")
-    m = _sub(m, _BLANKS, " ")
-    m = _sub(m, _LINE_EDGES, "")
-    m = _sub(m, _BLANK_LINES, "\n\n")
-    m = _sub(m, _EDGES, "")
+    if "  " in m.text or "\t" in m.text:
+        m = _sub(m, _BLANKS, " ")
+    if _may_have_line_edge_blank(m.text):
+        m = _sub(m, _LINE_EDGES, "")
+    if "\n\n\n" in m.text:
+        m = _sub(m, _BLANK_LINES, "\n\n")
+    if m.text[:1].isspace() or m.text[-1:].isspace():
+        m = _strip_edges(m)
     return m
+
+
+def _strip_edges(m: Mapped) -> Mapped:
+    """``_sub(m, _EDGES, "")``, by slicing: ``^\\s+|\\s+$`` matches the leading and
+    the trailing white space (regex ``\\s`` is ``str.isspace``, as ``str.strip`` uses)."""
+    text = m.text
+    start = len(text) - len(text.lstrip())
+    end = max(start, len(text.rstrip()))
+    if start == 0 and end == len(text):
+        return m
+    return Mapped(text[start:end], m.src[start:end] + m.src[len(text) :])
 
 
 def normalize(raw: str) -> str:
@@ -243,7 +318,7 @@ _ABBREVIATIONS = frozenset(
     u.s u.k u.n""".split()
 )
 # A candidate sentence end: ., !, ? or 。 (plus closing quotes/brackets), then spaces.
-_LAST_WORD = re.compile(r"([\w.]+)$")
+_NON_BLANK = re.compile(r"\S")
 _SENT_END = re.compile(r"[.!?。](?:[\"'”’»)\]」』]*)(?=\s+\S)")
 
 
@@ -255,14 +330,19 @@ def _is_boundary(line: str, end: int) -> bool:
     punct = line[k - 1]
     if punct != ".":
         return True
-    before = line[max(0, k - 41) : k - 1]  # a bounded window keeps long lines linear
-    word = _LAST_WORD.search(before)
-    token = word.group(1).lower() if word else ""
+    # The last word: the run of word characters and dots just before the full stop, in a
+    # bounded window (long lines stay linear). Scanned back by hand: a "([\w.]+)$"
+    # search was tried at every position of the window. Regex \w is str.isalnum() or "_".
+    lo, j = max(0, k - 41), k - 1
+    while j > lo and (line[j - 1].isalnum() or line[j - 1] in "._"):
+        j -= 1
+    token = line[j : k - 1].lower()
     if token in _ABBREVIATIONS or token.rstrip(".") in _ABBREVIATIONS:
         return False
     if len(token) == 1 and token.isalpha() and token.isascii():  # initials: "J. Park"
         return False
-    nxt = line[end:].lstrip()[:1]
+    nxt_m = _NON_BLANK.search(line, end)  # line[end:].lstrip()[:1], without the copy
+    nxt = nxt_m.group(0) if nxt_m else ""
     # A lower-case continuation is rarely a new sentence in English ("approx. five").
     return not (nxt.isascii() and nxt.islower())
 

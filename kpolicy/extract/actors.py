@@ -27,6 +27,7 @@ import bisect
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polars as pl
@@ -188,8 +189,8 @@ def _org_of(entry: gazetteer.Entry) -> tuple[str, str, str | None]:
     return entry.name, entry.kind, (entry.regions[0] if entry.regions else None)
 
 
-def _doc_context(sentences: pl.DataFrame, documents: pl.DataFrame | None) -> tuple[dict[str, list[str]], dict[str, str]]:
-    """Per document: regions it is about, and the national organisation it names most."""
+def _doc_about(sentences: pl.DataFrame, documents: pl.DataFrame | None) -> dict[str, list[str]]:
+    """Per document, the regions it is about: its ``regions``, else the places extractor's verdict."""
     about: dict[str, list[str]] = {}
     if documents is not None and "regions" in documents.columns:
         for d, regs in documents.select("doc_id", "regions").iter_rows():
@@ -197,29 +198,33 @@ def _doc_context(sentences: pl.DataFrame, documents: pl.DataFrame | None) -> tup
                 about[d] = list(regs)
     missing = [d for d in sentences["doc_id"].unique(maintain_order=True).to_list() if d not in about]
     if missing:
-        from kpolicy.extract.places import about_regions
+        from kpolicy.extract.places import document_verdicts
 
         titles = documents.select("doc_id", "title") if documents is not None and "title" in documents.columns else None
-        sub = sentences.filter(pl.col("doc_id").is_in(missing))
-        for d, regs, _ in about_regions(sub, titles).iter_rows():
+        for d, (regs, _) in document_verdicts(sentences, titles, missing).items():
             about[d] = list(regs or [])
-    top_org: dict[str, str] = {}
+    return about
+
+
+def _top_orgs(hits_by_row: Iterable[tuple[str, list[_Hit]]]) -> dict[str, str]:
+    """Per document, the national organisation (ministry, committee, agency) it names most."""
     counts: dict[str, Counter] = {}
-    m = _org_matcher()
-    for d, t in sentences.filter(m.prefilter("text")).select("doc_id", "text").iter_rows():
-        for h in m.find(t):
-            e = h.term.entry
+    for d, hits in hits_by_row:
+        for h in hits:
+            e = h.entry
             if e.kind == "org" and e.get("org_kind") in ("ministry", "committee", "agency") and e.regions == ("National",):
                 counts.setdefault(d, Counter())[e.name] += 1
-    for d, c in counts.items():
-        top_org[d] = sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-    return about, top_org
+    return {d: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for d, c in counts.items()}
 
 
-def _officials(text: str, org_hits: list[_Hit]) -> list[dict]:
-    """Officials in one sentence (local offsets); org/region left None when not adjacent."""
+def _officials(text: str, org_hits: list[_Hit], titles: list[gazetteer.Hit] | None = None) -> list[dict]:
+    """Officials in one sentence (local offsets); org/region left None when not adjacent.
+
+    ``titles``: the title matcher's hits in ``text``, when already known.
+    """
     out: list[dict] = []
-    titles = _title_matcher().find(text)
+    if titles is None:
+        titles = _title_matcher().find(text)
     # Korean compounds 부산시장, 경기도지사 are not title-matcher hits (the title follows
     # a Hangul syllable); build them from geographic hits.
     for h in org_hits:
@@ -382,12 +387,27 @@ def extract_actors(sentences: pl.DataFrame, documents: pl.DataFrame | None = Non
     cols = [c for c in ACTORS.columns if c.name not in ("source_start", "source_end")]
     if sentences.height == 0:
         return pl.DataFrame(schema={c.name: c.dtype for c in cols})
-    about, top_org = _doc_context(sentences, documents)
-    om = _org_matcher()
+    about = _doc_about(sentences, documents)
+    om, tm = _org_matcher(), _title_matcher()
+    # One matcher pass per sentence, and none where the cheap prefilters rule every term out.
+    table = sentences.select(
+        "doc_id", "sentence_idx", "char_start", "text",
+        om.prefilter("text", complete=True).alias("_org"),
+        tm.prefilter("text", complete=True).alias("_title"),
+        om.prefilter("text").alias("_counted"),
+    )
+    org_hits = [
+        [_Hit(h.start, h.end, h.term.entry) for h in om.find(text)] if may_org else []
+        for text, may_org in table.select("text", "_org").iter_rows()
+    ]
+    # The national organisation a document names most is counted over the sentences of
+    # the plain prefilter (as ever); the complete one can add rows only by case folding.
+    top_org = _top_orgs((d, hits) for (d, counted), hits in zip(table.select("doc_id", "_counted").iter_rows(), org_hits) if counted)
     rows = []
-    for d, i, s0, text in sentences.select("doc_id", "sentence_idx", "char_start", "text").iter_rows():
-        hits = [_Hit(h.start, h.end, h.term.entry) for h in om.find(text)]
-        officials = _officials(text, hits)
+    for (d, i, s0, text, _, may_title, _), hits in zip(table.iter_rows(), org_hits):
+        if not hits and not may_title:
+            continue  # no title and no organisation: nothing to find
+        officials = _officials(text, hits, tm.find(text) if may_title else [])
         # Deduplicate officials found twice (a compound and a plain title) by span overlap.
         officials.sort(key=lambda r: (r["start"], -(r["end"] - r["start"])))
         kept: list[dict] = []

@@ -44,7 +44,9 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import polars as pl
@@ -184,7 +186,7 @@ _left_of = gazetteer.left_context
 _right_of = gazetteer.right_context
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """One match with its context-derived role (internal)."""
 
@@ -289,6 +291,35 @@ def find_mentions(sentences: pl.DataFrame) -> list[Mention]:
     for doc_id, idx, start, text in cand.iter_rows():
         out += _sentence_mentions(doc_id, int(idx), int(start), text)
     return _apply_claims(out)
+
+
+# The loader infers documents.regions from a batch's sentences (about_regions), and the
+# regions table and the actors' document context then read the same sentences table:
+# the mentions one of these stages found are reused by the others, so that the matcher
+# runs once over each sentence. The table is held weakly and must be the very same
+# object (tables are not modified in place); callers must not modify the mentions. A
+# stage asked again for the same table finds them again (its own run stays a full run).
+_shared_mentions: tuple[weakref.ref[pl.DataFrame], int, list[Mention], str] | None = None
+
+
+def _shared(sentences: pl.DataFrame, stage: str) -> list[Mention] | None:
+    """The mentions another stage found in this very table, else None."""
+    if _shared_mentions is None:
+        return None
+    ref, height, mentions, found_by = _shared_mentions
+    if found_by != stage and ref() is sentences and height == sentences.height:
+        return mentions
+    return None
+
+
+def _mentions_of(sentences: pl.DataFrame, stage: str) -> list[Mention]:
+    """:func:`find_mentions` of ``sentences`` for ``stage``, reusing another stage's."""
+    global _shared_mentions
+    mentions = _shared(sentences, stage)
+    if mentions is None:
+        mentions = find_mentions(sentences)
+        _shared_mentions = (weakref.ref(sentences), sentences.height, mentions, stage)
+    return mentions
 
 
 def _apply_claims(mentions: list[Mention]) -> list[Mention]:
@@ -438,22 +469,47 @@ def _title_mentions(doc_id: str, title: str | None) -> list[Mention]:
     return out
 
 
-def _verdicts(sentences: pl.DataFrame, titles: pl.DataFrame | None, mentions: list[Mention]) -> dict[str, tuple[list[str], str | None]]:
+def _verdicts(
+    sentences: pl.DataFrame,
+    titles: pl.DataFrame | None,
+    mentions: list[Mention],
+    only: Collection[str] | None = None,
+) -> dict[str, tuple[list[str], str | None]]:
+    """(regions about, level) per document of ``sentences`` (those in ``only``, when given)."""
     by_doc: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
-        by_doc[m.doc_id].append(m)
+        if only is None or m.doc_id in only:
+            by_doc[m.doc_id].append(m)
     title_of: dict[str, str] = {}
     if titles is not None and titles.height:
-        title_of = {d: t for d, t in titles.select("doc_id", "title").iter_rows() if t}
+        title_of = {d: t for d, t in titles.select("doc_id", "title").iter_rows() if t and (only is None or d in only)}
     texts: dict[str, list[str]] = defaultdict(list)
-    for d, t in sentences.select("doc_id", "text").iter_rows():
+    rows = sentences.select("doc_id", "text")
+    if only is not None:
+        rows = rows.filter(pl.col("doc_id").is_in(list(only)))
+    for d, t in rows.iter_rows():
         texts[d].append(t)
     out = {}
-    for doc_id in sentences["doc_id"].unique(maintain_order=True).to_list():
+    for doc_id in rows["doc_id"].unique(maintain_order=True).to_list():
         ms = list(by_doc.get(doc_id, []))
         ms += _title_mentions(doc_id, title_of.get(doc_id))
         out[doc_id] = _doc_verdict(ms, _anaphora(texts.get(doc_id, [])))
     return out
+
+
+def document_verdicts(
+    sentences: pl.DataFrame, titles: pl.DataFrame | None, doc_ids: Collection[str]
+) -> dict[str, tuple[list[str], str | None]]:
+    """(regions about, level) of the documents ``doc_ids`` of ``sentences``, as
+    :func:`about_regions` gives them; the mentions of the whole table are reused when
+    another stage found them (see :func:`_mentions_of`)."""
+    if not doc_ids:
+        return {}
+    only = set(doc_ids)
+    mentions = _shared(sentences, "document_verdicts")
+    if mentions is None:
+        mentions = find_mentions(sentences.filter(pl.col("doc_id").is_in(list(only))))
+    return _verdicts(sentences, titles, mentions, only)
 
 
 def about_regions(sentences: pl.DataFrame, titles: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -471,7 +527,7 @@ def about_regions(sentences: pl.DataFrame, titles: pl.DataFrame | None = None) -
         otherwise the level of the leading region (metropolitan for special and
         metropolitan cities and Sejong, provincial for provinces).
     """
-    verdicts = _verdicts(sentences, titles, find_mentions(sentences))
+    verdicts = _verdicts(sentences, titles, _mentions_of(sentences, "about_regions"))
     rows = [{"doc_id": d, "regions": v[0], "level": v[1]} for d, v in verdicts.items()]
     return pl.DataFrame(
         rows, schema={"doc_id": pl.String, "regions": pl.List(schema.Region), "level": schema.Level}
@@ -490,14 +546,17 @@ def extract_regions(sentences: pl.DataFrame, documents: pl.DataFrame | None = No
     Returns:
         One row per (mention, region), ordered by document and position.
     """
-    mentions = find_mentions(sentences)
+    mentions = _mentions_of(sentences, "extract_regions")
     titles = documents.select("doc_id", "title") if documents is not None and "title" in documents.columns else None
-    verdicts = _verdicts(sentences, titles, mentions)
-    about: dict[str, set[str]] = {d: set(v[0]) for d, v in verdicts.items()}
+    # Documents with regions (curated, or inferred by the loader) need no verdict.
+    given: dict[str, set[str]] = {}
     if documents is not None and "regions" in documents.columns:
         for d, regs in documents.select("doc_id", "regions").iter_rows():
             if regs is not None and len(regs) > 0:
-                about[d] = set(regs)
+                given[d] = set(regs)
+    only = {d for d in sentences["doc_id"].unique().to_list() if d not in given}
+    about: dict[str, set[str]] = {d: set(v[0]) for d, v in _verdicts(sentences, titles, mentions, only).items()}
+    about.update(given)
     rows = []
     for m in mentions:
         e = m.term.entry

@@ -34,6 +34,7 @@ import functools
 import importlib
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -41,6 +42,10 @@ import polars as pl
 from kpolicy import gazetteer, schema
 from kpolicy.extract import years as years_mod
 from kpolicy.schema import Column
+
+#: ``re.compile``, memoised: the helpers compile their patterns once instead of looking
+#: them up in ``re``'s own cache on every call (a cost that showed in profiles).
+_rx = functools.lru_cache(maxsize=None)(re.compile)
 
 UNITS: tuple[str, ...] = ("pct", "pp", "count", "krw", "usd", "eur", "cny", "jpy", "rank", "multiple", "other")
 Unit = pl.Enum(list(UNITS))
@@ -96,9 +101,14 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # ("1,234,567,...") was rescanned from every position in it (quadratic); a match from
 # inside a number was never a reading of the whole number anyway.
 _NUM_START = r"(?<!\d)(?:(?<!\d,)\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_PCT = re.compile(rf"(?P<n>{_NUM_START})\s?(?P<u>%p|%\s?포인트|퍼센트\s?포인트|percentage\s+points?|%|％|percent|per\s+cent|퍼센트|프로)(?![A-Za-z])", re.I)
-_EN_COUNT = re.compile(rf"(?<![\d.,])(?P<n>{_NUM})(?:\s?(?P<m>thousand|million|billion))?(?=\s+[A-Za-z])", re.I)
-_KO_COUNT = re.compile(rf"(?<![\d.,])(?P<n>{_NUM})\s?(?P<m>만|천|백|억)?\s?(?P<c>명|개사|개소|개|곳|건|가구|대|종|편|팀)(?![가-힣])?")
+# The same numbers written digit first, so that the regex engine jumps from digit to
+# digit instead of trying the pattern at every character: "(?<!\d)\d" is "\d(?<!\d\d)",
+# and a guard on the character before the number moves behind its first digit.
+_NUM_START_D = r"\d(?<!\d\d)(?:(?<!\d,\d)\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)"  # _NUM_START
+_NUM_FREE_D = r"\d(?<![\d.,]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)"  # (?<![\d.,]) + _NUM
+_PCT = re.compile(rf"(?P<n>{_NUM_START_D})\s?(?P<u>%p|%\s?포인트|퍼센트\s?포인트|percentage\s+points?|%|％|percent|per\s+cent|퍼센트|프로)(?![A-Za-z])", re.I)
+_EN_COUNT = re.compile(rf"(?P<n>{_NUM_FREE_D})(?:\s?(?P<m>thousand|million|billion))?(?=\s+[A-Za-z])", re.I)
+_KO_COUNT = re.compile(rf"(?P<n>{_NUM_FREE_D})\s?(?P<m>만|천|백|억)?\s?(?P<c>명|개사|개소|개|곳|건|가구|대|종|편|팀)(?![가-힣])?")
 _EN_RANK = re.compile(
     r"(?:(?P<n>\d{1,3})(?:st|nd|rd|th)\s+(?:place|position|rank|spot|largest|biggest|strongest|in\s+the\s+world|globally|worldwide)"
     r"|\btop\s+(?P<t>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred)\b"
@@ -106,6 +116,10 @@ _EN_RANK = re.compile(
     r"|\bG(?P<g>[235])\b)",
     re.I,
 )
+# Where _EN_RANK can match: the first character of one of its forms (a digit, t, n, g)
+# followed by the rest of a cue (st/nd/rd/th after a digit, "op", "o." or "umber", 2/3/5
+# after G). Written character first, so that the engine jumps between candidates.
+_EN_RANK_GATE = re.compile(r"[\dTtNnGg](?:(?<=\d)(?i:st|nd|rd|th)|(?<=[Tt])(?i:op)|(?<=[Nn])(?i:o\.|umber)|(?<=[Gg])[235])")
 _KO_RANK = re.compile(r"(?:세계\s?|글로벌\s?|국내\s?|전국\s?)?(?P<n>\d{1,3})\s?위(?:권)?(?![가-힣]{0,1}원)")
 _WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
              "nine": 9, "ten": 10, "twenty": 20, "fifty": 50, "hundred": 100}
@@ -218,6 +232,7 @@ def _money_by_sentence(sentences: pl.DataFrame, documents: pl.DataFrame | None) 
     return out
 
 
+_PP_UNIT = re.compile(r"p|포인트|point", re.I)
 _NOT_COUNT_AFTER = re.compile(r"\s+(?:years?|months?|weeks?|days?|hours?|times|am|pm|a\.m|p\.m|o'clock)\b", re.I)
 _MONTH_BEFORE = re.compile(rf"(?:{years_mod._MONTH})\s*$", re.I)
 
@@ -239,10 +254,16 @@ def find_quantities(text: str, money: list[Qty] | None = None,
     for m in _PCT.finditer(text):
         if taken.overlaps(m.start(), m.end()):
             continue
-        unit = "pp" if re.search(r"p|포인트|point", m.group("u"), re.I) else "pct"
+        unit = "pp" if _PP_UNIT.search(m.group("u")) else "pct"
         qs.append(Qty(m.start(), m.end(), _num(m.group("n")), unit))
         taken.add(m.start(), m.end())
-    for rx in (_EN_RANK, _KO_RANK):
+    # Each rank pattern runs only where it can match: an English one needs one of its
+    # first characters followed by the rest of a cue, a Korean one its 위 (both tests
+    # are far cheaper than the patterns, and most sentences have no rank).
+    ranks = (_EN_RANK,) if _EN_RANK_GATE.search(text) else ()
+    if "위" in text:
+        ranks += (_KO_RANK,)
+    for rx in ranks:
         for m in rx.finditer(text):
             if taken.overlaps(m.start(), m.end()):
                 continue
@@ -278,7 +299,7 @@ def find_quantities(text: str, money: list[Qty] | None = None,
 
 # Context cues ----------------------------------------------------------------------------------
 
-_FUTURE = re.compile(
+_FUTURE = gazetteer.CaseFolded(
     r"\b(?:will|shall|plans?|planning|aims?|aiming|intends?|goals?|targets?|vision|strategy|strategies|"
     r"blueprint|roadmap|include|includes|including|seeks?|to\s+be|is\s+to|are\s+to|set\s+to|"
     r"expected\s+to|pledge[sd]?|commit(?:ted|s)?\s+to|promise[sd]?|by\s+(?:19|20)\d\d)\b"
@@ -287,7 +308,7 @@ _FUTURE = re.compile(
     r"|(?:한|린|인|킨|운|된|낸|든)다(?![가-힣])",
     re.I,
 )
-_PAST = re.compile(
+_PAST = gazetteer.CaseFolded(
     r"\b(?:last\s+year|the\s+previous\s+year|in\s+(?:19|20)\d\d\s+(?:it|the)|was|were|had\s+been|has\s+been|"
     r"have\s+been|did|achieved|recorded|reached|reduced|increased|decreased|rose|fell|grew|doubled|"
     r"selected|signed|posted|exceeded|amounted|stood|surpassed|jumped|climbed|dropped)\b"
@@ -295,29 +316,29 @@ _PAST = re.compile(
     re.I,
 )
 _SPEECH_PAST = re.compile(r"(?:밝혔|말했|전했|설명했|강조했|덧붙였|발표했|알렸)다|\b(?:said|announced|stated|explained|added|noted)\b", re.I)
-_FORECAST = re.compile(
+_FORECAST = gazetteer.CaseFolded(
     r"\b(?:forecast\w*|projected|projection|estimated|estimates?|predict\w*|according\s+to\s+(?:a|the|data|statistics|market)|"
     r"market\s+research|analysts?|research\s+firm|survey)\b|전망|추산|예측|조사에\s?따르면|집계",
     re.I,
 )
-_GOAL_STRONG = re.compile(r"\b(?:goal|target|aims?\s+to|plans?\s+to|will|strategy|vision)\b|목표|계획|전략|비전|방침", re.I)
-_CONTEST = re.compile(r"\b(?:selected|chosen|contest|competition|competitive\s+bidding|public\s+offering|applied|applications?)\b|공모|선정|선발|응모|신청", re.I)
+_GOAL_STRONG = gazetteer.CaseFolded(r"\b(?:goal|target|aims?\s+to|plans?\s+to|will|strategy|vision)\b|목표|계획|전략|비전|방침", re.I)
+_CONTEST = gazetteer.CaseFolded(r"\b(?:selected|chosen|contest|competition|competitive\s+bidding|public\s+offering|applied|applications?)\b|공모|선정|선발|응모|신청", re.I)
 _CONTEST_NOUNS = re.compile(r"^\s*(?:[\w-]+\s+){0,4}?(?:projects?|tasks?|regions?|areas?|sites?|local\s+governments?|teams?|proposals?|applicants?|cases?)\b|^\s?(?:개\s?)?(?:사업|과제|지역|곳|팀|지자체|건)", re.I)
-_ANNUAL = re.compile(r"\b(?:every\s+year|each\s+year|annually|per\s+year|a\s+year|yearly|per\s+annum|every\s+single\s+year)\b|매년|해마다|연간|(?<![가-힣])연\s?\d", re.I)
-_CURRENT = re.compile(r"\b(?:current(?:ly)?|present|this\s+year|now|today|existing)\b|현재|올해|금년", re.I)
+_ANNUAL = gazetteer.CaseFolded(r"\b(?:every\s+year|each\s+year|annually|per\s+year|a\s+year|yearly|per\s+annum|every\s+single\s+year)\b|매년|해마다|연간|(?<![가-힣])연\s?\d", re.I)
+_CURRENT = gazetteer.CaseFolded(r"\b(?:current(?:ly)?|present|this\s+year|now|today|existing)\b|현재|올해|금년", re.I)
 
 _EN_CHANGE_LEFT = re.compile(r"\bfrom\s+(?:the\s+)?(?:current\s+|present\s+|existing\s+|today's\s+|about\s+|around\s+|approximately\s+|some\s+|level\s+of\s+)*$", re.I)
 _EN_CHANGE_MID = re.compile(r"^\s*(?:(?:in|as\s+of)\s+(?:19|20)\d\d\s*|this\s+year\s*|last\s+year\s*|now\s*|currently\s*|,\s*)?(?:to|into|up\s+to|→|->)\s+(?:about\s+|around\s+|approximately\s+|over\s+|more\s+than\s+|at\s+least\s+|nearly\s+)?$", re.I)
 _KO_CHANGE_MID = re.compile(r"^\s?(?:수준)?\s?(?:에서|→|->|⇒)\s?(?:(?:19|20)\d\d년\s?(?:까지\s?)?)?(?:약\s?)?$")
 _ARROW_MID = re.compile(r"^\s?(?:→|->|⇒|▶)\s?$")
-_EN_LEVEL_VERB = re.compile(
+_EN_LEVEL_VERB = gazetteer.CaseFolded(
     r"\b(?:increas\w*|rais\w*|expand\w*|grow\w*|boost\w*|ris\w*|reach\w*|achiev\w*|attain\w*|exceed\w*|"
     r"hit(?:ting)?|doubl\w*|tripl\w*|lift\w*|improv\w*|reduc\w*|cut(?:ting)?|lower\w*|decreas\w*|bring\w*|"
     r"push\w*|surpass\w*|top(?:ping)?|generat\w*|record\w*|secur\w*|enhanc\w*|extend\w*|elevat\w*|"
     r"goal|target|aim\w*|objective)\b",
     re.I,
 )
-_EN_LEVEL_LEFT = re.compile(
+_EN_LEVEL_LEFT = gazetteer.CaseFolded(
     r"(?:\bto|\bup\s+to|\breach(?:es|ing)?|\bexceed(?:s|ing)?|\bachiev(?:e|es|ing)|\battain(?:s|ing)?|\bsurpass(?:es|ing)?|"
     r"\bof|\bover|\bmore\s+than|\bat\s+least|\btop(?:ping)?|\bhit(?:ting)?|\bgenerat(?:e|es|ing)|\bsecur(?:e|es|ing))"
     r"\s+(?:about\s+|around\s+|approximately\s+|nearly\s+|over\s+|more\s+than\s+|the\s+|a\s+|an\s+)?$",
@@ -349,13 +370,13 @@ _KO_COUNT_OF = re.compile(
     r"^\s?의\s(?P<noun>[가-힣A-Za-z&]+(?:\s[가-힣A-Za-z&]+){0,2}?)(?:을|를)\s?(?:추가\s?)?"
     r"(?:양성|육성|배출|창출|유치|발굴|확보|구축|조성|보급|설치|고용|채용|교육)"
 )
-_EN_RANK_GOAL = re.compile(
+_EN_RANK_GOAL = gazetteer.CaseFolded(
     r"\b(?:leap\w*|jump\w*|ris\w*|climb\w*|advanc\w*|enter\w*|becom\w*|rank\w*|reach\w*|achiev\w*|aim\w*|"
     r"join\w*|mov\w*|propel\w*|elevat\w*|goal|target|vision|among|into|one\s+of)\b",
     re.I,
 )
 _KO_RANK_GOAL = re.compile(r"도약|진입|달성|목표|올라|올리|상승|등극|진출|발돋움|만들")
-_EN_INVEST_LEFT = re.compile(r"\b(?:invest\w*|attract\w*|inject\w*|pour\w*|spend\w*|allocat\w*|put\w*|mobiliz\w*|mobilis\w*|rais\w*\s+(?:a\s+)?fund\w*)\s+(?:a\s+total\s+of\s+|about\s+|around\s+|over\s+|more\s+than\s+|some\s+|up\s+to\s+|an\s+additional\s+)?$", re.I)
+_EN_INVEST_LEFT = gazetteer.CaseFolded(r"\b(?:invest\w*|attract\w*|inject\w*|pour\w*|spend\w*|allocat\w*|put\w*|mobiliz\w*|mobilis\w*|rais\w*\s+(?:a\s+)?fund\w*)\s+(?:a\s+total\s+of\s+|about\s+|around\s+|over\s+|more\s+than\s+|some\s+|up\s+to\s+|an\s+additional\s+)?$", re.I)
 _KO_INVEST_RIGHT = re.compile(r"^\s?(?:을|를|이|가|의)?\s?(?:규모의?\s?)?(?:예산을?\s?)?(?:투자|투입|지원|조성|확보)")
 
 # Metric vocabulary: head words that name what is measured.
@@ -412,26 +433,54 @@ class Found:
 # " but" / " and will" cut only from the start of a blank run ((?<!\s), possessive): tried
 # from every blank of a long run, "\s+but" read the rest of the run each time
 # (quadratic). A cut found from inside the run was also found from its start.
+# Written first character first ([;.,\s고며으지], then the rest of the form that
+# character opens, in the same order), so that the engine jumps from candidate to
+# candidate; the cuts are those of
+#   ;|\.\s|,\s+(?:and|while|but|whereas)\s|(?<!\s)\s++but\s|(?<!\s)\s++and\s++(?=...)|(?:고|며|으며|지만),?\s
 _CLAUSE_CUT = re.compile(
-    r";|\.\s|,\s+(?:and|while|but|whereas)\s|(?<!\s)\s++but\s|(?<!\s)\s++and\s++(?=(?:it\s+|they\s+|the\s+\w+\s+)?"
-    r"(?:will|is|are|was|were|has|have|had|plans?|aims?|intends?|also)\b)|(?:고|며|으며|지만),?\s",
+    r"[;.,\s고며으지](?:(?<=;)|(?<=\.)\s|(?<=,)\s+(?:and|while|but|whereas)\s"
+    r"|(?<=\s)(?<!\s\s)\s*+but\s"
+    r"|(?<=\s)(?<!\s\s)\s*+and\s++(?=(?:it\s+|they\s+|the\s+\w+\s+)?"
+    r"(?:will|is|are|was|were|has|have|had|plans?|aims?|intends?|also)\b)"
+    r"|(?<=[고며]),?\s|(?<=으)며,?\s|(?<=지)만,?\s)",
     re.I,
 )
 
 
-@dataclass(frozen=True)
 class _ClauseCues:
-    """What the acceptance rules ask of one clause."""
+    """What the acceptance rules ask of one clause, each cue searched when first asked
+    (most targets need only two of them)."""
 
-    past_only: bool
-    past: bool
-    forecast_only: bool  # a forecast cue and no goal cue besides it
-    expected: bool
-    contest: bool
-    annual: bool
+    def __init__(self, clause: str) -> None:
+        self.clause = clause
+
+    @functools.cached_property
+    def past_only(self) -> bool:
+        return _is_past_only(self.clause)
+
+    @functools.cached_property
+    def past(self) -> bool:
+        return _PAST.search(self.clause) is not None
+
+    @functools.cached_property
+    def forecast_only(self) -> bool:
+        """A forecast cue and no goal cue besides it."""
+        return bool(_FORECAST.search(self.clause) and not _GOAL_STRONG.search(_FORECAST.sub(" ", self.clause)))
+
+    @functools.cached_property
+    def expected(self) -> bool:
+        return _EXPECTED.search(self.clause) is not None
+
+    @functools.cached_property
+    def contest(self) -> bool:
+        return _CONTEST.search(self.clause) is not None
+
+    @functools.cached_property
+    def annual(self) -> bool:
+        return _ANNUAL.search(self.clause) is not None
 
 
-_EXPECTED = re.compile(r"\b(?:expected|anticipated|likely)\b|전망|예상", re.I)
+_EXPECTED = gazetteer.CaseFolded(r"\b(?:expected|anticipated|likely)\b|전망|예상", re.I)
 
 
 class _Clauses:
@@ -467,17 +516,10 @@ class _Clauses:
 
     def cues(self, start: int, end: int) -> _ClauseCues:
         key = self.bounds(start, end)
-        if key not in self._cues:
-            clause = self.text[key[0] : key[1]]
-            self._cues[key] = _ClauseCues(
-                past_only=_is_past_only(clause),
-                past=_PAST.search(clause) is not None,
-                forecast_only=bool(_FORECAST.search(clause) and not _GOAL_STRONG.search(_FORECAST.sub(" ", clause))),
-                expected=_EXPECTED.search(clause) is not None,
-                contest=_CONTEST.search(clause) is not None,
-                annual=_ANNUAL.search(clause) is not None,
-            )
-        return self._cues[key]
+        cues = self._cues.get(key)
+        if cues is None:
+            cues = self._cues[key] = _ClauseCues(self.text[key[0] : key[1]])
+        return cues
 
 
 def _clause(text: str, start: int, end: int) -> str:
@@ -492,28 +534,32 @@ def _has_future(text: str) -> bool:
     return _FUTURE.search(text) is not None
 
 
+_MARKET_METRIC = re.compile(r"market|global|world|시장", re.I)
+
+
 def _acceptable(text: str, f: "Found", lead_in: str | None, clauses: _Clauses | None = None) -> bool:
     """Reject past results, forecasts and contest counts (clause-level cues)."""
     cues = (clauses or _Clauses(text)).cues(f.start, f.end)
-    lead_goal = bool(lead_in and _has_future(lead_in))
-    if cues.past_only and not (lead_goal and not cues.past):
+    if cues.past_only and not (lead_in and _has_future(lead_in) and not cues.past):
         return False
     if cues.forecast_only:
         return False
-    if cues.expected and re.search(r"market|global|world|시장", f.metric, re.I):
+    if _MARKET_METRIC.search(f.metric) and cues.expected:
         return False
     if f.unit == "count" and cues.contest and _CONTEST_NOUNS.match(_right_of(text, _first_digit_end(text, f.start))):
         return False
     return True
 
 
+@functools.lru_cache(maxsize=4096)
 def _tidy(phrase: str) -> str:
-    phrase = re.sub(r"\s+", " ", phrase).strip(" ,.;:-\"'“”‘’()")
-    phrase = re.sub(r"^(?:the|a|an|its|their|our|this|these|that|such)\s+", "", phrase, flags=re.I)
-    phrase = re.sub(r"\s+(?:in\s+the\s+overall|overall)$", "", phrase, flags=re.I)
+    """A metric phrase tidied into a label (cached: the same phrases recur)."""
+    phrase = _rx(r"\s+").sub(" ", phrase).strip(" ,.;:-\"'“”‘’()")
+    phrase = _rx(r"^(?:the|a|an|its|their|our|this|these|that|such)\s+", re.I).sub("", phrase)
+    phrase = _rx(r"\s+(?:in\s+the\s+overall|overall)$", re.I).sub("", phrase)
     words = phrase.split(" ")[:9]
     out = " ".join(w if (len(w) > 1 and (w.isupper() or "&" in w)) else w.lower() for w in words)
-    out = re.sub(r"^(?:proportion|ratio|percentage|portion)\s+of\b", "share of", out)
+    out = _rx(r"^(?:proportion|ratio|percentage|portion)\s+of\b").sub("share of", out)
     return out
 
 
@@ -533,7 +579,7 @@ def _metric_before(text: str, pos: int, unit: str = "pct") -> str | None:
     # A head word used as a preposition-like "to the level of" is still a fine label.
     # Extend left over modifiers (up to 4 words, stopping at determiners/punctuation/possessives).
     pre = left[: h.start()]
-    mods = re.search(r"((?:[\w&\-’']+\s+){0,4})$", pre)
+    mods = _rx(r"((?:[\w&\-’']+\s+){0,4})$").search(pre)
     mod_words = mods.group(1).split() if mods else []
     keep: list[str] = []
     for w in reversed(mod_words):
@@ -564,7 +610,7 @@ def _metric_after_count(text: str, q: Qty) -> tuple[str | None, int]:
         if low == "and":
             nxt = words[k + 1] if k + 1 < len(words) else ""
             # "innovative and creative talents" continues; "companies and create 5,000 jobs" does not.
-            if not out or len(out) >= 4 or re.search(r"\d", nxt) or nxt.lower() in _COUNT_STOP or _VERBISH.match(nxt):
+            if not out or len(out) >= 4 or _rx(r"\d").search(nxt) or nxt.lower() in _COUNT_STOP or _VERBISH.match(nxt):
                 break
         out.append(bare)
         idx = text.find(w, pos)
@@ -587,13 +633,13 @@ def _metric_before_ko(text: str, pos: int) -> str | None:
     while tokens and tokens[-1] in _KO_STOPWORDS:  # "기업을 현재 300개": skip 현재
         tokens = tokens[:-1]
     # The object right before the number may carry its particle: "AI 기업을 200개에서".
-    if tokens and re.search(r"[가-힣A-Za-z](?:을|를)$", tokens[-1]) and not re.search(r"\d", tokens[-1]):
+    if tokens and _rx(r"[가-힣A-Za-z](?:을|를)$").search(tokens[-1]) and not _rx(r"\d").search(tokens[-1]):
         keep.insert(0, tokens[-1][:-1])
         tokens = tokens[:-1]
     for tok in reversed(tokens[-4:]):
         if len(keep) >= 3:
             break
-        if not tok or tok in _KO_STOPWORDS or re.search(r"\d{4}년|[,.;:·()\"“”]$", tok) or _KO_PARTICLE_END.search(tok) or _KO_VERB_END.search(tok):
+        if not tok or tok in _KO_STOPWORDS or _rx(r"\d{4}년|[,.;:·()\"“”]$").search(tok) or _KO_PARTICLE_END.search(tok) or _KO_VERB_END.search(tok):
             break
         keep.insert(0, tok)
         if len(keep) >= 3:
@@ -616,7 +662,7 @@ def _metric_ko(text: str, pos: int) -> str | None:
     h = heads[-1]
     words = [_KO_PARTICLE_END.sub("", h.group(0)) or h.group(0)]
     for tok in reversed(text[window_start : h.start()].split()[-3:]):
-        if not tok or tok in _KO_STOPWORDS or re.search(r"\d{4}년|[,.;:·()\"“”]$", tok) or _KO_PARTICLE_END.search(tok) or _KO_VERB_END.search(tok):
+        if not tok or tok in _KO_STOPWORDS or _rx(r"\d{4}년|[,.;:·()\"“”]$").search(tok) or _KO_PARTICLE_END.search(tok) or _KO_VERB_END.search(tok):
             break
         words.insert(0, tok)
         if len(words) >= 3:
@@ -624,41 +670,69 @@ def _metric_ko(text: str, pos: int) -> str | None:
     return " ".join(words)
 
 
+def _has(pattern: str) -> Callable[[str], bool]:
+    rx = re.compile(pattern, re.I)
+    return lambda text: rx.search(text) is not None
+
+
+# The metric families' vocabularies, compiled once (_family runs for every target).
+_F_RD = _has(r"r&d|research and development|연구개발|research")
+_F_AUTOMATION = _has(r"automat|자동화|smart factor|스마트공장")
+_F_STARTUPS = _has(r"start-?up|venture|unicorn|창업|스타트업|벤처|유니콘")
+_F_TALENT = _has(
+    r"talent|expert|professional|workforce|manpower|human resource|developer|engineer|researcher|student|"
+    r"trainee|graduate|specialist|인재|인력|전문가|교육생"
+)
+_F_JOBS = _has(r"\bjobs?\b|employment|일자리|고용")
+_F_COMPANIES = _has(r"compan|firm|enterprise|business|기업|업체")
+_F_SALES = _has(r"sales|revenue|turnover|매출")
+_F_EXPORTS = _has(r"export|수출")
+_F_MARKET = _has(r"market|시장")
+_F_BUDGET = _has(r"budget|예산|국비")
+_F_INVESTMENT = _has(r"invest|fund|투자|펀드")
+_F_ADOPTION = _has(r"adoption|penetration|utili[sz]ation|usage|보급|도입|활용")
+_F_SERVICES = _has(r"service|서비스")
+_F_INFRASTRUCTURE = _has(
+    r"infrastructure|base station|charging|station|data cent|network|facilit|\blabs?\b|laborator|인프라|충전|센터|거점"
+)
+
+
+@functools.lru_cache(maxsize=4096)
 def _family(metric: str, unit: str, kind: str) -> str:
+    """Metric family of a target (cached: the same labels recur across documents)."""
     m = metric.lower()
     if unit == "rank":
         return "ranking"
-    has = lambda rx: re.search(rx, m, re.I) is not None  # noqa: E731
-    rd = has(r"r&d|research and development|연구개발|research")
+    rd = _F_RD(m)
     if unit in ("pct", "pp") and rd:
         return "rd_share"
-    if has(r"automat|자동화|smart factor|스마트공장"):
+    if _F_AUTOMATION(m):
         return "automation"
-    if has(r"start-?up|venture|unicorn|창업|스타트업|벤처|유니콘"):
+    if _F_STARTUPS(m):
         return "startups"
-    if has(r"talent|expert|professional|workforce|manpower|human resource|developer|engineer|researcher|student|trainee|graduate|specialist|인재|인력|전문가|교육생"):
+    if _F_TALENT(m):
         return "talent"
-    if has(r"\bjobs?\b|employment|일자리|고용"):
+    if _F_JOBS(m):
         return "jobs"
-    if has(r"compan|firm|enterprise|business|기업|업체"):
+    if _F_COMPANIES(m):
         return "companies"
     if unit in ("krw", "usd", "eur", "cny", "jpy", "other") and rd:
         return "rd_investment"
-    if has(r"sales|revenue|turnover|매출"):
+    if _F_SALES(m):
         return "sales"
-    if has(r"export|수출"):
+    if _F_EXPORTS(m):
         return "exports"
-    if has(r"market|시장"):
+    if _F_MARKET(m):
         return "market_size"
-    if has(r"budget|예산|국비"):
+    if _F_BUDGET(m):
         return "budget"
-    if kind == "investment" or has(r"invest|fund|투자|펀드"):
+    if kind == "investment" or _F_INVESTMENT(m):
         return "investment"
-    if has(r"adoption|penetration|utili[sz]ation|usage|보급|도입|활용"):
+    if _F_ADOPTION(m):
         return "adoption"
-    if has(r"service|서비스"):
+    if _F_SERVICES(m):
         return "services"
-    if has(r"infrastructure|base station|charging|station|data cent|network|facilit|\blabs?\b|laborator|인프라|충전|센터|거점"):
+    if _F_INFRASTRUCTURE(m):
         return "infrastructure"
     if unit in ("pct", "pp"):
         return "share"
@@ -714,7 +788,7 @@ def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_
             q.unit == "count" and prev_f is not None and prev_f.kind == "count"
             # The joint is short; a long gap is not copied just to be rejected.
             and q.start - prev_f.end <= _CONTEXT
-            and re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+|및\s|와\s|과\s)", text[prev_f.end : q.start])
+            and _rx(r"\s*(?:,\s*(?:and\s+)?|and\s+|및\s|와\s|과\s)").fullmatch(text[prev_f.end : q.start])
         ):
             # Coordinated counts share the goal verb: "build 5 data centres and 20 smart factories".
             metric, noun_end = _count_metric(text, q)
@@ -744,12 +818,12 @@ def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_
             level = _EN_LEVEL_LEFT.search(left) and _EN_LEVEL_VERB.search(text[max(0, q.start - 80) : q.start])
             if metric and (ko_goal or en_goal or level) and (goal or has_target_year):
                 f = Found(q.start, max(noun_end, q.end), metric, q.value, "count", kind="count")
-                if en_goal and re.search(r"support|provid|help|add", en_goal.group(0), re.I) and not has_target_year:
+                if en_goal and _rx(r"support|provid|help|add", re.I).search(en_goal.group(0)) and not has_target_year:
                     f = None  # "supporting 78 projects" is an activity, not a goal, unless dated
         elif q.unit in ("pct", "pp") and (dm := _EN_DELTA_LEFT.search(left)) and (goal or has_target_year):
             # "cut greenhouse gas emissions by 40%": a relative change is the target.
             obj = _tidy(dm.group("obj")) if dm.group("obj").strip() else ""
-            direction = "reduction" if re.match(r"reduc|cut|lower|decreas|halv", dm.group("verb"), re.I) else "increase"
+            direction = "reduction" if _rx(r"reduc|cut|lower|decreas|halv", re.I).match(dm.group("verb")) else "increase"
             f = Found(q.start, q.end, f"{obj} {direction}".strip(), q.value, q.unit, kind="delta")
         else:  # pct, pp, money
             en_level = _EN_LEVEL_LEFT.search(left) and _EN_LEVEL_VERB.search(text[max(0, q.start - 80) : q.start + 1])
@@ -757,7 +831,7 @@ def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_
             invest = _EN_INVEST_LEFT.search(left) or (q.unit not in ("pct", "pp") and _KO_INVEST_RIGHT.match(right))
             if (en_level or ko_level) and (goal or has_target_year):
                 kind = "level"
-                if invest and not re.search(r"sales|revenue|매출|export|수출|market|시장", text[max(0, q.start - 60) : q.end + 20], re.I):
+                if invest and not _rx(r"sales|revenue|매출|export|수출|market|시장", re.I).search(text[max(0, q.start - 60) : q.end + 20]):
                     kind = "investment"
                 f = Found(q.start, q.end, _metric_for(text, q.start, q), q.value, q.unit, kind=kind)
             elif invest and has_target_year and q.unit not in ("pct", "pp"):
@@ -783,9 +857,9 @@ def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_
 
 def _baseline_cue(before: str, between: str) -> bool:
     return bool(
-        re.search(r"\b(?:from|current(?:ly)?|exceeded|reached|stood\s+at|was|were|increased\s+to|rose\s+to|of|at)\s+(?:the\s+)?(?:current\s+)?(?:about\s+|around\s+)?$", before, re.I)
-        or re.search(r"(?:현재|올해|지난해|기존)\s?", before)
-        or re.search(r"\b(?:and|but)\b.*\b(?:will|to)\b|에서", between, re.I)
+        _rx(r"\b(?:from|current(?:ly)?|exceeded|reached|stood\s+at|was|were|increased\s+to|rose\s+to|of|at)\s+(?:the\s+)?(?:current\s+)?(?:about\s+|around\s+)?$", re.I).search(before)
+        or _rx(r"(?:현재|올해|지난해|기존)\s?").search(before)
+        or _rx(r"\b(?:and|but)\b.*\b(?:will|to)\b|에서", re.I).search(between)
     )
 
 
@@ -803,55 +877,55 @@ def _metric_for(text: str, pos: int, q: Qty) -> str:
             return metric
     if q.unit == "rank":
         return _rank_metric(text, q)
-    ko = re.search(r"[가-힣]", text[max(0, pos - 20) : q.end + 10]) is not None
+    ko = _rx(r"[가-힣]").search(text[max(0, pos - 20) : q.end + 10]) is not None
     if ko:
         return _metric_ko(text, pos) or "other"
     phrase = _metric_before(text, pos, q.unit)
     if phrase:
-        phrase = re.sub(r"\s+(?:of|in|for|to|at)$", "", phrase)
-    after = re.match(r"\s+(?:in|for|into)\s+([\w&\-]+(?:\s+[\w&\-]+){0,4})", _right_of(text, q.end))
+        phrase = _rx(r"\s+(?:of|in|for|to|at)$").sub("", phrase)
+    after = _rx(r"\s+(?:in|for|into)\s+([\w&\-]+(?:\s+[\w&\-]+){0,4})").match(_right_of(text, q.end))
     if after:
-        tail = re.split(r"\s+(?:by|and|to|through|from|over|until|with|which|that)\s+", after.group(1).strip())[0]
-        if re.search(r"\d", tail):
+        tail = _rx(r"\s+(?:by|and|to|through|from|over|until|with|which|that)\s+").split(after.group(1).strip())[0]
+        if _rx(r"\d").search(tail):
             tail = ""
     else:
         tail = ""
     if tail and not phrase:
         phrase = _tidy(tail)
-    elif tail and re.match(r"^(?:annual\s+)?(?:sales|revenue|exports?|investment|budget|funds?|funding)$", phrase):
+    elif tail and _rx(r"^(?:annual\s+)?(?:sales|revenue|exports?|investment|budget|funds?|funding)$").match(phrase):
         phrase = _tidy(f"{phrase} in {tail}")
     return phrase or "other"
 
 
 def _investment_metric(text: str, q: Qty) -> str:
     """'investment in big data' for 'invest 10 trillion won in big data, AI ...'."""
-    if re.search(r"attract\w*\s+(?:\w+\s+){0,3}$", text[max(0, q.start - 40) : q.start], re.I):
+    if _rx(r"attract\w*\s+(?:\w+\s+){0,3}$", re.I).search(text[max(0, q.start - 40) : q.start]):
         return "attracted investment"
-    after = re.match(r"\s+(?:each\s+|in\s+total\s+)?(?:in|into|for|on)\s+([\w&\-]+(?:\s+[\w&\-]+){0,3})", _right_of(text, q.end))
+    after = _rx(r"\s+(?:each\s+|in\s+total\s+)?(?:in|into|for|on)\s+([\w&\-]+(?:\s+[\w&\-]+){0,3})").match(_right_of(text, q.end))
     if after:
-        tail = re.split(r"\s+(?:by|and|to|through|from|over|until|with|which|that|in)\s+", after.group(1).strip())[0]
+        tail = _rx(r"\s+(?:by|and|to|through|from|over|until|with|which|that|in)\s+").split(after.group(1).strip())[0]
         return _tidy(f"investment in {tail}")
     ko = _metric_before_ko(text, q.start)
-    return f"{ko} 투자" if ko and re.search(r"[가-힣]", ko) else "investment"
+    return f"{ko} 투자" if ko and _rx(r"[가-힣]").search(ko) else "investment"
 
 
 def _count_metric(text: str, q: Qty) -> tuple[str | None, int]:
-    if re.search(r"[가-힣]", text[q.start : q.end]):
+    if _rx(r"[가-힣]").search(text[q.start : q.end]):
         return _metric_before_ko(text, q.start), q.end
     return _metric_after_count(text, q)
 
 
 def _rank_metric(text: str, q: Qty) -> str:
     after = text[q.end : q.end + 80]
-    if re.match(r"top", text[q.start : q.end], re.I):
-        noun = re.match(r"\s+((?:[A-Za-z&\-]+\s+){0,3}?(?:[A-Za-z&\-]+(?:ies|s|powers|nations|countries|cities)))\b", after)
+    if _rx(r"top", re.I).match(text[q.start : q.end]):
+        noun = _rx(r"\s+((?:[A-Za-z&\-]+\s+){0,3}?(?:[A-Za-z&\-]+(?:ies|s|powers|nations|countries|cities)))\b").match(after)
         if noun:
             return _tidy(f"top {noun.group(1)}")
-    m = re.match(r"\s*(?:place\s+|position\s+)?(?:in|on|of)\s+(?:the\s+)?(?:world['’]s\s+|global\s+|international\s+)?((?:[\w&\-]+\s+){0,4}?(?:ranking|rankings|index|evaluation|assessment|competitiveness))", after, re.I)
+    m = _rx(r"\s*(?:place\s+|position\s+)?(?:in|on|of)\s+(?:the\s+)?(?:world['’]s\s+|global\s+|international\s+)?((?:[\w&\-]+\s+){0,4}?(?:ranking|rankings|index|evaluation|assessment|competitiveness))", re.I).match(after)
     if m:
         return _tidy(m.group(1))
     before = text[max(0, q.start - 60) : q.start]
-    if re.search(r"(?:순위|평가|지수|경쟁력)(?:에서|는|은|가|이)?\s?(?:세계\s?|글로벌\s?)?$", before):
+    if _rx(r"(?:순위|평가|지수|경쟁력)(?:에서|는|은|가|이)?\s?(?:세계\s?|글로벌\s?)?$").search(before):
         return _metric_ko(text, q.start) or "ranking"
     return "ranking"
 
@@ -883,9 +957,9 @@ def _doc_horizons(sentences: pl.DataFrame, documents: pl.DataFrame | None,
 
 def _sentence_years(sentences: pl.DataFrame) -> dict[tuple[str, int], list[years_mod.YearHit]]:
     """:func:`kpolicy.extract.years.find_years` of every sentence that may hold a year,
-    by (doc_id, sentence_idx): found once, used for horizons, quantities and target years."""
-    cand = sentences.filter(pl.col("text").str.contains(r"(?:19[5-9]|20\d)\d|2100"))
-    return {(d, int(i)): years_mod.find_years(t) for d, i, t in cand.select("doc_id", "sentence_idx", "text").iter_rows()}
+    by (doc_id, sentence_idx): found once, used for horizons, quantities and target years
+    (and, for the same sentences table, by the years extractor)."""
+    return years_mod.sentence_years(sentences, "targets")
 
 
 def _doc_years(documents: pl.DataFrame | None) -> dict[str, int]:
@@ -961,7 +1035,8 @@ def extract_targets(sentences: pl.DataFrame, documents: pl.DataFrame | None = No
     has_digit = pl.col("text").str.contains(r"\d")
     cand = ordered.filter(has_digit)
     money = _money_by_sentence(cand, documents)
-    year_hits = _sentence_years(cand)
+    # The sentences that may hold a year all hold a digit: the same keys as for ``cand``.
+    year_hits = _sentence_years(sentences)
     horizons = _doc_horizons(ordered, documents, year_hits)
     pub_years = _doc_years(documents)
     # Lead-in of a bullet: the last non-bullet sentence before it ("The strategy includes").
@@ -1007,7 +1082,7 @@ def extract_targets(sentences: pl.DataFrame, documents: pl.DataFrame | None = No
                     "target": f.target,
                     "unit": f.unit if f.unit in UNITS else "other",
                     "target_year": ty,
-                    "is_annual": bool(_ANNUAL.search(window) or clauses.cues(f.start, f.end).annual) and not re.search(r"\bannual\s+(?:sales|revenue|exports|budget|output)", text[max(0, f.start - 20) : f.end], re.I),
+                    "is_annual": bool(_ANNUAL.search(window) or clauses.cues(f.start, f.end).annual) and not _rx(r"\bannual\s+(?:sales|revenue|exports|budget|output)", re.I).search(text[max(0, f.start - 20) : f.end]),
                     "year_source": source,
                 }
             )

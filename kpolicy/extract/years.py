@@ -25,12 +25,14 @@ Not years: numbers outside 1950-2100, numbers with thousands separators, ordinal
 
 from __future__ import annotations
 
+import functools
 import re
+import weakref
 from dataclasses import dataclass
 
 import polars as pl
 
-from kpolicy import schema
+from kpolicy import gazetteer, schema
 from kpolicy.schema import Column
 
 YEAR_ROLES: tuple[str, ...] = (
@@ -87,28 +89,31 @@ _EN_SPAN = re.compile(
     r"(?:from\s+|between\s+)?(?P<a>(?:19[5-9]|20\d)\d)\s*(?:(?:to|through|until|and|-|–|~)\s*)(?P<b>(?:19[5-9]|20\d)\d|\d\d)(?![\d,])",
     re.I,
 )
+# What every _EN_SPAN match holds: its two years and what joins them.
+_AND = re.compile(r"\band\b")
+_EN_SPAN_CORE = re.compile(r"(?:19[5-9]|20\d)\d\s*(?:to|through|until|and|-|–|~)\s*\d\d", re.I)
 _KO_SPAN = re.compile(
     r"(?P<a>(?:19[5-9]|20\d)\d)\s?(?:년\s?)?(?:부터|~|-|–|∼|〜)\s?(?:오는\s)?(?P<b>(?:19[5-9]|20\d)\d|\d\d)\s?(?:년)?(?:\s?까지)?"
 )
 _MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _FULL_DATE_BEFORE = re.compile(rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s*|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s*)$", re.I)
 _FULL_DATE_AFTER = re.compile(r"^(?:\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,2}|\s?년\s?\d{1,2}\s?월\s?\d{1,2}\s?일)")
-_ANNOUNCE = re.compile(r"\b(?:announc\w*|said|says|stated|revealed|unveiled|released|held|reported)\b|밝혔|발표|전했|말했|공개했", re.I)
+_ANNOUNCE = gazetteer.CaseFolded(r"\b(?:announc\w*|said|says|stated|revealed|unveiled|released|held|reported)\b|밝혔|발표|전했|말했|공개했", re.I)
 
-_FUTURE = re.compile(
+_FUTURE = gazetteer.CaseFolded(
     r"\b(?:will|shall|plans?\s+to|planning\s+to|aims?\s+to|aiming\s+to|intends?\s+to|is\s+to|are\s+to|"
     r"to\s+be\s+(?:completed|built|launched|established|opened|held|introduced|created)|"
     r"scheduled|expected\s+to|set\s+to|going\s+to|target(?:s|ing)?|goal|vision)\b|"
     r"(?:할|될|갈|낼|킬|울)\s?(?:계획|예정|방침|목표)|예정이다|계획이다|방침이다|목표|추진한다|추진할|할\s?것|될\s?것|나선다|예정",
     re.I,
 )
-_PAST = re.compile(
+_PAST = gazetteer.CaseFolded(
     r"\b(?:last\s+year|was|were|had|did|launched|achieved|recorded|reached|exceeded|increased|decreased|"
     r"reduced|began|started|completed|selected|signed|opened|ranked|grew|rose|fell|amounted|"
     r"since|previous\s+year|ago)\b|했다|됐다|었다|였다|지난해|지난\s",
     re.I,
 )
-_START_VERB = re.compile(r"\b(?:launch\w*|begin\w*|start\w*|open\w*|introduc\w*|commenc\w*|pilot\w*|kick\w*\s+off)\b|착수|시작|개시|도입|착공|출범|시행|개소|오픈", re.I)
+_START_VERB = gazetteer.CaseFolded(r"\b(?:launch\w*|begin\w*|start\w*|open\w*|introduc\w*|commenc\w*|pilot\w*|kick\w*\s+off)\b|착수|시작|개시|도입|착공|출범|시행|개소|오픈", re.I)
 
 
 # Context cues are read from windows around a number: the role patterns read at most
@@ -174,7 +179,9 @@ def find_years(text: str, future_default: bool | None = None) -> list[YearHit]:
     """
     hits: dict[int, YearHit] = {}
     # Spans first: both ends get their period roles.
-    for rx in (_KO_SPAN, _EN_SPAN):
+    # The English span pattern is tried at every position; it runs only where the two
+    # years of a span stand (a pattern with a literal start, found far faster).
+    for rx in (_KO_SPAN, _EN_SPAN) if _EN_SPAN_CORE.search(text) else (_KO_SPAN,):
         for m in rx.finditer(text):
             a = int(m.group("a"))
             try:
@@ -189,69 +196,79 @@ def find_years(text: str, future_default: bool | None = None) -> list[YearHit]:
             ya = _YEAR.match(text, m.start("a"))
             if ya is None or not _is_year_number(text, ya):
                 continue
-            if rx is _EN_SPAN and not m.group(0).lower().startswith(("from", "between")) and re.search(r"\band\b", m.group(0)):
+            if rx is _EN_SPAN and not m.group(0).lower().startswith(("from", "between")) and _AND.search(m.group(0)):
                 continue  # "in 2019 and 2020" lists two years, not a span
             hits[m.start("a")] = YearHit(m.start("a"), m.end("a"), a, "period_start", m.group(0).strip())
             if len(m.group("b")) == 4:
                 hits[m.start("b")] = YearHit(m.start("b"), m.end("b"), b, "period_end", m.group(0).strip())
-    future = _FUTURE.search(text) is not None if future_default is None else future_default
-    if _FUTURE.search(text):
-        future = True
-    past = _PAST.search(text) is not None
-    whole = _Sentence(text)
+    whole = _Sentence(text, future_default)
     for m in _YEAR.finditer(text):
         if m.start() in hits or not _is_year_number(text, m):
             continue
         year = int(m.group(1))
         before, after = _before(text, m.start()), _after(text, m.end())
-        role, cue = _role(whole, before, after, future, past)
+        role, cue = _role(whole, before, after)
         hits[m.start()] = YearHit(m.start(), m.end(), year, role, cue)
     return [hits[k] for k in sorted(hits)]
 
 
 class _Sentence:
-    """Whole-sentence cues, searched once per sentence rather than once per year: a
-    search per year was quadratic on long lines full of years."""
+    """Whole-sentence cues, each searched once per sentence and only when a year's role
+    asks for it: a search per year was quadratic on long lines full of years."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, future_default: bool | None = None) -> None:
         self.text = text
-        self._announce: bool | None = None
-        self._start_verb: bool | None = None
+        self.future_default = future_default
 
-    @property
+    @functools.cached_property
+    def future(self) -> bool:
+        """The sentence speaks about the future: a future cue, else ``future_default``."""
+        return _FUTURE.search(self.text) is not None or bool(self.future_default)
+
+    @functools.cached_property
+    def past(self) -> bool:
+        return _PAST.search(self.text) is not None
+
+    @functools.cached_property
     def announces(self) -> bool:
-        if self._announce is None:
-            self._announce = _ANNOUNCE.search(self.text) is not None
-        return self._announce
+        return _ANNOUNCE.search(self.text) is not None
 
-    @property
+    @functools.cached_property
     def starts(self) -> bool:
-        if self._start_verb is None:
-            self._start_verb = _START_VERB.search(self.text) is not None
-        return self._start_verb
+        return _START_VERB.search(self.text) is not None
 
 
-def _role(whole: _Sentence, before: str, after: str, future: bool, past: bool) -> tuple[str, str | None]:
+_KO_NYEON_END = re.compile(r"^\s?년\s?(?:까지|말|내|부터)")
+_KO_UNTIL = re.compile(r"^\s?년\s?(?:말|연말|하반기|상반기)?\s?까지")
+_KO_END_WORDS = re.compile(r"말|하반기|상반기")
+_KO_WITHIN = re.compile(r"^\s?년\s?(?:말|내|안)(?:에|으로)?(?!\S*까지)")
+_KO_FROM = re.compile(r"^\s?년\s?(?:부터|이후|이래)")
+_KO_GOAL = re.compile(r"^\s?년\s?(?:목표|달성|완료|완공|준공)")
+_KO_LAST_BEFORE = re.compile(r"(?:지난|작년|지난해)\s?$")
+
+
+def _role(whole: _Sentence, before: str, after: str) -> tuple[str, str | None]:
     b60 = before[-60:]
     if m := _HORIZON_BEFORE_EN.search(b60):
         return "horizon", m.group(0).strip(" -:")
     if m := _HORIZON_AFTER_EN.match(after):
         return "horizon", m.group(0).strip(" -")
     if m := _HORIZON_AFTER_KO.match(after):
-        if not re.match(r"^\s?년\s?(?:까지|말|내|부터)", after):
+        if not _KO_NYEON_END.match(after):
             return "horizon", m.group(0).strip()
-    if m := _HORIZON_BEFORE_KO.search(b60):
+    if not b60.isascii() and (m := _HORIZON_BEFORE_KO.search(b60)):
         return "horizon", m.group(0).strip()
-    # Korean postpositions after 년.
-    if m := re.match(r"^\s?년\s?(?:말|연말|하반기|상반기)?\s?까지", after):
-        return ("deadline" if re.search(r"말|하반기|상반기", m.group(0)) else "target"), m.group(0).strip()
-    if m := re.match(r"^\s?년\s?(?:말|내|안)(?:에|으로)?(?!\S*까지)", after):
-        return "deadline", m.group(0).strip()
-    if m := re.match(r"^\s?년\s?(?:부터|이후|이래)", after):
-        return ("past" if "이래" in m.group(0) else "start"), m.group(0).strip()
-    if m := re.match(r"^\s?년\s?(?:목표|달성|완료|완공|준공)", after):
-        return "target", m.group(0).strip()
-    if re.search(r"(?:지난|작년|지난해)\s?$", b60):
+    # Korean postpositions after 년 (only when 년 follows: the patterns all open with it).
+    if after[:1] == "년" or (after[1:2] == "년" and after[:1].isspace()):
+        if m := _KO_UNTIL.match(after):
+            return ("deadline" if _KO_END_WORDS.search(m.group(0)) else "target"), m.group(0).strip()
+        if m := _KO_WITHIN.match(after):
+            return "deadline", m.group(0).strip()
+        if m := _KO_FROM.match(after):
+            return ("past" if "이래" in m.group(0) else "start"), m.group(0).strip()
+        if m := _KO_GOAL.match(after):
+            return "target", m.group(0).strip()
+    if ("지난" in b60 or "작년" in b60) and _KO_LAST_BEFORE.search(b60):
         return "past", "지난"
     if _FULL_DATE_BEFORE.search(before[-25:]) or _FULL_DATE_AFTER.match(after):
         return ("announced" if whole.announces else "reference"), "date"
@@ -262,13 +279,13 @@ def _role(whole: _Sentence, before: str, after: str, future: bool, past: bool) -
     if m := _EN_PAST_BEFORE.search(b60):
         return "past", m.group(0).strip()
     if m := _EN_START_BEFORE.search(b60):
-        return ("past" if past and not future else "start"), m.group(0).strip()
+        return ("past" if whole.past and not whole.future else "start"), m.group(0).strip()
     if m := _EN_REFERENCE_BEFORE.search(b60):
         return "reference", m.group(0).strip()
     # "in 2025", "2025년에", "2025년" with only tense to go on.
-    if future:
+    if whole.future:
         return ("start" if whole.starts else "target"), "future tense"
-    if past:
+    if whole.past:
         return "past", "past tense"
     return "reference", None
 
@@ -283,6 +300,33 @@ def horizon_years(texts: list[str]) -> list[int]:
     return sorted(counts, key=lambda y: (-counts[y], y))
 
 
+#: Sentences that may hold a year (a superset of those where _YEAR matches).
+_MAY_HOLD_YEAR = r"(?:19[5-9]|20\d)\d|2100"
+
+# The targets extractor reads every sentence's years too: the years one of the two
+# found in a sentences table are reused by the other (the table held weakly, and asked
+# again as the very same object). An extractor asked again for the same table finds
+# them again (its own run stays a full run).
+_shared_years: tuple[weakref.ref[pl.DataFrame], int, dict[tuple[str, int], list[YearHit]], str] | None = None
+
+
+def sentence_years(sentences: pl.DataFrame, stage: str = "years") -> dict[tuple[str, int], list[YearHit]]:
+    """:func:`find_years` of every sentence that may hold a year, by ``(doc_id, sentence_idx)``,
+    in table order; what another ``stage`` found in this very table is reused (do not
+    modify the result)."""
+    global _shared_years
+    if _shared_years is not None:
+        ref, height, found, found_by = _shared_years
+        if found_by != stage and ref() is sentences and height == sentences.height:
+            return found
+    found = {}
+    if sentences.height:
+        cand = sentences.filter(pl.col("text").str.contains(_MAY_HOLD_YEAR))
+        found = {(d, int(i)): find_years(t) for d, i, t in cand.select("doc_id", "sentence_idx", "text").iter_rows()}
+    _shared_years = (weakref.ref(sentences), sentences.height, found, stage)
+    return found
+
+
 def extract_years(sentences: pl.DataFrame, documents: pl.DataFrame | None = None) -> pl.DataFrame:
     """The ``years`` fact table (without ``source_*``).
 
@@ -295,11 +339,14 @@ def extract_years(sentences: pl.DataFrame, documents: pl.DataFrame | None = None
     """
     rows = []
     if sentences.height:
-        cand = sentences.filter(pl.col("text").str.contains(r"(?:19[5-9]|20\d)\d|2100")).select(
+        found = sentence_years(sentences, "years")
+        cand = sentences.filter(pl.col("text").str.contains(_MAY_HOLD_YEAR)).select(
             "doc_id", "sentence_idx", "char_start", "text"
         )
+        # (A table whose (doc_id, sentence_idx) repeats has its sentences read one by one.)
+        unique = len(found) == cand.height
         for doc_id, idx, start, text in cand.iter_rows():
-            for h in find_years(text):
+            for h in found[(doc_id, int(idx))] if unique else find_years(text):
                 rows.append(
                     {
                         "doc_id": doc_id,

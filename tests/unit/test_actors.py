@@ -109,3 +109,20 @@ def test_offsets_and_schema():
     assert out.filter(pl.col("actor_type") == "official").select("name", "title").rows() == [
         ("Yoo Jeongbok", "Mayor"), ("박윤규", "Second Vice Minister"),
     ]
+
+
+def test_same_rows_whether_the_places_mentions_are_at_hand_or_not():
+    """The document context comes from the places extractor's mentions of the same
+    sentences table when the loader already found them, else it finds them itself."""
+    from kpolicy.extract import places
+
+    lines = ["Deputy Governor Kim Hyun-gon said the Gyeonggi plan is ready.", "Gyeonggi Province will invest.",
+             "The Minister Lee Jong-ho of MSIT and MSIT officials attended.", "부산시장 박형준은 말했다."]
+    s = sentences(lines)
+    cold = actors.extract_actors(s.clone())
+    places.about_regions(s)  # what the loader runs on the batch's sentences table
+    warm = actors.extract_actors(s)
+    assert warm.equals(cold)
+    assert ("Deputy Governor Kim Hyun-gon", "Kim Hyungon", "Gyeonggi") in [
+        (r["surface"], r["name"], r["region"]) for r in warm.iter_rows(named=True)
+    ]

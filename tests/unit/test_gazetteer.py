@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 import pytest
 
@@ -176,3 +178,101 @@ def test_unused_entries_reports_never_matched_entries():
     assert "Centum City" not in names and "Pangyo" not in names and "Yeongnam" not in names
     assert {"Suwon", "Honam", "Capital area", "Daedeok Innopolis"} <= names
     assert unused.height == len(gazetteer.load("places")["places"]) + len(gazetteer.load("macro_regions")["macro_regions"]) - 3
+
+
+# Matching speed-ups keep the matches ------------------------------------------------------
+
+
+def _reference_find(m: gazetteer.Matcher, text: str) -> list[tuple[int, int, str]]:
+    """find() through the plain case-insensitive lookahead patterns (no fast path)."""
+    cands = []
+    for mode, rx in m._regex.items():
+        if rx is None:
+            continue
+        for hit in rx.finditer(text):
+            surface = hit.group(1).rstrip(gazetteer._SEP_CHARS + "\t\n")
+            if surface and m._lookup[mode].get(gazetteer.alias_key(surface)) is not None:
+                cands.append((hit.start(1), hit.start(1) + len(surface), surface))
+    cands.sort(key=lambda c: (c[0] - c[1], c[0]))
+    taken: list[tuple[int, int, str]] = []
+    for c in cands:
+        if all(c[1] <= t[0] or c[0] >= t[1] for t in taken):
+            taken.append(c)
+    return sorted(taken)
+
+
+FOLD_TEXTS = [
+    "BUSAN and busan and Busan-si",
+    "Gyeonggi-do, GYEONGGIDO and gyeonggi do",
+    "x\u0131Busan, \u017fBusan and \u0130Busan are not Busan",  # letters to IGNORECASE
+    "Bu\u017fan, \u0130ncheon and INCHEON",
+    "\u212aorea will invest; KOREA will too",  # the Kelvin sign lower-cases to k
+    "부산시는 부산물, 대구경북과 대구",
+    "Smart Factories, SMART FACTORY and smart-factory",
+    "MSIT and msit; AI and ai and MAIL",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", FOLD_TEXTS)
+@pytest.mark.parametrize(
+    "matcher",
+    [
+        gazetteer.geo_matcher(),
+        gazetteer.Matcher(gazetteer.geo_terms() + gazetteer.org_terms()),
+        gazetteer.Matcher(gazetteer.title_terms()),
+        gazetteer.Matcher(gazetteer.theme_terms(), plural=True),
+    ],
+    ids=["geo", "orgs", "titles", "themes"],
+)
+def test_find_agrees_with_the_case_insensitive_patterns(matcher, text):
+    assert [(h.start, h.end, h.surface) for h in matcher.find(text)] == _reference_find(matcher, text)
+
+
+def test_letters_that_ignorecase_folds_stay_letters():
+    m = gazetteer.geo_matcher()
+    # "ı" and "ſ" are letters to re.IGNORECASE's [A-Za-z]: no word boundary before Busan.
+    assert [h.surface for h in m.find("x\u0131Busan \u017fBusan Busan")] == ["Busan"]
+    assert [(h.surface, h.term.entry.name) for h in m.find("\u212aorea will invest")] == [("\u212aorea", "National")]
+
+
+@pytest.mark.parametrize(
+    "matcher",
+    [
+        gazetteer.geo_matcher(),
+        gazetteer.Matcher(gazetteer.geo_terms() + gazetteer.org_terms()),
+        gazetteer.Matcher(gazetteer.title_terms()),
+        gazetteer.Matcher(gazetteer.theme_terms(), plural=True),
+    ],
+    ids=["geo", "orgs", "titles", "themes"],
+)
+def test_complete_prefilter_keeps_every_row_with_a_match(matcher):
+    texts = []
+    for t in matcher.terms:
+        for form in (t.text, t.text.upper(), t.text.lower() + "s", t.text.replace("i", "\u0131").replace("s", "\u017f"),
+                     t.text.replace("k", "\u212a"), t.text.replace("-", "")):
+            texts.append(f"({form}) ")
+    df = pl.DataFrame({"text": texts})
+    kept = df.select(matcher.prefilter("text", complete=True).alias("k"))["k"].to_list()
+    missed = [t for t, k in zip(texts, kept) if not k and matcher.find(t)]
+    assert missed == []
+    assert any(matcher.find(t) for t in texts)
+
+
+def test_case_folded_pattern_agrees_with_ignorecase():
+    p = gazetteer.CaseFolded(r"\b(?:will|plans?\s+to|by\s+20\d\d)\b|까지", re.I)
+    for text, expected in [
+        ("The city WILL invest", True),
+        ("It Plans  to grow", True),
+        ("by 2030", True),
+        ("2030년까지", True),
+        ("It grew", False),
+        ("w\u0131ll", True),  # IGNORECASE equates dotless i with i (lower() does not)
+        ("W\u0130LL", True),  # and dotted I (which lower() turns into two characters)
+        ("plan\u017f to", True),  # long s is s to IGNORECASE
+    ]:
+        assert (p.search(text) is not None) == expected == (p.exact.search(text) is not None), text
+    with pytest.raises(ValueError):
+        gazetteer.CaseFolded(r"\bWill\b", re.I)
+    with pytest.raises(ValueError):
+        gazetteer.CaseFolded(r"(?-i:to\s+[a-z]+)", re.I)

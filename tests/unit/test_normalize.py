@@ -6,7 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpolicy.normalize import BULLET, boilerplate_rules, normalize, normalize_mapped, split_sentences
+import unicodedata
+
+from kpolicy import normalize as N
+from kpolicy.normalize import BULLET, Mapped, boilerplate_rules, normalize, normalize_mapped, split_sentences
 
 
 def spans(text: str) -> list[str]:
@@ -146,6 +149,69 @@ def test_unchanged_characters_map_to_themselves(raw: str) -> None:
         if ch.isascii() and ch.isalnum():
             orig = raw[m.src[i]]
             assert orig == ch or ord(orig) - 0xFEE0 == ord(ch)  # full-width folded to ASCII
+
+
+def _every_pass(raw: str) -> Mapped:
+    """The normaliser with every pass run unconditionally, as plain substitutions."""
+    m = Mapped.identity(raw)
+    m = N._sub(m, N._NEWLINES, "\n")
+    if not unicodedata.is_normalized("NFC", m.text):
+        m = N._sub(m, N._NON_ASCII_RUN, N._nfc)
+    m = N._sub(m, N._FULLWIDTH, lambda x: chr(ord(x.group(0)) - 0xFEE0))
+    m = N._sub(m, N._ODD_SPACES, " ")
+    m = N._sub(m, N._INVISIBLE, "")
+    m = N._sub(m, N._CONTROL, "")
+    m = N._sub(m, N._MOJIBAKE, N._fix_mojibake)
+    m = N._sub(m, N._QMARK_DASH, N._qmark_dash)
+    m = N._sub(m, N._boilerplate_line_pattern(), "")
+    for rule in boilerplate_rules():
+        if rule.scope == "inline":
+            m = N._sub(m, rule.pattern, "")
+    m = N._sub(m, N._BULLET_INLINE, N._bullet)
+    m = N._sub(m, N._BULLET_LINE_START, f"{BULLET} ")
+    m = N._sub(m, N._BLANKS, " ")
+    m = N._sub(m, N._LINE_EDGES, "")
+    m = N._sub(m, N._BLANK_LINES, "\n\n")
+    return N._sub(m, N._EDGES, "")
+
+
+def _runs(src: list[int]) -> list[tuple[int, int]]:
+    out = [(i, s) for i, s in enumerate(src[:-1]) if i == 0 or s != src[i - 1] + 1]
+    return out or [(0, src[-1])]
+
+
+_messy = st.sampled_from(
+    list("ab Z 가.?!\n\t-*·ㅇ_") + ["\r", "\r\n", "\u2028", "\x85", "\uff21", "\u3000", "\u00a0", "\u200b", "\x01", "\v",
+     "\u00e2\u20ac\u2122", "▲", "• ", "Mr.", "J.", "U.S.", " approx. five", "View original image", "원본 이미지 보기",
+     "© Example", "댓글 (0)", "[Example Press]", "Source: x", "(서울=연합뉴스) 홍길동 기자 =", "a@b.com", "Print",
+     "  \n", "\n  ", "\n\n\n", "http://x.org/a?b=1"]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_messy, max_size=40).map("".join))
+def test_skipped_passes_could_not_have_matched(raw: str) -> None:
+    """Passes skipped by their cheap tests, boilerplate lines matched per line, the edges
+    stripped by slicing and the runs grouped: the same text, map and runs as running
+    every pass as a plain substitution."""
+    got, want = normalize_mapped(raw), _every_pass(raw)
+    assert (got.text, got.src) == (want.text, want.src)
+    assert got.runs() == _runs(got.src)
+
+
+@pytest.mark.parametrize(
+    "line, bounds",
+    [
+        ("Dr. Kim met Mr. Park. They agreed.", [(0, 21), (22, 34)]),
+        ("It grew 3.5 percent. Exports rose.", [(0, 20), (21, 34)]),
+        ("See fig. 2 and e.g. the U.S. plan. Next.", [(0, 34), (35, 40)]),
+        ("x_y. Next one.", [(0, 4), (5, 14)]),
+        ("Two. approx. five.", [(0, 18)]),
+        ("가. 나.", [(0, 2), (3, 5)]),
+    ],
+)
+def test_sentence_ends_after_the_last_word(line: str, bounds: list[tuple[int, int]]) -> None:
+    assert [(s.start, s.end) for s in split_sentences(line)] == bounds
 
 
 def _seconds(func, arg) -> float:

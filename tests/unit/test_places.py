@@ -224,3 +224,27 @@ def test_never_crashes_and_offsets_hold(text):
     for r in out.iter_rows(named=True):
         assert text[r["char_start"] : r["char_end"]] == r["surface"]
     places.about_regions(sentences([text]), None)
+
+
+def test_regions_table_reuses_the_loaders_mentions():
+    """The loader's about_regions and the regions table read the same sentences table:
+    the mentions are found once, and the table is the same as from a fresh start."""
+    s, titles = corpus(ABOUT_DOCS)
+    docs = titles.join(places.about_regions(s, titles), on="doc_id", maintain_order="left")
+    found = places._shared(s, "extract_regions")
+    assert found is not None  # the loader's mentions, at hand for the regions table
+    assert places._shared(s, "about_regions") is None  # a stage asked again finds them again
+    assert places._shared(s.clone(), "extract_regions") is None  # another table: found again
+    warm = places.extract_regions(s, docs)
+    cold = places.extract_regions(s.clone(), docs)
+    assert warm.equals(cold)
+
+
+def test_document_verdicts_are_those_of_about_regions():
+    s, titles = corpus(ABOUT_DOCS)
+    expected = {d: (regs, lvl) for d, regs, lvl in places.about_regions(s, titles).iter_rows()}
+    some = ["national_pilots", "municipal"]
+    for table in (s, s.clone()):  # mentions reused, then found for those documents alone
+        got = places.document_verdicts(table, titles, some)
+        assert got == {d: expected[d] for d in some}
+    assert places.document_verdicts(s, titles, []) == {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import polars as pl
 import pytest
@@ -166,3 +167,47 @@ def test_never_crashes_and_offsets_hold(text):
     out = targets.extract_targets(sentences([text]))
     for r in out.iter_rows(named=True):
         assert text[r["char_start"] : r["char_end"]] == r["surface"]
+
+
+# Patterns rewritten for speed find what the originals found ----------------------------------
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUM_START = r"(?<!\d)(?:(?<!\d,)\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+ORIGINALS = {
+    "_PCT": re.compile(rf"(?P<n>{_NUM_START})\s?(?P<u>%p|%\s?포인트|퍼센트\s?포인트|percentage\s+points?|%|％|percent|per\s+cent|퍼센트|프로)(?![A-Za-z])", re.I),
+    "_EN_COUNT": re.compile(rf"(?<![\d.,])(?P<n>{_NUM})(?:\s?(?P<m>thousand|million|billion))?(?=\s+[A-Za-z])", re.I),
+    "_KO_COUNT": re.compile(rf"(?<![\d.,])(?P<n>{_NUM})\s?(?P<m>만|천|백|억)?\s?(?P<c>명|개사|개소|개|곳|건|가구|대|종|편|팀)(?![가-힣])?"),
+    "_CLAUSE_CUT": re.compile(
+        r";|\.\s|,\s+(?:and|while|but|whereas)\s|(?<!\s)\s++but\s|(?<!\s)\s++and\s++(?=(?:it\s+|they\s+|the\s+\w+\s+)?"
+        r"(?:will|is|are|was|were|has|have|had|plans?|aims?|intends?|also)\b)|(?:고|며|으며|지만),?\s",
+        re.I,
+    ),
+}
+_pattern_text = st.lists(
+    st.sampled_from(
+        list("0123456789,. %p명만억개위 aTtNnGg;\t\n고며으지만") + ["percent", "포인트", " thousand ", " people", "１２", "٣", "3rd place",
+         "top 5", "No. 1 in", "number one city", "G7", "G5", " but ", " and will", ", and ", "으며 ", "지만, ", " AND THEY ARE",
+         "1ſt", "세계 5위", "1,234,567", "12.5%", "20%p"]
+    ),
+    max_size=25,
+).map("".join)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_pattern_text)
+def test_rewritten_patterns_match_as_the_originals(text: str) -> None:
+    for name, original in ORIGINALS.items():
+        rewritten = getattr(targets, name)
+        assert [(m.span(), m.groupdict()) for m in rewritten.finditer(text)] == [
+            (m.span(), m.groupdict()) for m in original.finditer(text)
+        ], name
+    if targets._EN_RANK.search(text):
+        assert targets._EN_RANK_GATE.search(text)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["ranked 3rd place in the world", "the TOP 10 cities", "No. 1 in the world", "number one city", "a G5 nation", "1ſt place"],
+)
+def test_rank_gate_lets_ranks_through(line: str) -> None:
+    assert targets._EN_RANK.search(line) and targets._EN_RANK_GATE.search(line)

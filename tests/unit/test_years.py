@@ -83,3 +83,30 @@ def test_never_crashes_and_years_are_in_range(text):
         assert years.MIN_YEAR <= h.year <= years.MAX_YEAR
         assert text[h.start : h.end] == str(h.year)
         assert h.role in years.YEAR_ROLES
+
+
+def _table(lines: list[str], idx: list[int] | None = None) -> pl.DataFrame:
+    rows, pos = [], 0
+    for i, line in zip(idx or range(len(lines)), lines):
+        rows.append({"doc_id": "d", "sentence_idx": i, "text": line, "char_start": pos, "char_end": pos + len(line), "is_bullet": False})
+        pos += len(line) + 1
+    return pl.DataFrame(rows, schema_overrides={"sentence_idx": pl.UInt32})
+
+
+def test_sentence_years_are_found_once_per_table():
+    s = _table(["The Strategy 2030 aims high.", "No year here.", "2030년까지 달성"])
+    found = years.sentence_years(s, "targets")
+    assert set(found) == {("d", 0), ("d", 2)}
+    assert found[("d", 2)] == years.find_years("2030년까지 달성")
+    assert years.sentence_years(s, "years") is found  # the years table reuses the targets' years
+    again = years.sentence_years(s, "targets")  # a stage asked again finds them again
+    assert again is not found and again == found
+    other = s.clone()
+    assert years.sentence_years(other, "years") is not again and years.sentence_years(other, "years") == found
+
+
+def test_extract_years_reads_repeated_keys_one_by_one():
+    # A malformed table whose (doc_id, sentence_idx) repeats still gets each sentence's years.
+    s = _table(["by 2030", "since 2019"], idx=[0, 0])
+    out = years.extract_years(s)
+    assert out.select("year", pl.col("year_role").cast(pl.String)).rows() == [(2030, "target"), (2019, "past")]
