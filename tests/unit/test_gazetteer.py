@@ -214,8 +214,8 @@ FOLD_TEXTS = [
 ]
 
 
-@pytest.mark.parametrize("text", FOLD_TEXTS)
-@pytest.mark.parametrize(
+#: One matcher of each kind the extractors build, for the agreement tests below.
+MATCHERS = pytest.mark.parametrize(
     "matcher",
     [
         gazetteer.geo_matcher(),
@@ -225,6 +225,10 @@ FOLD_TEXTS = [
     ],
     ids=["geo", "orgs", "titles", "themes"],
 )
+
+
+@pytest.mark.parametrize("text", FOLD_TEXTS)
+@MATCHERS
 def test_find_agrees_with_the_case_insensitive_patterns(matcher, text):
     assert [(h.start, h.end, h.surface) for h in matcher.find(text)] == _reference_find(matcher, text)
 
@@ -236,16 +240,7 @@ def test_letters_that_ignorecase_folds_stay_letters():
     assert [(h.surface, h.term.entry.name) for h in m.find("\u212aorea will invest")] == [("\u212aorea", "National")]
 
 
-@pytest.mark.parametrize(
-    "matcher",
-    [
-        gazetteer.geo_matcher(),
-        gazetteer.Matcher(gazetteer.geo_terms() + gazetteer.org_terms()),
-        gazetteer.Matcher(gazetteer.title_terms()),
-        gazetteer.Matcher(gazetteer.theme_terms(), plural=True),
-    ],
-    ids=["geo", "orgs", "titles", "themes"],
-)
+@MATCHERS
 def test_complete_prefilter_keeps_every_row_with_a_match(matcher):
     texts = []
     for t in matcher.terms:
