@@ -6,6 +6,7 @@ Commands::
     kpolicy sentences  [--corpus DIR] [--format ...] [--out FILE]
     kpolicy rejects    [--corpus DIR] [--format ...] [--out FILE]
     kpolicy facts KIND [--corpus DIR] [--format ...] [--out FILE]
+    kpolicy totals     [--corpus DIR] [--basis literal|adjusted] [--by-year] [--format ...] [--out FILE]
     kpolicy report     [--corpus DIR] [--out DIR] [--jobs N] [--only NAME ...]
     kpolicy extract    --corpus PATH --out DIR [--batch-docs N] [--jobs N] [--no-progress]
     kpolicy bench      [--docs N] [--seed S] [--quick] [--scale N] [--format jsonl|parquet|folder]
@@ -58,11 +59,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_listing_options(sub.add_parser("rejects", help="list files that could not be loaded, with reasons"))
     _add_listing_options(sub.add_parser("duplicates", help="list files skipped as byte-identical duplicates"))
 
-    from kpolicy.facts import DERIVED_KINDS, FACT_KINDS
+    from kpolicy.facts import CORPUS_KINDS, DERIVED_KINDS, FACT_KINDS
 
-    p = sub.add_parser("facts", help="extract a fact table (amounts, reconciliations, regions, themes, targets, actors, years)")
-    p.add_argument("kind", choices=sorted([*FACT_KINDS, *DERIVED_KINDS]), help="fact kind")
+    p = sub.add_parser("facts", help="extract a fact table (amounts, reconciliations, money_mentions, ledger, regions, themes, targets, actors, years)")
+    p.add_argument("kind", choices=sorted([*FACT_KINDS, *DERIVED_KINDS, *CORPUS_KINDS]), help="fact kind")
     _add_listing_options(p)
+
+    p = sub.add_parser("totals", help="money committed per region, from the ledger (one row per region)")
+    _add_listing_options(p)
+    p.add_argument("--basis", choices=("literal", "adjusted"), default="adjusted",
+                   help="literal: suspect figures not counted; adjusted: counted at their adjusted reading where there is one (default)")
+    p.add_argument("--by-year", action="store_true", help="one row per region and year instead of per region")
 
     p = sub.add_parser("report", help="run the notebook batch (params/batch.yaml) into reports/")
     p.add_argument("--corpus", metavar="DIR", default=None, help="corpus folder (default: seeds/)")
@@ -191,6 +198,10 @@ def _run(args: argparse.Namespace) -> int:
         df = corpus.duplicates
     elif args.command == "facts":
         df = corpus.facts(args.kind)
+    elif args.command == "totals":
+        from kpolicy import ledger
+
+        df = ledger.totals(corpus, args.basis, by_year=args.by_year)
     else:  # pragma: no cover - argparse restricts commands
         raise KpolicyError(f"unknown command {args.command!r}")
     emit(df, args.format, args.out)

@@ -499,8 +499,11 @@ class Corpus:
         """A fact table (see :mod:`kpolicy.facts`), computed once (and cached on disk
         when the corpus was loaded with ``cache=True``)."""
         if kind not in self._facts:
-            from kpolicy.facts import build
+            from kpolicy.facts import CORPUS_KINDS, build
 
+            if kind in CORPUS_KINDS:  # depends on files beside the documents: never cached
+                self._facts[kind] = build(self, kind)
+                return self._facts[kind]
             table = self._cache.get(kind) if self._cache is not None else None
             if table is None:
                 table = build(self, kind)

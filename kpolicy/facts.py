@@ -36,11 +36,19 @@ DERIVED_KINDS: dict[str, tuple[str, str, str]] = {
     "reconciliations": ("kpolicy.extract.money", "reconcile_amounts", "amounts"),
 }
 
+#: Tables built from the whole corpus (several fact tables and files such as the corpus's
+#: ``curation.yaml``): kind -> (module, function taking the corpus). Never cached on disk,
+#: since an analyst's curation file can change between runs.
+CORPUS_KINDS: dict[str, tuple[str, str]] = {
+    "money_mentions": ("kpolicy.ledger", "mentions_for"),
+    "ledger": ("kpolicy.ledger", "ledger_for"),
+}
+
 
 def available_kinds() -> list[str]:
     """Fact kinds (extracted and derived) whose module is installed."""
     kinds = []
-    for kind, (module, func) in [*FACT_KINDS.items(), *((k, v[:2]) for k, v in DERIVED_KINDS.items())]:
+    for kind, (module, func) in [*FACT_KINDS.items(), *((k, v[:2]) for k, v in DERIVED_KINDS.items()), *CORPUS_KINDS.items()]:
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:
@@ -64,6 +72,9 @@ def build(corpus: Corpus, kind: str) -> pl.DataFrame:
     """
     if kind not in available_kinds():
         raise KpolicyError(f"unknown fact kind {kind!r}; valid kinds: {', '.join(available_kinds())}")
+    if kind in CORPUS_KINDS:
+        module, func = CORPUS_KINDS[kind]
+        return schema.conform(getattr(importlib.import_module(module), func)(corpus), schema.get(kind))
     if kind in DERIVED_KINDS:
         module, func, source = DERIVED_KINDS[kind]
         derived = getattr(importlib.import_module(module), func)(corpus.facts(source))

@@ -110,6 +110,7 @@ FACT_MODULES: tuple[str, ...] = (
     "kpolicy.extract.targets",
     "kpolicy.extract.actors",
     "kpolicy.extract.years",
+    "kpolicy.ledger",
 )
 
 

@@ -1059,12 +1059,17 @@ class _ValueIndex:
 _LOG_TOL = math.log10(1.01)
 
 
+#: Roles that are never parts (nor totals) of a sum: changes, restatements, and outcomes
+#: such as sales and market sizes, which are not money put into a programme.
+_NOT_PARTS = ("increase", "conversion", "sales", "market")
+
+
 def _reconcile_rows(rows: list[dict[str, Any]], explain: bool = True) -> list[_Recon]:
     """Totals vs the sum of their parts, within one document (rows sorted by char_start).
 
     Parts are runs of consecutive KRW amounts in the same or adjacent sentences (bullet
-    items, in-sentence lists), excluding increases, conversions and amounts whose role is
-    ``total`` (which end a run). A run is checked against (a) every other KRW amount whose
+    items, in-sentence lists), excluding increases, conversions, sales and market sizes,
+    and amounts whose role is ``total`` (which end a run). A run is checked against (a) every other KRW amount whose
     value equals the run's sum at some power of ten, (b) its own first or last member, and
     (c) the nearest stated total up to two sentences before it, reported when the parts
     exceed it (a larger total may just be partly itemised).
@@ -1081,7 +1086,7 @@ def _reconcile_rows(rows: list[dict[str, Any]], explain: bool = True) -> list[_R
     runs: list[list[int]] = []
     cur: list[int] = []
     for i in krw:
-        if role[i] in ("increase", "conversion"):
+        if role[i] in _NOT_PARTS:
             continue
         if role[i] == "total" or (cur and sentence[i] - sentence[cur[-1]] > 1):
             if len(cur) >= 2:
@@ -1097,7 +1102,7 @@ def _reconcile_rows(rows: list[dict[str, Any]], explain: bool = True) -> list[_R
     def near(t: int, parts: list[int]) -> bool:
         return sentence[parts[0]] - 2 <= sentence[t] <= sentence[parts[-1]] + 2
 
-    candidates = [t for t in krw if role[t] not in ("increase", "conversion")]
+    candidates = [t for t in krw if role[t] not in _NOT_PARTS]
     # Large documents look sums up in a sorted index; small ones just compare.
     index = _ValueIndex([(amount[t], t) for t in candidates]) if len(candidates) > 32 else None
     totals = [t for t in krw if role[t] == "total"]
