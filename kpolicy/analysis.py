@@ -249,10 +249,153 @@ def strategy_similarity(profile: pl.DataFrame, value: str = "per_1000_words") ->
 # ---------------------------------------------------------------------------------
 
 BASES = ("literal", "adjusted")
-#: Roles that are money a government commits (sales and market sizes are outcomes,
-#: increases are deltas, so they are not added to commitments).
-COMMITMENT_ROLES = ("budget", "investment", "fund", "national_funds", "local_funds", "private", "total", "other")
 CURRENCIES = ("KRW", "USD")
+
+# Committed money comes from the ledger (kpolicy.ledger): one row per distinct commitment.
+# money_evidence and money_by_region below aggregate *mentions* by their cue-word role;
+# they are mention statistics for scale runs, never "money committed".
+
+
+def committed_totals(ledger: pl.DataFrame, basis: str = "adjusted", regions: list[str] | None = None, *, by_year: bool = False) -> pl.DataFrame:
+    """Money committed per region, from the ledger (see :func:`kpolicy.ledger.region_totals`).
+
+    The same figures as ``kpolicy totals``: a total and its parts are never both counted,
+    repeats count once, sales targets, market sizes, deltas, past results and
+    economy-wide budgets never count.
+    """
+    from kpolicy import ledger as ledger_mod
+
+    out = ledger_mod.region_totals(ledger, basis, by_year=by_year)
+    return out.filter(pl.col("region").is_in(regions)) if regions is not None else out
+
+
+def committed_by_role(ledger: pl.DataFrame, basis: str = "adjusted", krw_per_usd: float | None = None) -> pl.DataFrame:
+    """Counted ledger rows per (region, role), in the shape :func:`kpolicy.charts.money_bars` draws.
+
+    Returns:
+        ``region``, ``role``, ``total_krw`` (counted rows), ``n_counted``,
+        ``n_suspect_excluded`` (rows the basis cannot resolve) and, with ``krw_per_usd``,
+        ``total_usd``.
+    """
+    from kpolicy import ledger as ledger_mod
+
+    if basis not in BASES:
+        raise KpolicyError(f"unknown amount basis {basis!r}; valid: {', '.join(BASES)}")
+    counts, value = pl.col(f"counts_{basis}"), pl.col(f"value_krw_{basis}")
+    out = (
+        ledger.with_columns(pl.col("region").cast(pl.String), pl.col("role").cast(pl.String))
+        .group_by("region", "role", maintain_order=True)
+        .agg(
+            pl.when(counts).then(value).otherwise(0.0).sum().alias("total_krw"),
+            counts.sum().cast(pl.Int64).alias("n_counted"),
+            (~counts).sum().cast(pl.Int64).alias("n_suspect_excluded"),
+        )
+    )
+    if krw_per_usd is not None:
+        out = out.with_columns((pl.col("total_krw") / krw_per_usd).alias("total_usd"))
+    order = {r: i for i, r in enumerate(ledger_mod.ROLES)}
+    return _sort_regions(out.with_columns(pl.col("role").replace_strict(order, return_dtype=pl.Int64).alias("_r")), "_r").drop("_r")
+
+
+def ledger_view(ledger: pl.DataFrame, regions: list[str] | None = None) -> pl.DataFrame:
+    """The ledger as analysts read it: one row per commitment, values in billions of won."""
+    out = ledger if regions is None else ledger.filter(pl.col("region").cast(pl.String).is_in(regions))
+    return out.select(
+        pl.col("region").cast(pl.String),
+        "surface",
+        pl.col("role").cast(pl.String),
+        (pl.col("value_krw_literal") / 1e9).round(3).alias("literal_bn_won"),
+        (pl.col("value_krw_adjusted") / 1e9).round(3).alias("adjusted_bn_won"),
+        "is_suspect",
+        pl.when(pl.col("period_start").is_null()).then(pl.lit("not stated"))
+        .when(pl.col("period_start") == pl.col("period_end")).then(pl.col("period_start").cast(pl.String))
+        .otherwise(pl.col("period_start").cast(pl.String) + "–" + pl.col("period_end").cast(pl.String)).alias("period"),
+        pl.col("funder").cast(pl.String),
+        "n_evidence",
+        "n_parts",
+        "why",
+        "value_source",
+        "doc_id",
+        "sentence_idx",
+    )
+
+
+def not_counted_view(mentions: pl.DataFrame, documents: pl.DataFrame, regions: list[str] | None = None) -> pl.DataFrame:
+    """The "not counted, and why" table for documents about ``regions`` (all when None)."""
+    from kpolicy import ledger as ledger_mod
+
+    out = ledger_mod.not_counted(mentions)
+    dr = doc_regions(documents).with_columns(pl.col("region").cast(pl.String))
+    if regions is not None:
+        dr = dr.filter(pl.col("region").is_in(regions))
+    dr = dr.group_by("doc_id").agg(pl.col("region").sort().str.join(", ").alias("region"))
+    return out.join(dr, on="doc_id", how="inner").select("region", "surface", "role", "why", "doc_id", "sentence_idx").sort("region", "doc_id", "sentence_idx")
+
+
+def suspect_view(mentions: pl.DataFrame, amounts: pl.DataFrame, documents: pl.DataFrame, regions: list[str] | None = None) -> pl.DataFrame:
+    """Suspect figures with the full explanation, the adjusted reading and how it was derived."""
+    ids = documents if regions is None else documents.filter(pl.col("regions").cast(pl.List(pl.String)).list.eval(pl.element().is_in(regions)).list.any())
+    sus = amounts.filter(pl.col("is_suspect")).join(ids.select("doc_id"), on="doc_id", how="semi")
+    return sus.join(mentions.select("doc_id", "char_start", pl.col("role").cast(pl.String).alias("ledger_role"), "counts"), on=["doc_id", "char_start"], how="left").select(
+        "surface",
+        "ledger_role",
+        (pl.col("amount_krw") / 1e9).alias("literal_bn_won"),
+        (pl.col("amount_krw_adjusted") / 1e9).alias("adjusted_bn_won"),
+        "adjustment_reason",
+        pl.col("flags").list.join(", ").alias("flags"),
+        "explanation",
+        "doc_id",
+        "sentence_idx",
+    ).sort("doc_id", "sentence_idx")
+
+
+def budget_ceiling_check(totals: pl.DataFrame) -> pl.DataFrame:
+    """Each region's committed total against a ceiling it cannot exceed.
+
+    The ceiling is the region's whole annual budget (``kpolicy/data/money_scales.yaml``,
+    approximate, recalled) times the number of years the counted commitments span, and,
+    for National, the whole national budget likewise. A total above it means a figure was
+    mis-read or mis-attributed.
+
+    Returns:
+        ``region``, ``committed_krw``, ``years_spanned``, ``ceiling_krw``, ``within_ceiling``.
+    """
+    from kpolicy.extract.money import load_scales
+
+    scales = load_scales()
+
+    def ceiling(region: str) -> float:
+        return scales.national_budget_krw if region == "National" else scales.regional_budget_krw.get(region, scales.regional_budget_max_krw)
+
+    span = (
+        pl.when(pl.col("period").is_null()).then(1)
+        .otherwise(pl.col("period").str.split("–").list.eval(pl.element().cast(pl.Int64)).list.eval(pl.element().max() - pl.element().min() + 1).list.first())
+    )
+    out = totals.select("region", "committed_krw", span.alias("years_spanned"))
+    return out.with_columns(
+        (pl.col("region").map_elements(ceiling, return_dtype=pl.Float64) * pl.col("years_spanned")).alias("ceiling_krw")
+    ).with_columns((pl.col("committed_krw") <= pl.col("ceiling_krw")).alias("within_ceiling"))
+
+
+def ledger_evidence_problems(ledger: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
+    """Ledger rows whose evidence is missing: no evidence id, an id that is not a mention,
+    a first evidence mention that does not count, or a counted row without a value.
+
+    Returns the offending ``ledger_id`` s with a ``problem`` column (empty when all is well).
+    """
+    known = set(mentions["mention_id"].to_list())
+    counted = set(mentions.filter(pl.col("counts"))["mention_id"].to_list())
+    rows = []
+    for lid, ev, lit, adj, cl, ca in ledger.select("ledger_id", "evidence_ids", "value_krw_literal", "value_krw_adjusted", "counts_literal", "counts_adjusted").iter_rows():
+        if not ev:
+            rows.append((lid, "no evidence mention"))
+        elif any(e not in known for e in ev):
+            rows.append((lid, "an evidence id names no mention"))
+        elif ev[0] not in counted:
+            rows.append((lid, "its first evidence mention does not count"))
+        elif (cl and lit is None) or (ca and adj is None):
+            rows.append((lid, "counted without a value"))
+    return pl.DataFrame(rows, schema={"ledger_id": pl.String, "problem": pl.String}, orient="row")
 
 
 def _sentence_theme(themes: Frame) -> Frame:
@@ -660,30 +803,76 @@ def keyness_by_region(
 def region_headline(
     region: str,
     documents: pl.DataFrame,
-    amounts: pl.DataFrame,
+    ledger: pl.DataFrame,
     targets: pl.DataFrame,
     years: pl.DataFrame,
     *,
-    basis: str = "literal",
+    basis: str = "adjusted",
 ) -> pl.DataFrame:
-    """Headline figures for one region, as a two-column table (``figure``, ``value``)."""
+    """Headline figures for one region, as a two-column table (``figure``, ``value``).
+
+    Money committed comes from the ledger (one row per distinct commitment); the
+    per-capita figure names the population year and says when the population is not
+    verified against its official source.
+    """
     docs = doc_regions(documents).filter(pl.col("region") == region)
     ids = docs["doc_id"].to_list()
     mine = documents.filter(pl.col("doc_id").is_in(ids))
-    ev = money_evidence(amounts, documents, None, basis).filter(pl.col("region") == region)
-    counted = ev.filter(pl.col("is_counted") & pl.col("role").is_in(COMMITMENT_ROLES))
+    tot = committed_totals(ledger, basis, [region])
     tg = targets.filter(pl.col("doc_id").is_in(ids))
     hz = years.filter(pl.col("doc_id").is_in(ids) & (pl.col("year_role").cast(pl.String) == "horizon"))["year"].unique().sort()
-    total = counted["value_krw"].sum() or 0.0
+    if tot.height:
+        t = tot.row(0, named=True)
+        money = f"{format_krw(t['committed_krw'])} in {t['n_commitments']} commitment(s)" + (f", period {t['period']}" if t["period"] else "")
+        unresolved = f"{t['n_unresolved_suspect']}"
+        if t["per_capita_krw"] is not None:
+            status = "verified" if t["population_verified"] else "UNVERIFIED population figure (recalled, not checked against KOSIS)"
+            per_head = f"{t['per_capita_krw']:,.0f} won per resident (population {t['population']:,.0f}, {t['population_year']}; {status})"
+        else:
+            per_head = "no population figure"
+    else:
+        money, unresolved, per_head = "none stated", "0", "no commitments"
     rows = [
         ("documents about the region", f"{len(ids)}"),
         ("words", f"{int(mine['n_words'].sum() or 0):,}"),
-        (f"money committed ({basis}; {', '.join(COMMITMENT_ROLES[:3])}, ...)", f"{total / 1e9:,.1f} billion won in {counted.height} figure(s)"),
-        ("suspect figures shown, not summed", f"{ev.filter(~pl.col('is_counted') & pl.col('is_suspect')).height}"),
+        (f"money committed ({basis} basis, from the ledger)", money),
+        ("per head", per_head),
+        ("commitments whose figure this basis cannot resolve (not summed)", unresolved),
         ("KPI targets", f"{tg.height}"),
         ("plan horizon years", ", ".join(str(y) for y in hz.to_list()) or "none stated"),
     ]
     return pl.DataFrame(rows, schema=["figure", "value"], orient="row")
+
+
+def headline_figures(ledger: pl.DataFrame, regions: list[str] | None = None) -> dict[str, dict[str, object]]:
+    """Committed money per region on both bases, as plain JSON for :func:`kpolicy.display.record_figures`.
+
+    Returns:
+        ``{region: {"committed_krw_literal", "committed_krw_adjusted", "n_commitments_literal",
+        "n_commitments_adjusted", "n_unresolved_suspect_literal", "n_unresolved_suspect_adjusted"}}``
+        for every region with a ledger row (restricted to ``regions`` when given).
+    """
+    out: dict[str, dict[str, object]] = {}
+    for basis in BASES:
+        for row in committed_totals(ledger, basis, regions).iter_rows(named=True):
+            fig = out.setdefault(row["region"], {})
+            fig[f"committed_krw_{basis}"] = row["committed_krw"]
+            fig[f"n_commitments_{basis}"] = row["n_commitments"]
+            fig[f"n_unresolved_suspect_{basis}"] = row["n_unresolved_suspect"]
+    zero = {f"{k}_{b}": (0.0 if k == "committed_krw" else 0) for b in BASES for k in ("committed_krw", "n_commitments", "n_unresolved_suspect")}
+    for region in regions or []:
+        out.setdefault(region, dict(zero))  # a region with no commitment at all: recorded as zero
+    return out
+
+
+def format_krw(value: float | None) -> str:
+    """A won amount for people: '1.5 trillion won', '18.5 billion won', '350 million won'."""
+    if value is None:
+        return "n/a"
+    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(value) >= scale:
+            return f"{value / scale:,.3f}".rstrip("0").rstrip(".") + f" {word} won"
+    return f"{value:,.0f} won"
 
 
 def documents_about(documents: pl.DataFrame, region: str) -> pl.DataFrame:

@@ -22,6 +22,19 @@ _CSS = (
 )
 
 
+#: Columns whose text is never shortened: explanations must be read whole.
+FULL_TEXT_COLUMNS = frozenset({"explanation", "why", "role_reason", "relation_reason", "adjustment_reason", "value_source", "problem"})
+
+
+def _shorten(text: str, max_chars: int) -> str:
+    """Cut at the last word boundary before ``max_chars`` (never mid-word), with "…"."""
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > max_chars // 2 else cut).rstrip(" ,;:") + "…"
+
+
 def _fmt(value: object, max_chars: int) -> str:
     if value is None:
         return ""
@@ -38,7 +51,7 @@ def _fmt(value: object, max_chars: int) -> str:
         text = value.isoformat()
     else:
         text = " ".join(str(value).split())
-    return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
+    return _shorten(text, max_chars)
 
 
 class Table:
@@ -60,7 +73,8 @@ class Table:
         rows = []
         for row in self.df.head(self.max_rows).iter_rows():
             cells = "".join(
-                f'<td class="num">{e(_fmt(v, self.max_chars))}</td>' if c in numeric else f"<td>{e(_fmt(v, self.max_chars))}</td>"
+                f'<td class="num">{e(_fmt(v, self.max_chars))}</td>' if c in numeric
+                else f"<td>{e(_fmt(v, 100_000 if c in FULL_TEXT_COLUMNS else self.max_chars))}</td>"
                 for c, v in zip(self.df.columns, row)
             )
             rows.append(f"<tr>{cells}</tr>")
@@ -77,3 +91,32 @@ class Table:
 def table(df: pl.DataFrame, caption: str | None = None, *, max_rows: int = 60, max_chars: int = 140) -> Table:
     """Show ``df`` as a plain, escaped HTML table (the first ``max_rows`` rows)."""
     return Table(df, caption, max_rows, max_chars)
+
+
+#: The MIME type under which a notebook's headline figures travel in its outputs.
+FIGURES_MIMETYPE = "application/vnd.kpolicy.figures+json"
+
+
+class Figures:
+    """Headline figures of a notebook: shown as a table, and kept machine-readable.
+
+    The figures travel in the cell's output under :data:`FIGURES_MIMETYPE`, so
+    ``kpolicy report`` writes them to ``<run>.figures.json`` beside the HTML and the
+    notebook tests check them against hand-computed values.
+    """
+
+    def __init__(self, figures: dict[str, object], caption: str | None = None):
+        import json
+
+        self.figures = json.loads(json.dumps(figures, default=str))  # plain JSON only
+        self.caption = caption
+
+    def _repr_mimebundle_(self, include=None, exclude=None):  # noqa: ANN001 - IPython protocol
+        rows = pl.DataFrame({"figure": list(self.figures), "value": [str(v) for v in self.figures.values()]})
+        t = Table(rows, self.caption, max_rows=200)
+        return {"text/html": t._repr_html_(), "text/plain": repr(t), FIGURES_MIMETYPE: self.figures}
+
+
+def record_figures(figures: dict[str, object], caption: str | None = "Headline figures (recorded for checks)") -> Figures:
+    """Show and record a notebook's headline figures (see :class:`Figures`)."""
+    return Figures(figures, caption)

@@ -241,14 +241,15 @@ _ALLOCATION_RIGHT = re.compile(
 )
 _ALLOCATION_LEFT = re.compile(r"[(（]" + _SP + r"*(?:about" + _SP + r"+|약" + _SP + r"*)?$", _I)
 _COMMIT_VERBS = re.compile(
-    r"\b(?:support\w*|provid\w+|secur\w+|spend\w*|spent|commit\w*|put\w*|earmark\w*|grant\w*|subsid\w+|financ\w+|fund(?:s|ed|ing)?|allocat\w+|devot\w+|deploy\w*|assign\w*|cost\w*|worth)\b"
-    r"|지원|확보|출연|조성|편성|배정|투입|소요",
+    r"\b(?:receiv\w+|gets?|got|given|goes" + _SP + r"+to|go" + _SP + r"+to|award\w*|support\w*|provid\w+|secur\w+|spend\w*|spent|commit\w*|put\w*|earmark\w*|grant\w*|subsid\w+|financ\w+|fund(?:s|ed|ing)?|allocat\w+|devot\w+|deploy\w*|assign\w*|cost\w*|worth)\b"
+    r"|지원|확보|출연|조성|편성|배정|투입|소요|받",
     _I,
 )
 _ANNUAL = re.compile(r"\b(?:annual(?:ly)?|every" + _SP + r"+year|each" + _SP + r"+year|a" + _SP + r"+year|per" + _SP + r"+year|yearly|per" + _SP + r"+annum)\b|매년|연간|해마다|연" + _SP + r"*평균", _I)
 _THIS_YEAR = re.compile(r"\bthis" + _SP + r"+year\b|올해|금년|올" + _SP + r"*한" + _SP + r"*해", _I)
 _N_YEARS = re.compile(r"\b(?:for|over)" + _SP + r"+(?:the" + _SP + r"+next" + _SP + r"+)?(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)" + _SP + r"+years\b|(\d{1,2})" + _SP + r"*년간|(\d{1,2})" + _SP + r"*개년", _I)
 _NUM_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_SEPARATE = re.compile(r"\bseparately\b|\bapart" + _SP + r"+from" + _SP + r"+(?:this|that|the)\b|\bin" + _SP + r"+a" + _SP + r"+separate\b|별도로|이와" + _SP + r"*별도", _I)
 _BACKREF_LEFT = re.compile(r"(?:\b(?:the|this|that|its|these)" + _SP + r"+|이번|해당|이)" + _SP + r"*$", _I)
 
 _CUE_TO_ROLE = {
@@ -532,13 +533,14 @@ def _relations(ms: list[_M]) -> None:
                 mj.relation, mj.related, mj.relation_reason = "same_as", i, f"the same figure as {mi.row['surface']}: {why}"
     # The headline total: the largest commitment in the title and lead, or a reconciled total.
     roots = [i for i, m in enumerate(ms) if m.is_commitment and m.relation is None and m.value is not None]
-    heads = [i for i in roots if ms[i].row["sentence_idx"] < HEADLINE_SENTENCES or i in reconciled]
+    in_title = [i for i in roots if ms[i].row["sentence_idx"] == 0]
+    heads = in_title or [i for i in roots if ms[i].row["sentence_idx"] < HEADLINE_SENTENCES or i in reconciled]
     if not heads:
         return
     head = max(heads, key=lambda i: (ms[i].value, -i))
     hv = ms[head].value
     for i in roots:
-        if i == head or ms[i].locked:
+        if i == head or ms[i].locked or _SEPARATE.search(ms[i].sentence):
             continue
         v = ms[i].value
         if v is not None and v < hv * (1 - SAME_TOLERANCE):
@@ -809,6 +811,9 @@ def build_ledger(
         if currency != "KRW" and equivalent is not None:
             literal, adjusted = equivalent["amount_krw"], equivalent["amount_krw_adjusted"]
             value_source = f"the stated won equivalent {equivalent['surface']!r}"
+        elif currency == "KRW" and r["cue_role"] == "conversion" and any(ms[x]["currency"] != "KRW" for x in same):
+            foreign = next(ms[x] for x in same if ms[x]["currency"] != "KRW")
+            value_source = f"the stated won equivalent of {foreign['surface']!r}"
         elif currency != "KRW":
             fx = _fx(currency, pub_year)
             if fx is None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import os
 import shutil
 import sys
@@ -222,8 +223,29 @@ def execute_run(run: Run, out_dir: Path, corpus_dir: Path) -> RunResult:
         except Exception as exc:
             error = error or f"HTML export failed: {type(exc).__name__}: {exc}"
     tmp.unlink(missing_ok=True)
+    if ipynb.exists() and "ipynb" in outputs:
+        figures = read_figures(ipynb)
+        if figures:
+            _atomic_write(out_dir / f"{run.name}.figures.json", json.dumps(figures, indent=2, ensure_ascii=False, sort_keys=True))
+            outputs["figures"] = f"{run.name}.figures.json"
     status = "skipped" if skipped else ("failed" if error else "ok")
     return RunResult(run, status, seconds, error, outputs)
+
+
+def read_figures(notebook_path: Path) -> dict[str, Any]:
+    """The headline figures an executed notebook recorded (:func:`kpolicy.display.record_figures`)."""
+    import nbformat
+
+    from kpolicy.display import FIGURES_MIMETYPE
+
+    nb = nbformat.read(str(notebook_path), as_version=4)
+    figures: dict[str, Any] = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if FIGURES_MIMETYPE in data:
+                figures.update(data[FIGURES_MIMETYPE])
+    return figures
 
 
 def write_tables(corpus, out_dir: Path) -> list[str]:
