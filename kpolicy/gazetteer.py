@@ -1,6 +1,9 @@
-"""Reference data: load, validate and match the reviewed YAML files in ``kpolicy/data``.
+"""Reference data: load, validate and match the curated YAML files in ``kpolicy/data``.
 
-The files are reviewed data, not code (OWID's mapping files, PUDL's encoders):
+The files are curated data, not code (OWID's mapping files, PUDL's encoders). The
+figures in ``regions.yaml`` (population, GRDP) are recalled and unverified; per-capita
+population with provenance per value is ``population.yaml``, read by
+:mod:`kpolicy.reference`. The files:
 
 - ``regions.yaml``: the 17 first-level divisions plus ``National``, with codes, types,
   population, GRDP and English/Korean aliases;

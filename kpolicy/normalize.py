@@ -173,7 +173,7 @@ class BoilerplateRule:
 
 @lru_cache(maxsize=1)
 def boilerplate_rules() -> tuple[BoilerplateRule, ...]:
-    """The reviewed boilerplate rules from ``kpolicy/data/boilerplate.yaml``."""
+    """The curated (hand-written) boilerplate rules from ``kpolicy/data/boilerplate.yaml``."""
     with open(DATA_DIR / "boilerplate.yaml", encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     rules = []

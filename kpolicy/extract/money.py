@@ -954,7 +954,12 @@ class MoneyScales:
 
 @functools.lru_cache(maxsize=1)
 def load_scales() -> MoneyScales:
-    """Load the reviewed reference magnitudes (cached)."""
+    """Load the reference magnitudes (cached): budget figures verified, the rest recalled.
+
+    See ``kpolicy/data/money_scales.yaml``: the national budgets carry
+    ``confidence: verified`` with the page they were read in; GDP and the regional and
+    municipal ranges are ``approximate`` (recalled, unverified) ceilings.
+    """
     with open(paths.DATA_DIR / "money_scales.yaml", encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     latest = max(data["national_budget"]["entries"], key=lambda e: e["year"])
