@@ -32,7 +32,7 @@ from typing import Any
 import polars as pl
 import yaml
 
-from kpolicy import schema
+from kpolicy import safety, schema
 from kpolicy.errors import KpolicyError
 from kpolicy.normalize import normalize_mapped, split_sentences
 from kpolicy.paths import SEEDS_DIR, resolve
@@ -41,6 +41,22 @@ DOCUMENT_SUFFIXES = (".txt", ".md")
 CATALOG_NAMES = ("catalog.yaml", "catalog.yml")
 #: Files larger than this are rejected as ``too_large`` (override with ``max_bytes``).
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+#: Documents holding more numbers (runs of digits) than this are rejected as
+#: ``too_many_figures`` (override with ``max_figures``): every number may become a fact
+#: row of about 2 KB, so a 10 MB file of "KRW 1" would otherwise take over 3 GB.
+DEFAULT_MAX_FIGURES = 100_000
+#: Largest catalog.yaml read, in bytes (checked before parsing).
+MAX_CATALOG_BYTES = 16 * 1024 * 1024
+#: Most YAML values (keys, scalars, lists, mappings) in a catalog: bounds memory.
+MAX_CATALOG_NODES = 2_000_000
+#: Nesting allowed in a catalog (doc_id -> fields -> regions needs 3).
+MAX_CATALOG_DEPTH = 4
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def count_figures(text: str) -> int:
+    """Runs of digits in ``text``: an upper bound on the figures extractors can find."""
+    return _DIGIT_RUN.subn("", text)[1]
 
 # ---------------------------------------------------------------------------------
 # Decoding
@@ -192,10 +208,13 @@ def discover(root: Path) -> list[FoundFile]:
     """Every file below ``root`` that is a candidate document, in sorted order.
 
     Follows symbolic links to folders once (a loop is reported, not followed again).
+    A link that resolves outside ``root`` is not followed: it is rejected as
+    ``outside_corpus``, so a corpus cannot pull in ``/etc/passwd`` or the whole disk.
     Skips hidden names and the catalog.
     """
     found: list[FoundFile] = []
     seen_dirs: set[str] = set()
+    boundary = os.path.realpath(root)
 
     def walk(folder: Path, rel: str) -> None:
         real = os.path.realpath(folder)
@@ -213,6 +232,13 @@ def discover(root: Path) -> list[FoundFile]:
                 continue
             child_rel = f"{rel}/{entry.name}" if rel else entry.name
             path = Path(entry.path)
+            if entry.is_symlink() and os.path.exists(path) and not safety.inside(path, boundary):
+                found.append(FoundFile(path, child_rel, Rejected(
+                    "outside_corpus",
+                    "This symbolic link points outside the corpus folder, so it was not followed; "
+                    "copy the file into the corpus if it belongs there.",
+                )))
+                continue
             try:
                 is_dir = entry.is_dir(follow_symlinks=True)
                 is_file = entry.is_file(follow_symlinks=True)
@@ -273,16 +299,6 @@ class CatalogEntry:
     line: int
 
 
-class _CatalogLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, but dates stay strings so that kpolicy validates them itself."""
-
-
-_CatalogLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def _fail(path: Path, line: int | None, msg: str) -> KpolicyError:
     where = f"{path}:{line}" if line else str(path)
     return KpolicyError(f"{where}: {msg}")
@@ -306,24 +322,21 @@ def _parse_date(value: Any) -> tuple[dt.date, str]:
 
 
 def read_catalog(path: Path) -> dict[str, CatalogEntry]:
-    """Read and validate a ``catalog.yaml`` (safe loader only).
+    """Read and validate a ``catalog.yaml`` (plain YAML only: see :func:`kpolicy.safety.load_yaml`).
+
+    The file may hold at most :data:`MAX_CATALOG_BYTES` bytes, :data:`MAX_CATALOG_NODES`
+    values and :data:`MAX_CATALOG_DEPTH` levels of nesting; tags, anchors, aliases and
+    duplicate keys are refused.
 
     The catalog maps ``doc_id`` to metadata fields (see :data:`CATALOG_KEYS`).
 
     Raises:
         KpolicyError: one line naming the file, the line and the valid values.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _fail(path, None, f"cannot read the catalog ({exc}); it must be UTF-8 YAML") from None
-    try:
-        root = yaml.compose(text, Loader=_CatalogLoader)
-        data = yaml.load(text, Loader=_CatalogLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise _fail(path, mark.line + 1 if mark else None, f"malformed YAML: {problem}") from None
+    data, root = safety.load_yaml(
+        path, max_bytes=MAX_CATALOG_BYTES, max_depth=MAX_CATALOG_DEPTH, max_nodes=MAX_CATALOG_NODES,
+        what="catalog", with_node=True,
+    )
     if data is None:
         return {}
     if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
@@ -583,6 +596,7 @@ def load_corpus(
     infer_regions: bool = True,
     progress: bool | None = None,
     cache: bool = False,
+    max_figures: int = DEFAULT_MAX_FIGURES,
 ) -> Corpus:
     """Load a corpus folder into tables.
 
@@ -590,6 +604,8 @@ def load_corpus(
         corpus_dir: the folder (default: the project's ``seeds/``). Relative paths are
             resolved against the working directory, then the project root.
         max_bytes: files larger than this many bytes are rejected as ``too_large``.
+        max_figures: documents with more numbers (runs of digits) than this are
+            rejected as ``too_many_figures``, which bounds the memory fact tables take.
         infer_regions: infer about-regions and level for documents the catalog does not
             curate (uses :mod:`kpolicy.extract.places`).
         progress: show a progress bar (default: only for 500+ files on a terminal).
@@ -617,12 +633,12 @@ def load_corpus(
         from kpolicy import cache as cache_mod
 
         rels = [f.rel for f in found] + ([catalog_path.name] if catalog_path else [])
-        key = cache_mod.corpus_key(root, cache_mod.stat_files(root, rels), {"max_bytes": max_bytes, "infer_regions": infer_regions})
+        key = cache_mod.corpus_key(root, cache_mod.stat_files(root, rels), {"max_bytes": max_bytes, "infer_regions": infer_regions, "max_figures": max_figures})
         store = cache_mod.TableCache(key)
         cached = {name: store.get(name) for name in CORPUS_TABLES}
         if all(t is not None for t in cached.values()):
             return Corpus(root=root, **cached, files_found=len(found), catalog_path=catalog_path, _cache=store)
-    corpus = _load(root, found, catalog, catalog_path, max_bytes, infer_regions, progress)
+    corpus = _load(root, found, catalog, catalog_path, max_bytes, infer_regions, progress, max_figures)
     if store is not None:
         for name in CORPUS_TABLES:
             store.put(name, getattr(corpus, name))
@@ -642,6 +658,7 @@ def _load(
     max_bytes: int,
     infer_regions: bool,
     progress: bool | None,
+    max_figures: int = DEFAULT_MAX_FIGURES,
 ) -> Corpus:
     """Read, decode, normalise and split every found file (no cache)."""
     docs: list[dict[str, Any]] = []
@@ -649,7 +666,7 @@ def _load(
     offsets: list[dict[str, Any]] = []
     rejects: list[dict[str, Any]] = []
     duplicates: list[dict[str, Any]] = []
-    ingest = Ingest()
+    ingest = Ingest(max_figures)
 
     for f in _progress(found, progress):
         kind, item = ingest.file(f, catalog, max_bytes)
@@ -700,6 +717,8 @@ class DocInput:
         curated: clean curated metadata (:func:`clean_metadata`), possibly empty.
         curated_by: what ``date_source`` says for a curated date without one.
         n_bytes: size of the input (the file's bytes, or the record's text as UTF-8).
+        n_figures: runs of digits in the text (:func:`count_figures`); the pipeline
+            closes a batch on them, since fact rows grow with them.
     """
 
     doc_id: str
@@ -710,6 +729,7 @@ class DocInput:
     curated: dict[str, Any]
     curated_by: str = "catalog"
     n_bytes: int = 0
+    n_figures: int = 0
 
 
 #: What ingestion yields per input item: ("document", DocInput), ("reject", row) or
@@ -730,7 +750,8 @@ class Ingest:
     size can be deduplicated while its documents are processed in batches.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_figures: int = DEFAULT_MAX_FIGURES) -> None:
+        self.max_figures = max_figures
         self._by_hash: dict[bytes, str] = {}
         self._ids: set[str] = set()
         #: Record fields that were not doc_id, text or a metadata field (ignored).
@@ -764,6 +785,7 @@ class Ingest:
             if kept is not None:
                 return "duplicate", {"path": f.rel, "duplicate_of": kept, "content_sha256": digest.hex()}
             raw, encoding = decode_bytes(data)
+            n_figures = self._check_figures(raw)
         except Rejected as rej:
             return "reject", {"path": f.rel, "reason": rej.reason, "detail": rej.detail}
 
@@ -771,7 +793,17 @@ class Ingest:
         self._ids.add(doc_id)
         self._by_hash[digest] = doc_id
         curated = catalog.get(doc_id)
-        return "document", DocInput(doc_id, f.rel, digest.hex(), encoding, raw, curated.values if curated else {}, n_bytes=len(data))
+        return "document", DocInput(doc_id, f.rel, digest.hex(), encoding, raw, curated.values if curated else {}, n_bytes=len(data), n_figures=n_figures)
+
+    def _check_figures(self, text: str) -> int:
+        n = count_figures(text)
+        if n > self.max_figures:
+            raise Rejected(
+                "too_many_figures",
+                f"The text holds {n:,} numbers, over the limit of {self.max_figures:,} per document (max_figures); "
+                "split the document, or raise the limit if it really is one document.",
+            )
+        return n
 
     def record(self, where: str, record: dict[str, Any] | Rejected, max_bytes: int) -> Item:
         """Take one JSONL/Parquet record (``doc_id``, ``text``, optional metadata fields).
@@ -812,6 +844,7 @@ class Ingest:
             if doc_id in self._ids:
                 raise Rejected(RECORD_INVALID, f"The doc_id {doc_id!r} is already used by an earlier record with different text; doc_ids must be unique.")
             raw, encoding = _check_text(text, "utf-8", "The record's text")
+            n_figures = self._check_figures(raw)
         except Rejected as rej:
             return "reject", {"path": where, "reason": rej.reason, "detail": rej.detail}
 
@@ -822,7 +855,7 @@ class Ingest:
         curated = clean_metadata(given, doc_id, lambda key, msg: KpolicyError(f"{where}: {msg}")) if given else {}
         self._ids.add(doc_id)
         self._by_hash[digest] = doc_id
-        return "document", DocInput(doc_id, where, digest.hex(), encoding, raw, curated, "source record", len(data))
+        return "document", DocInput(doc_id, where, digest.hex(), encoding, raw, curated, "source record", len(data), n_figures)
 
 
 def document_rows(item: DocInput) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
@@ -928,7 +961,7 @@ class Source:
     columns: list[str] = field(default_factory=list)
     ignored_fields: set[str] = field(default_factory=set)
 
-    def items(self, max_bytes: int = DEFAULT_MAX_BYTES, chunk_rows: int = 1000) -> Iterator[Item]:
+    def items(self, max_bytes: int = DEFAULT_MAX_BYTES, chunk_rows: int = 1000, max_figures: int = DEFAULT_MAX_FIGURES) -> Iterator[Item]:
         """Every item of the source, in order: documents, rejects and duplicates.
 
         Duplicates are detected across the whole source (a running set of content
@@ -939,7 +972,7 @@ class Source:
             KpolicyError: a catalog entry matches no file (raised after the last item,
                 as :func:`load_corpus` does), or a record has bad metadata.
         """
-        ingest = Ingest()
+        ingest = Ingest(max_figures)
         if self.kind == "folder":
             matched: set[str] = set()
             for f in self.found:
@@ -954,7 +987,7 @@ class Source:
                 e = self.catalog[unknown[0]]
                 raise _fail(self.catalog_path, e.line, f"catalog entry {unknown[0]!r} matches no file in {self.path}")
             return
-        records = _jsonl_records(self.path) if self.kind == "jsonl" else _parquet_records(self.path, self.columns, chunk_rows)
+        records = _jsonl_records(self.path, max_bytes) if self.kind == "jsonl" else _parquet_records(self.path, self.columns, chunk_rows)
         for where, record in records:
             yield ingest.record(where, record, max_bytes)
             self.ignored_fields |= ingest.ignored_fields
@@ -1008,20 +1041,56 @@ def open_source(source: str | Path) -> Source:
     )
 
 
-def _jsonl_records(path: Path) -> Iterator[tuple[str, dict[str, Any] | Rejected]]:
-    """``(file:LINE, record)`` per non-blank line; a bad line yields a :class:`Rejected`."""
+def jsonl_line_limit(max_bytes: int) -> int:
+    """Longest JSONL line read, in bytes: room for a text of ``max_bytes`` UTF-8 bytes
+    written with ``\\uXXXX`` escapes (2x for Hangul), plus 1 MiB of metadata."""
+    return 2 * max_bytes + 1024 * 1024
+
+
+def _bounded_lines(fh: Any, limit: int) -> Iterator[bytes | int]:
+    """Lines of a binary file, each read with at most ``limit`` bytes in memory.
+
+    A longer line is skipped in chunks and yielded as its length (an int) instead.
+    """
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        size = len(line)
+        del line
+        while True:
+            chunk = fh.readline(1024 * 1024)
+            size += len(chunk)
+            if not chunk or chunk.endswith(b"\n"):
+                break
+        yield size
+
+
+def _jsonl_records(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[tuple[str, dict[str, Any] | Rejected]]:
+    """``(file:LINE, record)`` per non-blank line; a bad line yields a :class:`Rejected`.
+
+    Lines are read with a byte limit (:func:`jsonl_line_limit`): a longer line is
+    rejected as ``too_large`` without ever being held whole.
+    """
     name = path.name
+    limit = jsonl_line_limit(max_bytes)
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed below; bytes so a bad line is one reject
     except OSError as exc:
         raise KpolicyError(f"{path}: cannot read the file ({exc.strerror})") from None
     with fh:
-        for lineno, line in enumerate(fh, 1):
+        for lineno, line in enumerate(_bounded_lines(fh, limit), 1):
+            where = f"{name}:{lineno}"
+            if isinstance(line, int):
+                yield where, Rejected("too_large", f"The line is over {limit:,} bytes ({line:,} bytes), longer than a record within max_bytes can be; it was skipped unread.")
+                continue
             if lineno == 1 and line.startswith(codecs.BOM_UTF8):
                 line = line[len(codecs.BOM_UTF8) :]
             if not line.strip():
                 continue
-            where = f"{name}:{lineno}"
             try:
                 record = json.loads(line.decode("utf-8"))
             except UnicodeDecodeError as exc:

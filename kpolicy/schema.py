@@ -63,6 +63,8 @@ REJECT_REASONS: tuple[str, ...] = (
     "symlink_loop",
     "unsupported_type",
     "invalid_record",
+    "outside_corpus",
+    "too_many_figures",
 )
 RejectReason = pl.Enum(list(REJECT_REASONS))
 
