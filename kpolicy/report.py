@@ -36,12 +36,11 @@ from typing import Any
 import polars as pl
 import yaml
 
+from kpolicy import safety
 from kpolicy.errors import KpolicyError
 from kpolicy.paths import BATCH_FILE, NOTEBOOKS_DIR, PARAMS_DIR, REPORTS_DIR, ROOT, SEEDS_DIR, TEMPLATES_DIR, resolve
 
 TEMPLATE = "kpolicy_offline"
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 KERNEL = "python3"
 
 
@@ -64,26 +63,63 @@ class RunResult:
     outputs: dict[str, str] = field(default_factory=dict)
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_yaml(path: Path, what: str = "parameter file") -> Any:
+    """Plain data only: tags (``!!binary``, ``!!python/...``), anchors and aliases are
+    refused, so a parameter file can never carry code (see :func:`kpolicy.safety.load_yaml`)."""
+    return safety.load_yaml(path, what=what)
+
+
+_KINDS = {bool: "true or false", int: "a whole number", float: "a number", str: "text", list: "a list", dict: "a mapping"}
+
+
+def check_parameter(name: str, value: Any, declared: dict[str, Any], where: str) -> Any:
+    """``value`` if it is plain data of the kind the notebook declares for ``name``.
+
+    The kind comes from the parameter's default in the notebook's ``parameters`` cell
+    (``top_n = 15`` takes whole numbers); a default of ``None`` takes any plain value,
+    and a parameter whose comment mentions a list (``# rest | corpus | a list of
+    regions``) also takes a list. Papermill does no checking of its own and writes any
+    other object into the notebook as source text, so nothing else may reach it.
+
+    Raises:
+        KpolicyError: naming the file, the parameter, the expected kind and the value.
+    """
+    import ast
+
+    label = f"{where}: parameter {name!r} of {declared['notebook']}"
+    safety.check_plain(value, label)
+    info = declared["parameters"][name]
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise KpolicyError(f"{path}: cannot read ({exc.strerror})") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise KpolicyError(f"{where}: malformed YAML: {problem}") from None
+        default = ast.literal_eval(info.get("default") or "None")
+    except (ValueError, SyntaxError):
+        return value
+    if default is None or value is None and "none" in (info.get("help") or "").lower():
+        return value
+    kinds = [type(default)] if type(default) in _KINDS else []
+    if "list" in (info.get("help") or "").lower():
+        kinds.append(list)
+    ok = any(
+        (k is float and isinstance(value, (int, float)) and not isinstance(value, bool))
+        or (k is int and isinstance(value, int) and not isinstance(value, bool))
+        or (k not in (int, float) and type(value) is k)
+        for k in kinds
+    )
+    if not kinds or ok:
+        return value
+    expected = " or ".join(_KINDS[k] for k in kinds)
+    raise KpolicyError(f"{label} must be {expected} (like its default {default!r}), not {value!r}")
 
 
 def notebook_parameters(notebook: Path) -> dict[str, Any]:
     """The parameters a notebook declares in its ``parameters`` cell, with defaults."""
+    return {name: p["default"] for name, p in _declared_parameters(notebook).items()}
+
+
+def _declared_parameters(notebook: Path) -> dict[str, Any]:
+    """Papermill's view of the ``parameters`` cell: name -> default (source text) and help."""
     import papermill
 
-    info = papermill.inspect_notebook(str(notebook))
-    return {name: p["default"] for name, p in info.items()}
+    return papermill.inspect_notebook(str(notebook))
 
 
 def load_batch(batch_file: Path = BATCH_FILE, regions: list[str] | None = None) -> list[Run]:
@@ -97,7 +133,7 @@ def load_batch(batch_file: Path = BATCH_FILE, regions: list[str] | None = None) 
         KpolicyError: a missing notebook or parameter file, an unknown parameter name
             (with the valid names), or a duplicate run name.
     """
-    data = _read_yaml(batch_file)
+    data = _read_yaml(batch_file, "batch file")
     if not isinstance(data, dict) or not isinstance(data.get("runs"), list):
         raise KpolicyError(f"{batch_file}: expected a mapping with a 'runs' list")
     runs: list[Run] = []
@@ -111,8 +147,14 @@ def load_batch(batch_file: Path = BATCH_FILE, regions: list[str] | None = None) 
         for_each = entry.get("for_each")
         if for_each not in (None, "region"):
             raise KpolicyError(f"{batch_file}: run {entry['name']!r}: for_each must be 'region', not {for_each!r}")
-        name = str(entry["name"])
-        notebook = NOTEBOOKS_DIR / entry["notebook"]
+        name = entry["name"]
+        if not isinstance(name, str):
+            raise KpolicyError(f"{batch_file}: run #{i}: name must be text, not {name!r}")
+        if for_each != "region":
+            safety.check_name(name, f"{batch_file}: run name")
+        notebook = NOTEBOOKS_DIR / str(entry["notebook"])
+        if not safety.inside(notebook, NOTEBOOKS_DIR):
+            raise KpolicyError(f"{batch_file}: run {name!r}: the notebook must be in {NOTEBOOKS_DIR}, not {entry['notebook']!r}")
         if not notebook.is_file():
             raise KpolicyError(f"{batch_file}: run {name!r}: notebook not found: {notebook}")
         params_file = PARAMS_DIR / entry["params"] if entry.get("params") else None
@@ -130,11 +172,15 @@ def load_batch(batch_file: Path = BATCH_FILE, regions: list[str] | None = None) 
             raise KpolicyError(
                 f"{params_file}: unknown parameter(s) {bad} for {notebook.name}; valid: {', '.join(sorted(declared))}"
             )
+        spec = {"notebook": notebook.name, "parameters": _declared_parameters(notebook)}
+        parameters = {k: check_parameter(k, v, spec, str(params_file)) for k, v in parameters.items()}
         if for_each == "region":
             if "region" not in declared:
                 raise KpolicyError(f"{batch_file}: run {name!r}: for_each: region needs a 'region' parameter in {notebook.name}")
+            # str.replace, not str.format: a format string from a file could read attributes.
             expanded = [
-                Run(name.format(region=r.lower()), notebook, params_file, {**parameters, "region": r}) for r in (regions or [])
+                Run(safety.check_name(name.replace("{region}", r.lower()), f"{batch_file}: run name"), notebook, params_file, {**parameters, "region": r})
+                for r in (regions or [])
             ]
         else:
             expanded = [Run(name, notebook, params_file, parameters)]
@@ -147,17 +193,8 @@ def load_batch(batch_file: Path = BATCH_FILE, regions: list[str] | None = None) 
 
 
 def _atomic_write(path: Path, data: bytes | str) -> None:
-    """Write to a temporary file in the same folder, then rename over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; reports are for sharing
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write to a temporary file in the same folder, fsync, then rename over ``path``."""
+    safety.atomic_write(path, data, make_parents=True)
 
 
 def export_html(notebook_path: Path, title: str | None = None) -> str:
@@ -185,9 +222,12 @@ def execute_run(run: Run, out_dir: Path, corpus_dir: Path) -> RunResult:
     import papermill
     from traitlets.config import Config
 
+    safety.check_name(run.name, "run name")  # every file below is named after it
     parameters = dict(run.parameters)
     parameters["corpus_dir"] = str(corpus_dir)
     ipynb = out_dir / f"{run.name}.ipynb"
+    if not safety.inside(ipynb.parent, out_dir):
+        raise KpolicyError(f"run {run.name!r} would write outside {out_dir}")
     tmp = out_dir / f".{run.name}.running.ipynb"
     start = time.perf_counter()
     error = None
@@ -267,58 +307,23 @@ def write_tables(corpus, out_dir: Path) -> list[str]:
 
 
 def write_table(df: pl.DataFrame, stem: Path) -> list[str]:
-    """Write ``df`` as ``stem.parquet`` and ``stem.csv`` (lists joined with "; ")."""
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=stem.parent) as tmpdir:
-        pq = Path(tmpdir) / "t.parquet"
-        df.write_parquet(pq, statistics=False)
-        os.replace(pq, stem.with_suffix(".parquet"))
-        flat = df.with_columns(
-            pl.col(c).cast(pl.List(pl.String)).list.join("; ")
-            for c, t in df.schema.items()
-            if isinstance(t, pl.List)
-        )
-        csv = Path(tmpdir) / "t.csv"
-        flat.write_csv(csv)
-        os.replace(csv, stem.with_suffix(".csv"))
+    """Write ``df`` as ``stem.parquet`` and ``stem.csv``, each atomically.
+
+    The CSV joins lists with "; " and neutralises spreadsheet formulas: a string cell
+    starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading ``'``
+    (:func:`kpolicy.safety.csv_safe`). The Parquet file keeps the data as it is.
+    """
+    safety.atomic_write(stem.with_suffix(".parquet"), write=lambda p: df.write_parquet(p, statistics=False), make_parents=True)
+    safety.atomic_write(stem.with_suffix(".csv"), safety.flat_csv(df).write_csv())
     return [stem.with_suffix(".parquet").name, stem.with_suffix(".csv").name]
 
 
-class BatchLock:
-    """An exclusive lock file in the output folder; a second batch is refused."""
+class BatchLock(safety.FolderLock):
+    """An exclusive lock on the output folder (:class:`kpolicy.safety.FolderLock`); a
+    second batch on the same folder is refused with one line."""
 
     def __init__(self, out_dir: Path):
-        self.path = out_dir / ".kpolicy-report.lock"
-
-    def __enter__(self) -> BatchLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            pid = self.path.read_text().strip() if self.path.exists() else "?"
-            if pid.isdigit() and not _alive(int(pid)):
-                self.path.unlink(missing_ok=True)  # stale lock from a killed batch
-                return self.__enter__()
-            raise KpolicyError(
-                f"another kpolicy report (pid {pid}) is writing {self.path.parent}; wait for it, "
-                f"or delete {self.path} if no report is running"
-            ) from None
-        with os.fdopen(fd, "w") as fh:
-            fh.write(str(os.getpid()))
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.path.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        super().__init__(out_dir, ".kpolicy-report.lock", "kpolicy report")
 
 
 def run_batch(
@@ -351,6 +356,10 @@ def run_batch(
     out = resolve(out_dir, REPORTS_DIR) if out_dir else REPORTS_DIR
     if jobs < 1:
         raise KpolicyError(f"--jobs must be at least 1 (got {jobs})")
+    if safety.inside(out, corpus_path):
+        raise KpolicyError(f"the output folder {out} is inside the corpus folder {corpus_path}; choose one outside it")
+    if safety.inside(corpus_path, out):
+        raise KpolicyError(f"the output folder {out} holds the corpus folder {corpus_path}; choose an output folder outside it")
     corpus = load_corpus(corpus_path, cache=True)  # fail fast; warms the cache the notebooks read
     runs = load_batch(resolve(batch_file, BATCH_FILE), corpus_regions(corpus.documents))
     if only:

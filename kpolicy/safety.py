@@ -355,3 +355,59 @@ def flat_csv(df: pl.DataFrame) -> pl.DataFrame:
         pl.col(c).cast(pl.List(pl.String)).list.join("; ") for c, t in df.schema.items() if isinstance(t, pl.List)
     )
     return csv_safe(flat)
+
+
+# ---------------------------------------------------------------------------------
+# One writer per output folder
+# ---------------------------------------------------------------------------------
+
+
+class FolderLock:
+    """An exclusive lock on an output folder, held by one process at a time.
+
+    The lock is an ``fcntl.flock`` on a file in the folder that names the holder's pid:
+    the kernel releases it when the holder exits, even by ``kill -9``, so a stale lock
+    file never blocks a new run. The file is removed on a clean exit.
+
+    Args:
+        folder: the folder to lock (created if missing).
+        name: the lock file's name.
+        what: the command named in the refusal ("kpolicy report").
+    """
+
+    def __init__(self, folder: Path, name: str, what: str):
+        self.path = Path(folder) / name
+        self.what = what
+        self._fd: int | None = None
+
+    def __enter__(self) -> FolderLock:
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                with contextlib.suppress(OSError):
+                    pid = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+                os.close(fd)
+                raise KpolicyError(f"another {self.what} (pid {pid}) is writing {self.path.parent}; wait for it to finish") from None
+            # The holder we waited on may have removed the file: lock the file that is there now.
+            try:
+                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            self.path.unlink(missing_ok=True)
+            os.close(self._fd)
+            self._fd = None

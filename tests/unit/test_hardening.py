@@ -88,7 +88,7 @@ def test_params_file_is_plain_data(tmp_path: Path, params_text: str, message: st
         ("top_n: '15; import os'\n", r"parameter 'top_n' of 10_region_profile\.ipynb must be a whole number \(like its default 15\), not '15; import os'"),
         ("top_n: 1.5\n", r"parameter 'top_n' .* must be a whole number"),
         ("top_n: true\n", r"parameter 'top_n' .* must be a whole number"),
-        ("amount_basis: [literal]\n", r"parameter 'amount_basis' .* must be text \(like its default 'literal'\)"),
+        ("amount_basis: [literal]\n", r"parameter 'amount_basis' .* must be text \(like its default '"),
         ("corpus_dir: {a: 1}\n", r"parameter 'corpus_dir' .* must be text"),
         ("amount_basis: .nan\n", r"parameter 'amount_basis'"),
     ],
