@@ -96,18 +96,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def emit(df: pl.DataFrame, fmt: str, out: str | None) -> None:
-    """Write a table to ``out`` (or stdout) in ``fmt``."""
+#: File extensions that name a format; another format written to such a name is refused.
+_EXTENSION_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": None}
+
+
+def emit(df: pl.DataFrame, fmt: str, out: str | None, *, corpus_root: str | Path | None = None) -> None:
+    """Write a table to ``out`` (or stdout) in ``fmt``.
+
+    A file is written atomically (a temporary file in the same folder, fsync, rename):
+    an interrupted or failed write leaves the previous file intact. A relative ``out``
+    is relative to the current folder. CSV cells that start with ``=``, ``+``, ``-``,
+    ``@``, tab or CR get a leading ``'`` so that spreadsheets do not run them as
+    formulas (:func:`kpolicy.safety.csv_safe`).
+
+    Raises:
+        KpolicyError: ``out`` is inside ``corpus_root``, is a folder, has a missing
+            parent folder, or has an extension of another format.
+    """
+    from kpolicy import safety
+
+    target = Path(out).expanduser() if out else None
+    if target is not None:
+        suffix = target.suffix.lower()
+        if suffix in _EXTENSION_FORMATS and _EXTENSION_FORMATS[suffix] != fmt:
+            other = _EXTENSION_FORMATS[suffix]
+            fix = f"use --format {other}" if other else f"name the file .{fmt if fmt != 'table' else 'txt'}"
+            raise KpolicyError(f"--format {fmt} does not match the file extension '{target.suffix}' of {target}; {fix}")
+        if corpus_root is not None and safety.inside(target, corpus_root):
+            raise KpolicyError(f"--out {target} is inside the corpus folder {corpus_root}; write it somewhere else")
     if fmt == "parquet":
-        if not out:
+        if target is None:
             raise KpolicyError("--format parquet needs --out FILE (Parquet is binary)")
-        df.write_parquet(out)
+        safety.atomic_write(target, write=df.write_parquet)
         return
     if fmt == "csv":
-        flat = df.with_columns(
-            pl.col(c).cast(pl.List(pl.String)).list.join("; ") for c, t in df.schema.items() if isinstance(t, pl.List)
-        )
-        text = flat.write_csv()
+        text = safety.flat_csv(df).write_csv()
     elif fmt == "jsonl":
         buf = io.StringIO()
         df.write_ndjson(buf)
@@ -117,8 +140,8 @@ def emit(df: pl.DataFrame, fmt: str, out: str | None) -> None:
     else:
         with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=80, tbl_width_chars=160):
             text = str(df) + "\n"
-    if out:
-        Path(out).write_text(text, encoding="utf-8")
+    if target is not None:
+        safety.atomic_write(target, text)
     else:
         sys.stdout.write(text)
 
