@@ -25,6 +25,7 @@ or ``kpolicy extract --corpus my_corpus/ --out out/``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -40,10 +41,11 @@ from typing import Any
 
 import polars as pl
 
-from kpolicy import schema
+from kpolicy import safety, schema
 from kpolicy.corpus import (
     CORPUS_TABLES,
     DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_FIGURES,
     Corpus,
     DocInput,
     build_tables,
@@ -59,8 +61,21 @@ DEFAULT_BATCH_DOCS = 1000
 DEFAULT_BATCH_BYTES = 32 * 1024 * 1024
 #: Rejects and duplicates per batch, when a stretch of the source holds no documents.
 _MAX_OTHER_ROWS = 10_000
-#: The run's manifest in the output folder: status, options and the summary.
+#: Figures (runs of digits) per batch: fact rows grow with them, so a batch of documents
+#: dense with numbers closes early and memory stays bounded.
+DEFAULT_BATCH_FIGURES = 200_000
+#: The run's manifest in the output folder: status, options, the summary and every
+#: part with its row count and SHA-256.
 MANIFEST = "_kpolicy_extract.json"
+#: The lock file that keeps a second run off the same output folder.
+LOCK = ".kpolicy-extract.lock"
+
+
+class OutLock(safety.FolderLock):
+    """One ``kpolicy extract`` per output folder (:class:`kpolicy.safety.FolderLock`)."""
+
+    def __init__(self, out_dir: Path):
+        super().__init__(out_dir, LOCK, "kpolicy extract")
 
 
 @dataclass
@@ -130,6 +145,7 @@ class _Task:
     rejects: list[dict[str, Any]] = field(default_factory=list)
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     n_bytes: int = 0
+    n_figures: int = 0
 
     @property
     def n_items(self) -> int:
@@ -147,6 +163,8 @@ def run(
     batch_bytes: int = DEFAULT_BATCH_BYTES,
     infer_regions: bool = True,
     jobs: int = 1,
+    max_figures: int = DEFAULT_MAX_FIGURES,
+    batch_figures: int = DEFAULT_BATCH_FIGURES,
 ) -> Summary:
     """Extract every table from a source, batch by batch, into Parquet parts.
 
@@ -165,6 +183,15 @@ def run(
         infer_regions: infer about-regions and level where not curated (as load_corpus).
         jobs: worker processes for the batches (1: all in this process). Reading and
             duplicate detection stay in this process, so results do not depend on it.
+        max_figures: documents with more numbers than this are rejected as
+            ``too_many_figures``.
+        batch_figures: a batch also closes once its documents hold this many numbers.
+
+    The output folder is locked for the run (a second run on it is refused). The
+    manifest says ``running`` before anything of an earlier run is deleted, and
+    ``complete`` only once every part is written; it lists every part with its row
+    count and SHA-256, which :func:`read_tables` checks. Parts are written atomically
+    under deterministic names. SIGTERM or Ctrl-C stops the worker processes.
 
     Returns:
         A :class:`Summary`; also saved, with the run's status, in ``out_dir/`` :data:`MANIFEST`.
@@ -182,14 +209,31 @@ def run(
     wanted = fact_kinds(kinds)
     src = open_source(source)
     target = Path(out_dir).expanduser().resolve()
-    if src.kind == "folder" and target.is_relative_to(src.path.resolve()):
+    if src.kind == "folder" and safety.inside(target, src.path):
         raise KpolicyError(f"the output folder {target} is inside the corpus folder {src.path}; choose one outside it")
-    out = _prepare_out_dir(target)
+    if safety.inside(src.path, target):
+        raise KpolicyError(f"the output folder {target} holds the corpus {src.path}; choose an output folder outside it")
+    if target.exists() and not target.is_dir():
+        raise KpolicyError(f"output path is a file, not a folder: {target}")
+    with OutLock(target), safety.sigterm_unwinds():
+        return _extract(src, target, start, wanted, batch_docs, progress, max_bytes, batch_bytes, infer_regions, jobs, max_figures, batch_figures)
+
+
+def _extract(src: Any, out: Path, start: float, wanted: list[str], batch_docs: int, progress: bool | None, max_bytes: int,
+             batch_bytes: int, infer_regions: bool, jobs: int, max_figures: int, batch_figures: int) -> Summary:
+    """:func:`run`'s work, with the output folder locked."""
+    earlier = _prepare_out_dir(out)
     summary = Summary(str(src.path), src.kind, str(out), jobs=jobs)
     tables = [*CORPUS_TABLES, *wanted]
     options = {"batch_docs": batch_docs, "batch_bytes": batch_bytes, "max_bytes": max_bytes,
-               "infer_regions": infer_regions, "kinds": wanted, "jobs": jobs}
+               "infer_regions": infer_regions, "kinds": wanted, "jobs": jobs,
+               "max_figures": max_figures, "batch_figures": batch_figures}
+    parts: dict[str, list[dict[str, Any]]] = {}
+    # "running" first: if the process dies while the earlier run is cleared, the
+    # folder never claims to hold a complete run.
     _write_manifest(out, "running", tables, options, summary)
+    for folder in earlier:
+        shutil.rmtree(folder)
 
     if progress is None:
         progress = sys.stderr.isatty() and (src.total is None or src.total >= 500)
@@ -215,6 +259,8 @@ def run(
         summary.sentences += counts["sentences"]
         for kind in wanted:
             summary.rows[kind] = summary.rows.get(kind, 0) + counts.get(kind, 0)
+        for table, info in counts["_parts"].items():
+            parts.setdefault(table, []).append(info)
         if pool is not None:
             summary.worker_peak_rss_mb = max(summary.worker_peak_rss_mb or 0.0, counts["_peak_rss_mb"])
         if bar is not None:
@@ -232,15 +278,17 @@ def run(
 
     try:
         task = _Task(0)
-        for kind, item in src.items(max_bytes, chunk_rows=min(batch_docs, 10_000)):
+        for kind, item in src.items(max_bytes, chunk_rows=min(batch_docs, 10_000), max_figures=max_figures):
             if kind == "document":
                 task.docs.append(item)
                 task.n_bytes += item.n_bytes
+                task.n_figures += item.n_figures
             elif kind == "reject":
                 task.rejects.append(item)
             else:
                 task.duplicates.append(item)
-            if len(task.docs) >= batch_docs or task.n_bytes >= batch_bytes or len(task.rejects) + len(task.duplicates) >= _MAX_OTHER_ROWS:
+            if (len(task.docs) >= batch_docs or task.n_bytes >= batch_bytes or task.n_figures >= batch_figures
+                    or len(task.rejects) + len(task.duplicates) >= _MAX_OTHER_ROWS):
                 submit(task)
                 task = _Task(task.batch_no + 1)
         if task.n_items:
@@ -250,9 +298,13 @@ def run(
             collect(done, fut.result())
     except BaseException:
         if pool is not None:
+            # Interrupted or failed: stop the workers now rather than let them finish
+            # (or, on SIGTERM, outlive this process).
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.terminate()
             pool.shutdown(wait=True, cancel_futures=True)
             pool = None
-        _write_manifest(out, "failed", tables, options, summary)
+        _write_manifest(out, "failed", tables, options, summary, parts)
         raise
     finally:
         if bar is not None:
@@ -263,7 +315,7 @@ def run(
     summary.ignored_fields = sorted(src.ignored_fields)
     summary.seconds = time.perf_counter() - start
     summary.peak_rss_mb = peak_rss_mb()
-    _write_manifest(out, "complete", tables, options, summary)
+    _write_manifest(out, "complete", tables, options, summary, parts)
     return summary
 
 
@@ -293,25 +345,35 @@ def process_batch(task: _Task, out: Path, kinds: list[str], infer_regions: bool)
         offsets=offset_df,
         files_found=task.n_items,
     )
-    counts: dict[str, Any] = {}
-    for name in CORPUS_TABLES:
-        df = getattr(batch, name)
+    counts: dict[str, Any] = {"_parts": {}}
+
+    def write(name: str, df: pl.DataFrame) -> None:
         counts[name] = df.height
-        _write_part(out, name, task.batch_no, df)
+        info = _write_part(out, name, task.batch_no, df)
+        if info is not None:
+            counts["_parts"][name] = info
+
+    for name in CORPUS_TABLES:
+        write(name, getattr(batch, name))
     if documents.height:
         for kind in kinds:
-            df = batch.facts(kind)
-            counts[kind] = df.height
-            _write_part(out, kind, task.batch_no, df)
+            write(kind, batch.facts(kind))
     counts["_peak_rss_mb"] = peak_rss_mb()
     return counts
 
 
-def read_tables(out_dir: str | Path) -> dict[str, pl.LazyFrame]:
+def read_tables(out_dir: str | Path, *, verify: bool = True) -> dict[str, pl.LazyFrame]:
     """The tables of a completed run, each a lazy scan over its Parquet parts.
+
+    The parts on disk must be exactly those the manifest lists (no stray part from
+    another run, none missing) and, with ``verify``, each must have the SHA-256 the
+    manifest records; otherwise the folder is refused with how to recover (run
+    ``kpolicy extract`` again).
 
     Args:
         out_dir: the folder :func:`run` wrote.
+        verify: check every part's SHA-256 (reads each part once; ``False`` checks
+            only the list of parts).
 
     Returns:
         Table name -> ``pl.LazyFrame`` with the declared schema (an empty frame for a
@@ -319,19 +381,40 @@ def read_tables(out_dir: str | Path) -> dict[str, pl.LazyFrame]:
         table's key (``kpolicy.schema.get(name).key``) where order matters.
 
     Raises:
-        KpolicyError: the folder holds no run, or the run did not complete.
+        KpolicyError: the folder holds no run, the run did not complete, or its parts
+            do not match the manifest.
     """
     out = Path(out_dir)
     path = out / MANIFEST
     if not path.is_file():
         raise KpolicyError(f"{out}: no kpolicy extract output here (no {MANIFEST})")
-    info = json.loads(path.read_text(encoding="utf-8"))
+    again = "run kpolicy extract again to rebuild it"
+    try:
+        info = json.loads(safety.read_capped(path, 64 * 1024 * 1024, "manifest").decode("utf-8"))
+        listed_parts = info.get("parts")
+        tables_listed = [str(n) for n in info["tables"]]
+        for n in tables_listed:
+            schema.get(n)
+    except (ValueError, KeyError, TypeError, AttributeError, KpolicyError):
+        raise KpolicyError(f"{path}: the manifest is unreadable or not kpolicy's; {again}") from None
     if info.get("status") != "complete":
         raise KpolicyError(f"{out}: the extract run did not complete (status {info.get('status')!r}); run it again")
+    if not isinstance(listed_parts, dict):
+        raise KpolicyError(f"{path}: the manifest lists no parts (an older kpolicy wrote it); {again}")
     tables: dict[str, pl.LazyFrame] = {}
-    for name in info["tables"]:
+    for name in tables_listed:
         declared = schema.get(name)
-        parts = sorted((out / name).glob("part-*.parquet"), key=lambda p: int(p.stem.split("-")[1]))
+        listed = {p["file"]: p for p in listed_parts.get(name, [])}
+        on_disk = {p.name for p in (out / name).glob("part-*.parquet")}
+        for extra in sorted(on_disk - set(listed)):
+            raise KpolicyError(f"{out}: {name}/{extra} is not listed in the manifest; the folder mixes parts of another run; {again}")
+        for missing in sorted(set(listed) - on_disk):
+            raise KpolicyError(f"{out}: {name}/{missing} is missing; {again}")
+        if verify:
+            for file, part in sorted(listed.items()):
+                if _sha256(out / name / file) != part["sha256"]:
+                    raise KpolicyError(f"{out}: {name}/{file} does not match the manifest (edited, truncated or from another run); {again}")
+        parts = sorted((out / name / f for f in listed), key=lambda p: int(p.stem.split("-")[1]))
         if not parts:
             tables[name] = declared.empty().lazy()
             continue
@@ -358,38 +441,49 @@ def peak_rss_mb() -> float:
 # ---------------------------------------------------------------------------------
 
 
-def _prepare_out_dir(out: Path) -> Path:
-    """Create ``out``, or clear the parts of an earlier run in it; refuse any other content."""
-    out = out.expanduser().resolve()
-    if out.exists() and not out.is_dir():
-        raise KpolicyError(f"output path is a file, not a folder: {out}")
-    if out.is_dir() and any(out.iterdir()):
-        if not (out / MANIFEST).is_file():
-            raise KpolicyError(f"output folder {out} is not empty and holds no kpolicy extract run; choose a new or empty folder")
-        known = set(schema.all_tables())
-        for sub in out.iterdir():
-            if sub.is_dir() and sub.name in known:
-                shutil.rmtree(sub)
-    out.mkdir(parents=True, exist_ok=True)
-    return out
+def _prepare_out_dir(out: Path) -> list[Path]:
+    """Check the (locked) output folder: empty, or an earlier run's; refuse anything else.
+
+    Returns:
+        The earlier run's table folders, to delete once the manifest says ``running``.
+    """
+    entries = [p for p in out.iterdir() if p.name != LOCK]
+    if not entries:
+        return []
+    if not (out / MANIFEST).is_file():
+        raise KpolicyError(f"output folder {out} is not empty and holds no kpolicy extract run; choose a new or empty folder")
+    known = set(schema.all_tables())
+    return [p for p in entries if p.is_dir() and not p.is_symlink() and p.name in known]
 
 
-def _write_part(out: Path, table: str, batch_no: int, df: pl.DataFrame) -> None:
-    """Write one batch's rows of a table (nothing for no rows), atomically."""
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1024 * 1024), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _write_part(out: Path, table: str, batch_no: int, df: pl.DataFrame) -> dict[str, Any] | None:
+    """Write one batch's rows of a table (nothing for no rows), atomically.
+
+    Returns:
+        ``{"file", "rows", "sha256"}`` for the manifest, or None when there are no rows.
+    """
     if df.height == 0:
-        return
+        return None
     folder = out / table
     folder.mkdir(exist_ok=True)
     name = f"part-{batch_no:05d}.parquet"
-    tmp = folder / f".{name}.tmp"
-    df.write_parquet(tmp)
-    os.replace(tmp, folder / name)
+    safety.atomic_write(folder / name, write=df.write_parquet)
+    return {"file": name, "rows": df.height, "sha256": _sha256(folder / name)}
 
 
-def _write_manifest(out: Path, status: str, tables: list[str], options: dict[str, Any], summary: Summary) -> None:
+def _write_manifest(out: Path, status: str, tables: list[str], options: dict[str, Any], summary: Summary,
+                    parts: dict[str, list[dict[str, Any]]] | None = None) -> None:
     from kpolicy import __version__
 
-    info = {"status": status, "kpolicy_version": __version__, "tables": tables, "options": options, "summary": asdict(summary)}
-    tmp = out / f".{MANIFEST}.tmp"
-    tmp.write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, out / MANIFEST)
+    listed = {t: sorted((parts or {}).get(t, []), key=lambda p: p["file"]) for t in tables}
+    info = {"status": status, "kpolicy_version": __version__, "tables": tables, "options": options,
+            "summary": asdict(summary), "parts": listed}
+    safety.atomic_write(out / MANIFEST, json.dumps(info, indent=2, ensure_ascii=False) + "\n")

@@ -230,7 +230,7 @@ os.umask(_UMASK)
 
 
 @contextlib.contextmanager
-def _sigterm_unwinds() -> Iterator[None]:
+def sigterm_unwinds() -> Iterator[None]:
     """While writing, turn SIGTERM into KeyboardInterrupt so clean-up code runs.
 
     Only in the main thread, and only when nobody else handles SIGTERM (the default
@@ -297,7 +297,7 @@ def atomic_write(
         raise KpolicyError(f"cannot write {path}: the folder {folder} does not exist; create it first")
     tmp: str | None = None
     try:
-        with _sigterm_unwinds():
+        with sigterm_unwinds():
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
             if write is not None:
                 os.close(fd)
