@@ -88,3 +88,21 @@ def test_nothing_runs_in_a_browser(evil_reports: Path) -> None:
         title = re.search(r"<title>(.*?)</title>", dom, re.S)
         assert title and "PWNED" not in title.group(1), page.name
         assert not re.search(r"<body[^>]*data-pwned", dom), page.name
+
+
+def test_a_params_file_cannot_run_code(tmp_path: Path) -> None:
+    """Issue 12: a !!binary value used to reach papermill as raw source text and run."""
+    import base64
+    import sys
+
+    marker = tmp_path / "PWNED"
+    payload = f'" if __import__("os").system("touch {marker}") else "x" #'.encode()
+    params = tmp_path / "p.yaml"
+    params.write_text(f"top_n: !!binary {base64.b64encode(payload).decode()}\n")
+    batch = tmp_path / "batch.yaml"
+    batch.write_text(f"runs:\n  - name: x\n    notebook: 10_region_profile.ipynb\n    params: {params}\n")
+    proc = subprocess.run([sys.executable, "-m", "kpolicy.cli", "report", "--batch", str(batch), "--out", str(tmp_path / "o"),
+                           "--no-progress"], capture_output=True, text=True, timeout=600)
+    assert not marker.exists(), "the payload ran"
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip() == f"kpolicy: error: {params}:1: YAML tags (!!binary) are not allowed; give plain values (text, numbers, true/false, null, lists, mappings)"
