@@ -1,8 +1,10 @@
 """Every path kpolicy uses, derived from the project root in one place.
 
-Relative paths given by a user are resolved against the current working directory
-first and, failing that, against the project root, so that notebooks (which nbval
-runs in ``notebooks/``) and the CLI (run from anywhere) agree on what ``seeds`` means.
+Relative paths given by a user are resolved against the current working directory.
+Only when that path does not exist *and* the working directory is inside the project
+(notebooks, which nbval runs in ``notebooks/``) are they tried against the project root,
+so that ``corpus_dir = "seeds"`` works there, while ``kpolicy corpus --corpus docs`` run
+from another folder never quietly loads the project's own ``docs/``.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ def resolve(path: str | Path | None, default: Path) -> Path:
     """Resolve a user-supplied path.
 
     Args:
-        path: an absolute path, a path relative to the working directory, or a path
-            relative to the project root (tried in that order). ``None`` means default.
+        path: an absolute path, or a path relative to the working directory (or, when
+            the working directory is inside the project and the path does not exist
+            there, relative to the project root). ``None`` means default.
         default: the path used when ``path`` is None or empty.
 
     Returns:
@@ -42,4 +45,7 @@ def resolve(path: str | Path | None, default: Path) -> Path:
         return p
     if p.exists():
         return p.resolve()
-    return (ROOT / p).resolve()
+    cwd = Path.cwd().resolve()
+    if cwd.is_relative_to(ROOT):
+        return (ROOT / p).resolve()
+    return cwd / p

@@ -511,3 +511,14 @@ def test_out_naming_a_folder_or_a_missing_parent_is_exit_2(tmp_path: Path, capsy
     assert f"{tmp_path} is a folder; give a file name" in capsys.readouterr().err
     assert main(["corpus", "--corpus", str(tmp_path / "c"), "--format", "csv", "--out", str(tmp_path / "no" / "x.csv")]) == 2
     assert "the folder" in capsys.readouterr().err
+
+
+def test_relative_paths_resolve_against_the_current_folder(tmp_path: Path, monkeypatch) -> None:
+    from kpolicy import paths
+
+    monkeypatch.chdir(tmp_path)
+    assert paths.resolve("docs", paths.SEEDS_DIR) == tmp_path / "docs"
+    with pytest.raises(KpolicyError, match="corpus folder not found: docs"):
+        load_corpus("docs")
+    monkeypatch.chdir(paths.NOTEBOOKS_DIR)  # notebooks (nbval) still find the seeds
+    assert paths.resolve("seeds", paths.SEEDS_DIR) == paths.SEEDS_DIR
