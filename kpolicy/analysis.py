@@ -555,14 +555,16 @@ def money_by_region(
 
 
 def region_population() -> pl.DataFrame:
-    """``region``, ``population`` from the gazetteer; National = the sum of the 17."""
-    from kpolicy import gazetteer
+    """``region``, ``population``, ``population_year``, ``population_verified``: the latest year
+    on file per region in ``kpolicy/data/population.yaml`` (:mod:`kpolicy.reference`), with
+    National the sum of the 17 for the latest year all of them have."""
+    from kpolicy import reference
 
-    regions = gazetteer.regions_frame().select(pl.col("region").cast(pl.String), "population")
-    total = regions.filter(pl.col("region") != "National")["population"].sum()
-    return regions.with_columns(
-        pl.when(pl.col("region") == "National").then(pl.lit(total)).otherwise(pl.col("population")).alias("population")
-    )
+    rows = []
+    for region in schema.REGION_NAMES:
+        p = reference.population_for(region, None)
+        rows.append((region, float(p["population"]), p["year_used"], bool(p["verified"])))
+    return pl.DataFrame(rows, schema={"region": pl.String, "population": pl.Float64, "population_year": pl.Int32, "population_verified": pl.Boolean}, orient="row")
 
 
 # ---------------------------------------------------------------------------------

@@ -114,7 +114,8 @@ MONEY_MENTIONS = schema.register(
             Column("value_native", pl.Float64, "Value in its own currency as written (low end of a range).", "currency units"),
             Column("amount_krw", pl.Float64, "Literal value in won; null when not KRW.", "KRW"),
             Column("amount_krw_adjusted", pl.Float64, "Adjusted reading of a suspect figure (amounts table); null otherwise.", "KRW"),
-            Column("is_suspect", pl.Boolean, "The figure carries a garble flag (amounts table)."),
+            Column("is_suspect", pl.Boolean, "The figure carries a garble flag: the amounts table's flags, with parts_mismatch re-checked against commitment parts only."),
+            Column("suspect_note", pl.String, "Why is_suspect differs from the amounts table's; null when it does not."),
             Column("cue_role", pl.String, "The amounts table's cue-word role, before the ledger rules."),
             Column("role", LedgerRole, "Ledger role (closed set): " + ", ".join(ROLES) + "."),
             Column("is_commitment_role", pl.Boolean, "role is one of the commitment roles."),
@@ -185,11 +186,11 @@ _SP = r"[ \t\u00a0]"
 #: "from X to Y" (English) and "X에서 Y로" (Korean): the text between two amounts.
 _FROM_LEFT = re.compile(r"\bfrom" + _SP + r"+(?:the" + _SP + r"+)?(?:current|present|existing|today's|about|around|some|approximately|" + _SP + r")*$", _I)
 _TO_BETWEEN = re.compile(r"^" + _SP + r"*(?:won" + _SP + r"*)?(?:this year|last year|in 20\d\d|currently|now|" + _SP + r")*,?" + _SP + r"*(?:to|up to|into)" + _SP + r"+(?:about" + _SP + r"+|around" + _SP + r"+|over" + _SP + r"+)?$", _I)
-_KO_FROM_BETWEEN = re.compile(r"^" + _SP + r"*(?:원)?" + _SP + r"*(?:에서|으로부터)" + _SP + r"*$")
+_KO_FROM_BETWEEN = re.compile(r"^" + _SP + r"*(?:원)?" + _SP + r"*(?:에서|으로부터)(?:" + _SP + r"*[0-9]{4}년(?:까지|에는|에)?)?" + _SP + r"*$")
 _KO_TO_RIGHT = re.compile(r"^" + _SP + r"*(?:원)?" + _SP + r"*(?:으로|로|까지)")
 
 _DELTA_RIGHT = re.compile(
-    r"^" + _SP + r"*(?:won" + _SP + r"*)?(?:\([^)]{0,30}\)" + _SP + r"*)?,?" + _SP + r"*(?:more|higher|less|lower)?" + _SP + r"*"
+    r"^" + _SP + r"*(?:won" + _SP + r"*)?(?:\([^)]{0,30}\)" + _SP + r"*)?,?" + _SP + r"*(?:more|higher|less|lower|larger|bigger|smaller|greater|up|down)?" + _SP + r"*"
     r"(?:over|compared" + _SP + r"+(?:to|with)|from|than|versus|vs\.?)" + _SP + r"+(?:the" + _SP + r"+)?(?:last|previous|prior|a)" + _SP + r"+year",
     _I,
 )
@@ -204,6 +205,19 @@ _COMPARISON_LEFT = re.compile(
     + _SP + r"+(?:the" + _SP + r"+)?(?:about" + _SP + r"+)?$)",
     _I,
 )
+_COMPARISON_KO_RIGHT = re.compile(r"^" + _SP + r"*(?:원)?" + _SP + r"*(?:대비|보다|에" + _SP + r"*비해|과" + _SP + r"*비교)")
+_SAVINGS = re.compile(r"\b(?:sav(?:e|es|ed|ing|ings)|cut" + _SP + r"+costs?)\b|절감|절약", _I)
+#: The amount as a pre-modifier of a programme noun: "a 45.6 billion won quantum-AI testbed".
+_PREMODIFIER_RIGHT = re.compile(
+    r"^" + _SP + r"*(?:-" + _SP + r"*)?(?:[A-Za-z][A-Za-z&'-]*" + _SP + r"+){0,3}(?:projects?|program(?:me)?s?|plans?|testbeds?|campus(?:es)?|cent(?:er|re)s?"
+    r"|complex(?:es)?|clusters?|hubs?|initiatives?|packages?|schemes?|facilit(?:y|ies)|platforms?|networks?|valleys?|parks?|schools?|institutes?"
+    r"|funds?|budgets?|investments?|strateg(?:y|ies)|deals?)\b",
+    _I,
+)
+_YEARLY_RIGHT = re.compile(r"^" + _SP + r"*(?:won" + _SP + r"*)?(?:a|per|each|every)" + _SP + r"+year\b|^" + _SP + r"*(?:won" + _SP + r"*)?annually\b", _I)
+_LAST_YEAR = re.compile(r"\b(?:last|previous|prior)" + _SP + r"+year\b|지난해|작년|전년도?(?!" + _SP + r"*대비)", _I)
+_PRIVATE_ACTOR = re.compile(
+    r"\bprivate(?:-sector|" + _SP + r"+sector)?" + _SP + r"+(?:investors?|companies|firms|partners|businesses|operators?|consortium)\b|민간" + _SP + r"*(?:기업|투자자|부문|사업자)", _I)
 _CONTEXT_BUDGET = re.compile(
     r"\b(?:research" + _SP + r"+and" + _SP + r"+development|R" + _SP + r"?&" + _SP + r"?D)" + _SP + r"+budget"
     r"|\b(?:overall|entire|whole|total|annual|national|nation's|country's|government's|state)" + _SP + r"+(?:government" + _SP + r"+)?budget\b"
@@ -225,9 +239,13 @@ _TARGET = re.compile(
     r"|목표|달성|유치|끌어올|늘린다|늘릴|확대할",
     _I,
 )
+_REACH_LEFT = re.compile(
+    r"\b(?:reach|reaching|hit|hitting|achieve|achieving|surpass|surpassing|top|exceed|exceeding|(?:target|goal)" + _SP + r"+of)"
+    + _SP + r"+(?:about" + _SP + r"+|around" + _SP + r"+|over" + _SP + r"+|at" + _SP + r"+least" + _SP + r"+)?$", _I)
+_REACH_KO_RIGHT = re.compile(r"^" + _SP + r"*(?:원)?" + _SP + r"*(?:을|를|이|가)?" + _SP + r"*(?:달성|돌파|목표)")
 _ATTRACT = re.compile(r"\b(?:attract|attracting|attracted|lure|luring|draw" + _SP + r"+in|inducement" + _SP + r"+of)\b|유치", _I)
 _FUTURE = re.compile(
-    r"\b(?:will|shall|plans?" + _SP + r"+to|planning|aims?" + _SP + r"+to|is" + _SP + r"+to|are" + _SP + r"+to|to" + _SP + r"+be|expected|intends?|going" + _SP + r"+to|by" + _SP + r"+20\d\d)\b"
+    r"\b(?:will|shall|plans?" + _SP + r"+to|planning" + _SP + r"+to|aims?" + _SP + r"+to|is" + _SP + r"+to|are" + _SP + r"+to|to" + _SP + r"+be|expected|intends?|going" + _SP + r"+to|by" + _SP + r"+20\d\d)\b"
     r"|예정|계획|방침|추진한다|추진할|할" + _SP + r"+것|키로|한다고",
     _I,
 )
@@ -241,8 +259,8 @@ _ALLOCATION_RIGHT = re.compile(
 )
 _ALLOCATION_LEFT = re.compile(r"[(（]" + _SP + r"*(?:about" + _SP + r"+|약" + _SP + r"*)?$", _I)
 _COMMIT_VERBS = re.compile(
-    r"\b(?:receiv\w+|gets?|got|given|goes" + _SP + r"+to|go" + _SP + r"+to|award\w*|support\w*|provid\w+|secur\w+|spend\w*|spent|commit\w*|put\w*|earmark\w*|grant\w*|subsid\w+|financ\w+|fund(?:s|ed|ing)?|allocat\w+|devot\w+|deploy\w*|assign\w*|cost\w*|worth)\b"
-    r"|지원|확보|출연|조성|편성|배정|투입|소요|받",
+    r"\b(?:invest\w*|inject\w*|pour\w*|input\w*|receiv\w+|gets?|got|given|goes" + _SP + r"+to|go" + _SP + r"+to|award\w*|support\w*|provid\w+|secur\w+|spend\w*|spent|commit\w*|put\w*|earmark\w*|grant\w*|subsid\w+|financ\w+|fund(?:s|ed|ing)?|allocat\w+|devot\w+|deploy\w*|assign\w*|cost\w*|worth)\b"
+    r"|지원|확보|출연|조성|편성|배정|투입|소요|받|들어가|들어간",
     _I,
 )
 _ANNUAL = re.compile(r"\b(?:annual(?:ly)?|every" + _SP + r"+year|each" + _SP + r"+year|a" + _SP + r"+year|per" + _SP + r"+year|yearly|per" + _SP + r"+annum)\b|매년|연간|해마다|연" + _SP + r"*평균", _I)
@@ -383,6 +401,8 @@ class _M:
     excluded: bool = False
     locked: bool = False  # role set by curation: rules do not change it
     won_equivalent: int | None = None  # index of a KRW restatement of this foreign figure
+    pub_year: int | None = None
+    years: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def value(self) -> float | None:
@@ -418,30 +438,41 @@ def _base_role(m: _M, pub_year: int | None, sentence_years: list[tuple[int, str]
         return "conversion", "restates the figure before it in another currency (in brackets)"
     if cue == "increase" or _DELTA_RIGHT.search(right) or _DELTA_LEFT.search(left[-40:]) or _DELTA_KO_RIGHT.search(right):
         return "delta", "an increase or decrease ('an increase of', 'over last year', 증가), not a level"
-    if _COMPARISON_LEFT.search(left[-40:]):
-        return "comparison", "the figure something is compared with ('compared with', 'than')"
+    if _COMPARISON_LEFT.search(left[-40:]) or _COMPARISON_KO_RIGHT.search(right):
+        return "comparison", "the figure something is compared with ('compared with', 'than', 대비)"
     if _CONTEXT_BUDGET.search(sentence):
         return "context_budget", "the sentence is about an economy-wide budget (the whole R&D, government or ministry budget)"
-    outcome = cue in ("sales", "market") or _OUTCOME.search(clause) or _OUTCOME.search(right[:30])
     future_years = [y for y, r in sentence_years if pub_year is None or y >= pub_year]
+    past_years = [y for y, _ in sentence_years if pub_year is not None and y < pub_year]
+    future = _FUTURE.search(sentence)
+    if not future and not _THIS_YEAR.search(sentence) and (_LAST_YEAR.search(sentence) or _PAST_CLAUSE.search(clause)):
+        return "past", "a past result ('last year', 지난해): not a new commitment"
+    if past_years and not future_years and not future:
+        return "past", f"the sentence reports the past ({', '.join(map(str, sorted(set(past_years))))}, before the article's year)"
+    if _SAVINGS.search(clause) or _SAVINGS.search(right[:30]):
+        return "outcome", "money expected to be saved: an effect, not money committed"
+    outcome = cue in ("sales", "market") or _OUTCOME.search(clause) or _OUTCOME.search(right[:30])
     goal = _TARGET.search(clause) or _TARGET.search(right[:40]) or any(r in ("target", "horizon", "deadline") for _, r in sentence_years)
     if outcome:
         if goal and (future_years or _TARGET.search(clause)):
             return "target", "a sales, export or market figure set as a goal"
         return "outcome", "sales, exports, a market size or an economic effect: not money committed"
+    if _REACH_LEFT.search(clause) or _REACH_KO_RIGHT.search(right[:12]):
+        return "target", "a value to be reached ('reach X', 'a target of X', 달성): a goal, not a commitment"
     if _ATTRACT.search(clause) or _ATTRACT.search(right[:20]):
         return "target", "money to be attracted from others (investment attraction, 유치) is a goal, not a commitment"
-    past_years = [y for y, _ in sentence_years if pub_year is not None and y < pub_year]
-    if _PAST_CLAUSE.search(clause) and not _FUTURE.search(sentence):
-        return "past", "a past result ('last year's', 지난해): not a new commitment"
-    if past_years and not future_years and not _FUTURE.search(sentence):
-        return "past", f"the sentence reports the past ({', '.join(map(str, sorted(set(past_years))))}, before the article's year)"
+    if cue in ("budget", "investment", "fund", "total", "other") and _PRIVATE_ACTOR.search(clause):
+        return "private_funds", "a private company or investor puts it in"
     if cue in _CUE_TO_ROLE:
         role = _CUE_TO_ROLE[cue]
         return role, f"cue words around the figure mark it as {role.replace('_', ' ')}"
+    if _PREMODIFIER_RIGHT.search(right):
+        return "programme_total", "the cost of a named project ('a 45.6 billion won testbed')"
+    if _YEARLY_RIGHT.search(right):
+        return "budget", "a yearly amount of a programme ('X won a year')"
     if _ALLOCATION_RIGHT.search(right) or (_ALLOCATION_LEFT.search(left) and _ALLOCATION_RIGHT.search(right)):
         return "budget", "money allocated to a named purpose ('KRW X for ...', '... (KRW X)')"
-    if _COMMIT_VERBS.search(clause) or _COMMIT_VERBS.search(right[:30]):
+    if _COMMIT_VERBS.search(clause) or _COMMIT_VERBS.search(right[:50]):
         return "budget", "a verb of committing money (support, provide, secure, 지원, 확보) governs the figure"
     return "unclassified", "no cue says what the figure is: shown, not counted"
 
@@ -465,11 +496,25 @@ def _conversions(ms: list[_M]) -> None:
         if b.row["cue_role"] != "conversion":
             continue
         if a.row["currency"] != "KRW" and b.row["currency"] == "KRW" and not b.locked:
-            # "US$120 million (about KRW 165 billion)": the won equivalent is the value.
+            # "US$120 million (about KRW 165 billion)": the won equivalent is the value. When
+            # the cue follows the bracket ("1억 5천만 달러(약 2,100억 원)을 투자"), read it there.
+            if a.role == "unclassified" and not a.locked:
+                after = re.sub(r"^" + _SP + r"*[)）]", "", b.right)
+                a.role, a.reason = _base_role(_M({**a.row, "cue_role": _cue_after(after)}, a.left, after, a.sentence), a.pub_year, a.years)
             b.role, b.reason = a.role, f"the stated won equivalent of {a.row['surface']} ({a.reason})"
             a.won_equivalent = ms.index(b)
             a.relation, a.related = "same_as", ms.index(b)
             a.relation_reason = f"restated in won as {b.row['surface']}: the won figure is used"
+
+
+def _cue_after(right: str) -> str:
+    """The amounts table's cue role for a figure followed by ``right`` (right-window rules only)."""
+    from kpolicy.extract.money import ROLE_RULES, py
+
+    for role, window, pattern in ROLE_RULES:
+        if window == "right" and py(pattern).search(right):
+            return role
+    return "other"
 
 
 def _reconcile(ms: list[_M]) -> list[tuple[int, list[int], float | None]]:
@@ -491,9 +536,14 @@ def _reconcile(ms: list[_M]) -> list[tuple[int, list[int], float | None]]:
     return [(rec.total, rec.parts, rec.scale_factor) for rec in _reconcile_rows(rows, explain=False)]
 
 
-def _relations(ms: list[_M]) -> None:
-    """part_of and same_as among the commitment mentions of one document."""
+def _relations(ms: list[_M]) -> set[int]:
+    """part_of and same_as among the commitment mentions of one document.
+
+    Returns the totals whose commitment parts disagree with them (the ledger's own
+    ``parts_mismatch``, which replaces the amounts table's check over all figures).
+    """
     recs = _reconcile(ms)
+    mismatch = {t for t, _, scale in recs if scale is None}
     # Two totals checked against the same parts, one agreeing and one not: one total.
     by_parts: dict[tuple[int, ...], list[tuple[int, float | None]]] = {}
     for total, parts, scale in recs:
@@ -536,7 +586,7 @@ def _relations(ms: list[_M]) -> None:
     in_title = [i for i in roots if ms[i].row["sentence_idx"] == 0]
     heads = in_title or [i for i in roots if ms[i].row["sentence_idx"] < HEADLINE_SENTENCES or i in reconciled]
     if not heads:
-        return
+        return mismatch
     head = max(heads, key=lambda i: (ms[i].value, -i))
     hv = ms[head].value
     for i in roots:
@@ -547,6 +597,7 @@ def _relations(ms: list[_M]) -> None:
             ms[i].relation, ms[i].related = "part_of", head
             ms[i].relation_reason = (f"smaller than the headline total {ms[head].row['surface']} of the same document: "
                                      "read as an item of it")
+    return mismatch
 
 
 def _apply_curation(ms: list[_M], entries: list[tuple[int, CurationEntry]], used: set[int]) -> None:
@@ -613,7 +664,7 @@ def classify_mentions(
         return table.empty()
     need = amounts.select(
         *schema.PROVENANCE_COLUMNS, "currency", "value_native", "amount_krw", "amount_krw_adjusted", "is_suspect",
-        "is_range", pl.col("role").cast(pl.String).alias("cue_role"),
+        "is_range", "flags", pl.col("role").cast(pl.String).alias("cue_role"),
     ).sort("doc_id", "char_start")
     ids = need.select("doc_id").unique()
     sents = sentences.join(ids, on="doc_id", how="semi").select("doc_id", "sentence_idx", "text", "char_start")
@@ -645,20 +696,31 @@ def classify_mentions(
             ms.append(_M(r, left, right, text))
         year = pub.get(doc)
         for m in ms:
-            m.role, m.reason = _base_role(m, year, syears.get((doc, m.row["sentence_idx"]), []))
+            m.pub_year, m.years = year, syears.get((doc, m.row["sentence_idx"]), [])
+            m.role, m.reason = _base_role(m, year, m.years)
         _from_to(ms)
         _conversions(ms)
         if doc in cur_by_doc:
             _apply_curation(ms, cur_by_doc[doc], used)
-        _relations(ms)
-        for m in ms:
+        mismatch = _relations(ms)
+        for k, m in enumerate(ms):
             r = m.row
+            # The amounts table checks totals against *all* neighbouring figures; the ledger
+            # checks them against commitments only. Its parts_mismatch replaces the table's.
+            flags = [f for f in (r["flags"] or []) if f != "parts_mismatch"] + (["parts_mismatch"] if k in mismatch else [])
+            suspect = bool(flags)
+            suspect_note = None
+            if suspect != bool(r["is_suspect"]):
+                suspect_note = ("not suspect here: the amounts table's parts_mismatch counted figures that are not commitments "
+                                "(targets, sales, effects); against commitments alone the figures agree") if not suspect else (
+                                "suspect here: its commitment parts do not add up to it")
             related = ms[m.related].row if m.related is not None else None
             out.append({
                 **{c: r[c] for c in schema.PROVENANCE_COLUMNS},
                 "mention_id": f"{doc}@{r['char_start']}",
                 "currency": r["currency"], "value_native": r["value_native"], "amount_krw": r["amount_krw"],
-                "amount_krw_adjusted": r["amount_krw_adjusted"], "is_suspect": r["is_suspect"], "cue_role": r["cue_role"],
+                "amount_krw_adjusted": r["amount_krw_adjusted"], "is_suspect": suspect, "suspect_note": suspect_note,
+                "cue_role": r["cue_role"],
                 "role": m.role, "is_commitment_role": m.role in COMMITMENT_ROLES, "role_reason": m.reason,
                 "relation": m.relation, "related_to": f"{doc}@{related['char_start']}" if related else None,
                 "relation_reason": m.relation_reason or None,

@@ -1408,6 +1408,10 @@ def _annotate_document(
                     why = (f"as written it would exceed what a single local project costs (about "
                            f"{format_money(scales.single_local_project_krw)})")
                 adjusted[i] = (r["amount_krw"] / 10, f"×10^-1: read 'billion' as 억 (10^8), since {why}")
+            elif "eok_as_billion" in codes and p.eok4:
+                adjusted[i] = (r["amount_krw"] / 10, "×10^-1: read 'billion' as 억 (10^8), since a whole number of "
+                               "billions with 4+ digits is how 억 reads when translated as 'billion' (fluent English "
+                               "would write trillions)")
             elif "eok_as_trillion" in codes:
                 adjusted[i] = (r["amount_krw"] / 1e4, "×10^-4: read 'trillion' as 억 (10^8), since the literal "
                                "value is implausible")

@@ -212,3 +212,65 @@ def test_two_report_processes_on_one_folder(tmp_path: Path) -> None:
     first.communicate(timeout=300)
     assert first.returncode == 0
     assert (out / "corpus_overview.html").is_file() and not lock.exists()
+
+
+# Headline figures each notebook records (<run>.figures.json), against values worked out by
+# hand from the seed texts:
+# - Busan (003): "invest 1.5 trillion won" is the one commitment. "annual sales of 20 trillion
+#   won" is a sales goal and "from the current 11.8 trillion won to 20 trillion won" a
+#   baseline and a target: 1.5 trillion on both bases.
+# - Incheon (000): "12.8 billion KRW in national funds" + "5.7 billion KRW in private
+#   contributions" = 18.5 billion on both bases.
+# - National (001, 002), adjusted: "10 trillion trillion won" (headline and body: one figure,
+#   the duplicated scale word read once) = 10 trillion; 002's total "5770 billion won" read as
+#   5,770억 = 577 billion (its parts 531 + 1408 + 1656 + 2175 = 5770 add up). Not counted: the
+#   R&D budget (20 and 24 trillion) and the industry/SME/energy budget (18.8 and 20 trillion),
+#   which are economy-wide, and every item smaller than a document's headline total.
+#   10 trillion + 577 billion = 10.577 trillion. Literal: both totals are garbled, so
+#   nothing is summed and 2 commitments are unresolved.
+# - Gyeonggi (004) states no money: zero.
+SEED_COMMITTED = {
+    "Busan": {"literal": 1.5e12, "adjusted": 1.5e12},
+    "Incheon": {"literal": 18.5e9, "adjusted": 18.5e9},
+    "National": {"literal": 0.0, "adjusted": 10.577e12},
+    "Gyeonggi": {"literal": 0.0, "adjusted": 0.0},
+}
+
+
+def _figures(out: Path, run: str) -> dict:
+    import json
+
+    path = out / f"{run}.figures.json"
+    assert path.is_file(), f"{run} recorded no headline figures"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("run, regions", [
+    ("profile_busan", ["Busan"]),
+    ("profile_incheon", ["Incheon"]),
+    ("profile_national", ["National"]),
+    ("profile_gyeonggi", ["Gyeonggi"]),
+    ("compare_local", ["Incheon", "Busan", "Gyeonggi"]),
+    ("compare_with_national", ["Incheon", "Busan", "Gyeonggi", "National"]),
+    ("corpus_overview", ["Incheon", "Busan", "National"]),
+])
+def test_report_headline_money_equals_hand_computed_values(seed_reports, run: str, regions: list[str]) -> None:
+    out, _ = seed_reports
+    figures = _figures(out, run)
+    for region in regions:
+        for basis, expected in SEED_COMMITTED[region].items():
+            got = figures[region][f"committed_krw_{basis}"]
+            assert got == pytest.approx(expected, rel=1e-9), f"{run}: {region} {basis} {got:,.0f} != {expected:,.0f}"
+    if "National" in regions:
+        assert figures["National"]["n_unresolved_suspect_literal"] == 2
+        assert figures["National"]["n_commitments_adjusted"] == 2
+
+
+def test_reports_show_what_is_not_counted_and_why(seed_reports) -> None:
+    out, _ = seed_reports
+    html = (out / "profile_busan.html").read_text(encoding="utf-8")
+    assert "Not counted, and why" in html
+    assert "11.8 trillion won" in html and "the starting value" in html
+    national = (out / "profile_national.html").read_text(encoding="utf-8")
+    assert "economy-wide budget" in national  # the R&D budget, shown and not counted
+    assert "Checks passed" in national

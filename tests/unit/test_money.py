@@ -390,7 +390,10 @@ def test_eok_as_billion_four_digits() -> None:
     (r,) = extract_amounts_from_text("It allocated KRW 1408 billion to AI.")
     assert r["flags"] == ["eok_as_billion"]
     assert "1.408 trillion" in r["explanation"]
-    assert r["amount_krw_adjusted"] is None  # nothing in the text supports one reading
+    # The form itself is the evidence: a whole number of billions with 4+ digits is how 억
+    # reads when machine translation renders it as "billion" (1,408억 = 140.8 billion won).
+    assert r["amount_krw_adjusted"] == 140.8e9
+    assert "4+ digits" in r["adjustment_reason"]
 
 
 @pytest.mark.parametrize("text", [
@@ -446,7 +449,8 @@ def test_eok_as_billion_adjusted_when_too_big_for_a_local_project() -> None:
     assert r["amount_krw_adjusted"] == 612e9  # ... but not a single local project's cost
     assert "single local project" in r["adjustment_reason"]
     (r,) = extract_amounts(_sentences(text, ["d"])).to_dicts()
-    assert r["amount_krw_adjusted"] is None  # without the document's level, no reading
+    assert r["amount_krw_adjusted"] == 612e9  # without the document's level, the 4-digit form alone
+    assert "4+ digits" in r["adjustment_reason"]
 
 
 def test_parts_mismatch_at_another_scale_adjusts_the_total() -> None:
