@@ -377,6 +377,33 @@ def budget_ceiling_check(totals: pl.DataFrame) -> pl.DataFrame:
     ).with_columns((pl.col("committed_krw") <= pl.col("ceiling_krw")).alias("within_ceiling"))
 
 
+def counted_rows_over_ceiling(ledger: pl.DataFrame) -> pl.DataFrame:
+    """Counted ledger rows whose value is above the whole budget of whoever pays it.
+
+    Recomputed here from ``kpolicy/data/money_scales.yaml`` and each row's funder and
+    period, independently of the ledger's own ``exceeds_ceiling``: a row listed here means a
+    mis-read figure was summed. Returns ``ledger_id``, ``region``, ``surface``, ``basis``,
+    ``value_krw`` and ``ceiling_krw``.
+    """
+    from kpolicy.extract.money import load_scales
+
+    sc = load_scales()
+    rows = []
+    for r in ledger.iter_rows(named=True):
+        region = str(r["region"])
+        regional = sc.regional_budget_krw.get(region, sc.regional_budget_max_krw) if region != "National" else 0.0
+        yearly = {"private": sc.gdp_krw, "local": regional or sc.regional_budget_max_krw, "national": sc.national_budget_krw}.get(
+            str(r["funder"]), sc.national_budget_krw + regional)
+        years = (r["period_end"] - r["period_start"] + 1) if r["period_start"] is not None and r["period_end"] is not None and r["period_end"] >= r["period_start"] else 1
+        ceiling = yearly * max(1, min(years, 30))
+        for basis in BASES:
+            value = r[f"value_krw_{basis}"]
+            if r[f"counts_{basis}"] and value is not None and value > ceiling:
+                rows.append((r["ledger_id"], region, r["surface"], basis, value, ceiling))
+    return pl.DataFrame(rows, schema={"ledger_id": pl.String, "region": pl.String, "surface": pl.String, "basis": pl.String,
+                                      "value_krw": pl.Float64, "ceiling_krw": pl.Float64}, orient="row")
+
+
 def ledger_evidence_problems(ledger: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
     """Ledger rows whose evidence is missing: no evidence id, an id that is not a mention,
     a first evidence mention that does not count, or a counted row without a value.

@@ -160,6 +160,8 @@ LEDGER = schema.register(
             Column("counts_literal", pl.Boolean, "Counted on the literal basis (not suspect)."),
             Column("counts_adjusted", pl.Boolean, "Counted on the adjusted basis (not suspect, or an adjusted reading exists)."),
             Column("adjustment_reason", pl.String, "Why the adjusted value differs from the literal one; null when it does not."),
+            Column("ceiling_krw", pl.Float64, "The most this commitment can be: the whole budget of whoever pays it (the receiving region's for local money, the national budget for national money, both for mixed or unstated, the economy for private money) times the years of its period; kpolicy/data/money_scales.yaml (approximate, recalled).", "KRW"),
+            Column("exceeds_ceiling", pl.Boolean, "The value is above ceiling_krw: a mis-read figure, never counted on either basis."),
             Column("period_start", pl.Int32, "First year of the commitment's period; null when the text states none.", "year"),
             Column("period_end", pl.Int32, "Last year of the period; null when the text states none.", "year"),
             Column("period_source", pl.String, "How the period was read (years in the sentence, 'this year', publication year)."),
@@ -788,6 +790,21 @@ def _fx(currency: str, year: int | None) -> _Fx | None:
                f"({info['year_used']} average, {info['how']}; {info['source']}; {status})")
 
 
+def _ceiling(funder: str, region: str) -> float:
+    """The whole yearly budget of whoever pays (won): see the ledger's ``ceiling_krw`` column."""
+    from kpolicy.extract.money import load_scales
+
+    sc = load_scales()
+    regional = sc.regional_budget_krw.get(region, sc.regional_budget_max_krw) if region != "National" else 0.0
+    if funder == "private":
+        return sc.gdp_krw
+    if funder == "local":
+        return regional or sc.regional_budget_max_krw
+    if funder == "national":
+        return sc.national_budget_krw
+    return sc.national_budget_krw + regional
+
+
 def build_ledger(
     mentions: pl.DataFrame,
     sentences: pl.DataFrame,
@@ -892,6 +909,7 @@ def build_ledger(
             counts_adjusted = adj_value is not None
         years_here = syears.get((doc, r["sentence_idx"]), [])
         p0, p1, psrc = _period(sentence, years_here, pub_year)
+        n_years = (p1 - p0 + 1) if p0 is not None and p1 is not None and p1 >= p0 else 1
         role = r["role"]
         funder, funder_source = _ROLE_FUNDER.get(role), "the role"
         if funder is None:
@@ -906,9 +924,16 @@ def build_ledger(
                 funder, funder_source = "local", f"the document's level ({level} government), inferred"
             else:
                 funder, funder_source = "unstated", "not stated"
+        ceiling = _ceiling(funder, region) * max(1, min(n_years, 30))
+        biggest = max(v for v in (literal, adj_value) if v is not None) if (literal is not None or adj_value is not None) else None
+        exceeds = biggest is not None and biggest > ceiling
+        if exceeds:
+            counts_literal = counts_literal and literal is not None and literal <= ceiling
+            counts_adjusted = counts_adjusted and adj_value is not None and adj_value <= ceiling
         why = (f"{ROLE_MEANINGS[role].capitalize()} ({r['role_reason']})"
                + (f"; repeated {len(same)} time(s) and counted once" if same else "")
                + (f"; {len(parts)} itemised figure(s) are its parts and are not added again" if parts else "")
+               + (f"; NOT COUNTED: larger than the whole budget of its funder over its period ({ceiling:,.0f} won), so the figure is mis-read" if exceeds else "")
                + ".")
         curated_notes = [ms[x]["curation_note"] for x in evidence + parts if ms[x]["curated"] and ms[x]["curation_note"]]
         rows.append({
@@ -919,6 +944,7 @@ def build_ledger(
             "value_source": value_source, "fx_rate": fx_rate, "is_suspect": suspect,
             "counts_literal": counts_literal, "counts_adjusted": counts_adjusted,
             "adjustment_reason": reasons.get(mid) or (reasons.get(equivalent and f"{doc}@{equivalent['char_start']}", None) if equivalent else None),
+            "ceiling_krw": ceiling, "exceeds_ceiling": exceeds,
             "period_start": p0, "period_end": p1, "period_source": psrc,
             "is_annual": bool(_ANNUAL.search(sentence[max(0, r["char_start"] - 1) :]) or _ANNUAL.search(sentence)),
             "published_year": pub_year, "funder": funder, "funder_source": funder_source,

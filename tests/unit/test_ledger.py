@@ -191,3 +191,20 @@ def test_ledger_checks_can_fail() -> None:
     assert analysis.ledger_evidence_problems(led, mentions)["problem"].to_list() == ["an evidence id names no mention"]
     totals = pl.DataFrame({"region": ["Busan"], "committed_krw": [21.5e12], "period": ["2022"]})
     assert not analysis.budget_ceiling_check(totals)["within_ceiling"][0]  # Busan's whole budget is below 21.5 trillion
+
+
+def test_a_commitment_larger_than_its_funders_whole_budget_is_shown_not_counted(tmp_path: Path) -> None:
+    # Busan's whole yearly budget is under 20 trillion won (money_scales.yaml): a city
+    # spending 40 trillion won in one year on one programme is a mis-read figure.
+    c = corpus_of(tmp_path, {"a": ("Busan", "2024-02-02", (
+        "Busan pours money into AI\n"
+        "Busan City will spend 40 trillion won this year on an AI campus.\n"
+        "The city said on the 2nd that the campus opens in 2026.\n"))})
+    row = c.facts("ledger").row(0, named=True)
+    assert row["exceeds_ceiling"] and not row["counts_literal"] and not row["counts_adjusted"]
+    assert "NOT COUNTED" in row["why"]
+    assert total(c, "Busan", "literal") == 0.0 and total(c, "Busan", "adjusted") == 0.0
+    assert analysis.counted_rows_over_ceiling(c.facts("ledger")).height == 0
+    # The independent check catches a ledger that counted it anyway.
+    forced = c.facts("ledger").with_columns(pl.lit(True).alias("counts_literal"))
+    assert analysis.counted_rows_over_ceiling(forced)["surface"].to_list() == ["40 trillion won"]
