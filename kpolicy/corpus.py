@@ -831,6 +831,12 @@ class Ingest:
             if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)):
                 raise Rejected("unsupported_type", f"The record's doc_id is a {type(doc_id).__name__}, not a string.")
             doc_id = str(doc_id)
+            for name, value in [("doc_id", doc_id), *((k, record.get(k)) for k in RECORD_FIELDS)]:
+                if isinstance(value, str) and not value.isascii():
+                    try:
+                        value.encode("utf-8")
+                    except UnicodeEncodeError as exc:
+                        raise Rejected("undecodable", f"The record's {name} holds a lone surrogate code point at character {exc.start}, which is not valid Unicode.") from None
             try:
                 data = text.encode("utf-8")
             except UnicodeEncodeError as exc:

@@ -522,3 +522,15 @@ def test_relative_paths_resolve_against_the_current_folder(tmp_path: Path, monke
         load_corpus("docs")
     monkeypatch.chdir(paths.NOTEBOOKS_DIR)  # notebooks (nbval) still find the seeds
     assert paths.resolve("seeds", paths.SEEDS_DIR) == paths.SEEDS_DIR
+
+
+@pytest.mark.parametrize("field", ["doc_id", "title"])
+def test_a_lone_surrogate_in_a_record_is_a_reject_not_a_crash(tmp_path: Path, field: str) -> None:
+    record = {"doc_id": "bad", "text": "Busan will invest 5 billion won.", field: "x\udc80y"}
+    lines = [json.dumps({"doc_id": "ok", "text": "Jeju will invest 7 billion won."}), json.dumps(record)]
+    (tmp_path / "d.jsonl").write_text("\n".join(lines) + "\n")
+    summary = pipeline.run(tmp_path / "d.jsonl", tmp_path / "out")
+    assert (summary.documents, summary.rejects) == (1, 1)
+    rejects = pipeline.read_tables(tmp_path / "out")["rejects"].collect()
+    assert rejects["reason"].cast(pl.String).to_list() == ["undecodable"]
+    assert f"The record's {field} holds a lone surrogate" in rejects["detail"][0]
