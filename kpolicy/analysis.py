@@ -281,7 +281,7 @@ def committed_by_role(ledger: pl.DataFrame, basis: str = "adjusted", krw_per_usd
 
     if basis not in BASES:
         raise KpolicyError(f"unknown amount basis {basis!r}; valid: {', '.join(BASES)}")
-    counts, value = pl.col(f"counts_{basis}"), pl.col(f"value_krw_{basis}")
+    counts, value = pl.col(f"is_counted_{basis}"), pl.col(f"value_krw_{basis}")
     out = (
         ledger.with_columns(pl.col("region").cast(pl.String), pl.col("role").cast(pl.String))
         .group_by("region", "role", maintain_order=True)
@@ -336,7 +336,7 @@ def suspect_view(mentions: pl.DataFrame, amounts: pl.DataFrame, documents: pl.Da
     """Suspect figures with the full explanation, the adjusted reading and how it was derived."""
     ids = documents if regions is None else documents.filter(pl.col("regions").cast(pl.List(pl.String)).list.eval(pl.element().is_in(regions)).list.any())
     sus = amounts.filter(pl.col("is_suspect")).join(ids.select("doc_id"), on="doc_id", how="semi")
-    return sus.join(mentions.select("doc_id", "char_start", pl.col("role").cast(pl.String).alias("ledger_role"), "counts"), on=["doc_id", "char_start"], how="left").select(
+    return sus.join(mentions.select("doc_id", "char_start", pl.col("role").cast(pl.String).alias("ledger_role"), "is_counted"), on=["doc_id", "char_start"], how="left").select(
         "surface",
         "ledger_role",
         (pl.col("amount_krw") / 1e9).alias("literal_bn_won"),
@@ -381,7 +381,7 @@ def counted_rows_over_ceiling(ledger: pl.DataFrame) -> pl.DataFrame:
     """Counted ledger rows whose value is above the whole budget of whoever pays it.
 
     Recomputed here from ``kpolicy/data/money_scales.yaml`` and each row's funder and
-    period, independently of the ledger's own ``exceeds_ceiling``: a row listed here means a
+    period, independently of the ledger's own ``is_over_ceiling``: a row listed here means a
     mis-read figure was summed. Returns ``ledger_id``, ``region``, ``surface``, ``basis``,
     ``value_krw`` and ``ceiling_krw``.
     """
@@ -398,7 +398,7 @@ def counted_rows_over_ceiling(ledger: pl.DataFrame) -> pl.DataFrame:
         ceiling = yearly * max(1, min(years, 30))
         for basis in BASES:
             value = r[f"value_krw_{basis}"]
-            if r[f"counts_{basis}"] and value is not None and value > ceiling:
+            if r[f"is_counted_{basis}"] and value is not None and value > ceiling:
                 rows.append((r["ledger_id"], region, r["surface"], basis, value, ceiling))
     return pl.DataFrame(rows, schema={"ledger_id": pl.String, "region": pl.String, "surface": pl.String, "basis": pl.String,
                                       "value_krw": pl.Float64, "ceiling_krw": pl.Float64}, orient="row")
@@ -411,9 +411,9 @@ def ledger_evidence_problems(ledger: pl.DataFrame, mentions: pl.DataFrame) -> pl
     Returns the offending ``ledger_id`` s with a ``problem`` column (empty when all is well).
     """
     known = set(mentions["mention_id"].to_list())
-    counted = set(mentions.filter(pl.col("counts"))["mention_id"].to_list())
+    counted = set(mentions.filter(pl.col("is_counted"))["mention_id"].to_list())
     rows = []
-    for lid, ev, lit, adj, cl, ca in ledger.select("ledger_id", "evidence_ids", "value_krw_literal", "value_krw_adjusted", "counts_literal", "counts_adjusted").iter_rows():
+    for lid, ev, lit, adj, cl, ca in ledger.select("ledger_id", "evidence_ids", "value_krw_literal", "value_krw_adjusted", "is_counted_literal", "is_counted_adjusted").iter_rows():
         if not ev:
             rows.append((lid, "no evidence mention"))
         elif any(e not in known for e in ev):

@@ -227,7 +227,7 @@ def _run(args: argparse.Namespace) -> int:
         df = ledger.totals(corpus, args.basis, by_year=args.by_year)
     else:  # pragma: no cover - argparse restricts commands
         raise KpolicyError(f"unknown command {args.command!r}")
-    emit(df, args.format, args.out)
+    emit(df, args.format, args.out, corpus_root=corpus.root)
     return 0
 
 

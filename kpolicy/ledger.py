@@ -123,8 +123,8 @@ MONEY_MENTIONS = schema.register(
             Column("relation", Relation, "part_of or same_as another mention of the same document; null when none."),
             Column("related_to", pl.String, "mention_id of the total (part_of) or of the mention it repeats (same_as)."),
             Column("relation_reason", pl.String, "Why the relation holds, in words."),
-            Column("counts", pl.Boolean, "The mention opens a ledger row (commitment role, no relation, not excluded)."),
-            Column("curated", pl.Boolean, "A curation.yaml entry changed this mention."),
+            Column("is_counted", pl.Boolean, "The mention opens a ledger row (commitment role, no relation, not excluded)."),
+            Column("is_curated", pl.Boolean, "A curation.yaml entry changed this mention."),
             Column("curation_note", pl.String, "The curation entry's note."),
         ),
         key=("doc_id", "char_start"),
@@ -137,14 +137,13 @@ LEDGER = schema.register(
         "ledger",
         "One row per distinct money commitment: a counting mention of `money_mentions` with "
         "every mention that repeats it (same_as) as evidence and the mentions itemised under "
-        "it (part_of) as parts. Totals (`kpolicy totals`) add rows, never mentions.",
+        "it (part_of) as parts; the provenance columns locate its first evidence mention. "
+        "Totals (`kpolicy totals`) add rows, never mentions.",
         (
+            *schema.PROVENANCE,  # of the row's first evidence mention
             Column("ledger_id", pl.String, "Stable id: the mention_id of the row's first evidence mention."),
             Column("region", schema.Region, "Region that receives the money: the document's about-region (the one the sentence names when the document is about several)."),
             Column("region_source", pl.String, "How the region was chosen."),
-            Column("doc_id", pl.String, "Document of the evidence."),
-            Column("sentence_idx", pl.UInt32, "Sentence of the first evidence mention."),
-            Column("surface", pl.String, "The first evidence mention as written."),
             Column("sentence", pl.String, "The sentence it comes from."),
             Column("role", LedgerRole, "Ledger role of the commitment."),
             Column("evidence_ids", pl.List(pl.String), "mention_ids of every mention of this commitment (the first, then repeats)."),
@@ -157,11 +156,11 @@ LEDGER = schema.register(
             Column("value_source", pl.String, "Where the won value comes from: as written, a stated won equivalent, or a conversion (with rate, year and source)."),
             Column("fx_rate", pl.Float64, "KRW per unit used for a conversion; null when none.", "KRW per unit"),
             Column("is_suspect", pl.Boolean, "Some evidence mention is flagged as a translation garble."),
-            Column("counts_literal", pl.Boolean, "Counted on the literal basis (not suspect)."),
-            Column("counts_adjusted", pl.Boolean, "Counted on the adjusted basis (not suspect, or an adjusted reading exists)."),
+            Column("is_counted_literal", pl.Boolean, "Counted on the literal basis (not suspect)."),
+            Column("is_counted_adjusted", pl.Boolean, "Counted on the adjusted basis (not suspect, or an adjusted reading exists)."),
             Column("adjustment_reason", pl.String, "Why the adjusted value differs from the literal one; null when it does not."),
             Column("ceiling_krw", pl.Float64, "The most this commitment can be: the whole budget of whoever pays it (the receiving region's for local money, the national budget for national money, both for mixed or unstated, the economy for private money) times the years of its period; kpolicy/data/money_scales.yaml (approximate, recalled).", "KRW"),
-            Column("exceeds_ceiling", pl.Boolean, "The value is above ceiling_krw: a mis-read figure, never counted on either basis."),
+            Column("is_over_ceiling", pl.Boolean, "The value is above ceiling_krw: a mis-read figure, never counted on either basis."),
             Column("period_start", pl.Int32, "First year of the commitment's period; null when the text states none.", "year"),
             Column("period_end", pl.Int32, "Last year of the period; null when the text states none.", "year"),
             Column("period_source", pl.String, "How the period was read (years in the sentence, 'this year', publication year)."),
@@ -171,7 +170,7 @@ LEDGER = schema.register(
             Column("funder_source", pl.String, "How the funder was read: the role, the parts, or the document's level."),
             Column("n_parts", pl.Int64, "Mentions itemised under this commitment.", "mentions"),
             Column("why", pl.String, "One sentence: why this row counts."),
-            Column("curated", pl.Boolean, "A curation.yaml entry changed this row's evidence."),
+            Column("is_curated", pl.Boolean, "A curation.yaml entry changed this row's evidence."),
             Column("curation_note", pl.String, "The curation note(s)."),
         ),
         key=("ledger_id",),
@@ -726,8 +725,8 @@ def classify_mentions(
                 "role": m.role, "is_commitment_role": m.role in COMMITMENT_ROLES, "role_reason": m.reason,
                 "relation": m.relation, "related_to": f"{doc}@{related['char_start']}" if related else None,
                 "relation_reason": m.relation_reason or None,
-                "counts": m.is_commitment and m.relation is None,
-                "curated": m.curated, "curation_note": m.note or None,
+                "is_counted": m.is_commitment and m.relation is None,
+                "is_curated": m.curated, "curation_note": m.note or None,
             })
         start = stop
     unused = [e for k, e in enumerate(curation or []) if k not in used]
@@ -862,7 +861,7 @@ def build_ledger(
 
     rows = []
     for mid, r in ms.items():
-        if not r["counts"]:
+        if not r["is_counted"]:
             continue
         doc = r["doc_id"]
         pub_year, level, about = docs.get(doc, (None, None, []))
@@ -935,21 +934,21 @@ def build_ledger(
                + (f"; {len(parts)} itemised figure(s) are its parts and are not added again" if parts else "")
                + (f"; NOT COUNTED: larger than the whole budget of its funder over its period ({ceiling:,.0f} won), so the figure is mis-read" if exceeds else "")
                + ".")
-        curated_notes = [ms[x]["curation_note"] for x in evidence + parts if ms[x]["curated"] and ms[x]["curation_note"]]
+        curated_notes = [ms[x]["curation_note"] for x in evidence + parts if ms[x]["is_curated"] and ms[x]["curation_note"]]
         rows.append({
-            "ledger_id": mid, "region": region, "region_source": region_source, "doc_id": doc,
-            "sentence_idx": r["sentence_idx"], "surface": r["surface"], "sentence": sentence, "role": role,
+            **{c: r[c] for c in schema.PROVENANCE_COLUMNS},
+            "ledger_id": mid, "region": region, "region_source": region_source, "sentence": sentence, "role": role,
             "evidence_ids": evidence, "part_ids": parts, "n_evidence": len(evidence),
             "currency": currency, "value_native": native, "value_krw_literal": literal, "value_krw_adjusted": adj_value,
             "value_source": value_source, "fx_rate": fx_rate, "is_suspect": suspect,
-            "counts_literal": counts_literal, "counts_adjusted": counts_adjusted,
+            "is_counted_literal": counts_literal, "is_counted_adjusted": counts_adjusted,
             "adjustment_reason": reasons.get(mid) or (reasons.get(equivalent and f"{doc}@{equivalent['char_start']}", None) if equivalent else None),
-            "ceiling_krw": ceiling, "exceeds_ceiling": exceeds,
+            "ceiling_krw": ceiling, "is_over_ceiling": exceeds,
             "period_start": p0, "period_end": p1, "period_source": psrc,
             "is_annual": bool(_ANNUAL.search(sentence[max(0, r["char_start"] - 1) :]) or _ANNUAL.search(sentence)),
             "published_year": pub_year, "funder": funder, "funder_source": funder_source,
             "n_parts": len(parts), "why": why,
-            "curated": bool(curated_notes) or any(ms[x]["curated"] for x in evidence),
+            "is_curated": bool(curated_notes) or any(ms[x]["is_curated"] for x in evidence),
             "curation_note": "; ".join(curated_notes) or None,
         })
     if not rows:
@@ -987,7 +986,7 @@ def region_totals(ledger: pl.DataFrame, basis: str = "adjusted", *, by_year: boo
     """
     if basis not in BASES:
         raise KpolicyError(f"unknown amount basis {basis!r}; valid: {', '.join(BASES)}")
-    counts = pl.col(f"counts_{basis}")
+    counts = pl.col(f"is_counted_{basis}")
     value = pl.col(f"value_krw_{basis}")
     keys = ["region", *(["year"] if by_year else [])]
     lf = ledger.with_columns(pl.col("region").cast(pl.String), pl.coalesce("period_end", "published_year").alias("year"))
@@ -1047,7 +1046,7 @@ def not_counted(mentions: pl.DataFrame) -> pl.DataFrame:
         document order.
     """
     return (
-        mentions.filter(~pl.col("counts"))
+        mentions.filter(~pl.col("is_counted"))
         .with_columns(
             pl.when(pl.col("relation").is_not_null())
             .then(pl.col("relation").cast(pl.String) + ": " + pl.col("relation_reason"))

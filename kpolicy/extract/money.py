@@ -1333,6 +1333,17 @@ def _annotate_document(
             if levels:
                 add(i, "inconsistent_repeat", f"the same figure appears elsewhere as a level, not an increase "
                     f"('{rows[levels[0]]['surface']}')")
+                # The text supports one reading: the two figures were swapped. The increase's
+                # figure is the level (it recurs as one), the level's figure is the increase.
+                if i not in adjusted and j not in adjusted:
+                    eok = (support_eok or any(ps[k].eok4 for k in krw)) and ps[i].eok_int and ps[j].eok_int
+                    f = 0.1 if eok else 1.0
+                    unit = "; ×10^-1, since the document renders 억 (10^8) as 'billion'" if eok else ""
+                    adjusted[j] = (rows[i]["amount_krw"] * f, f"swapped with its increase '{r['surface']}': that figure "
+                                   f"is larger than this one and recurs elsewhere as a level ('{rows[levels[0]]['surface']}'), "
+                                   f"so it is the level{unit}")
+                    adjusted[i] = (rows[j]["amount_krw"] * f, f"swapped with the level '{rows[j]['surface']}': an increase "
+                                   f"cannot exceed what it increased, and this figure recurs elsewhere as a level{unit}")
 
     # 5. The same digits at another power of ten ("577 billion" and "5770 billion"). The
     #    key is the value's normalised mantissa, so 5.77e11 and 5.77e12 share one.

@@ -92,9 +92,9 @@ def test_ledger_values_equal_the_truth(corpus) -> None:
             assert row["is_suspect"] == c["suspect"], (doc_id, c["surface"])
             if c["literal_krw"] is not None:
                 assert row["value_krw_literal"] == pytest.approx(c["literal_krw"]), (doc_id, c["surface"])
-                assert row["counts_literal"], (doc_id, c["surface"])
+                assert row["is_counted_literal"], (doc_id, c["surface"])
             else:
-                assert not row["counts_literal"], (doc_id, c["surface"])
+                assert not row["is_counted_literal"], (doc_id, c["surface"])
             assert row["value_krw_adjusted"] == pytest.approx(c["adjusted_krw"]), (doc_id, c["surface"])
 
 
@@ -109,7 +109,7 @@ def test_no_mention_the_truth_calls_a_non_commitment_is_counted(corpus) -> None:
         for x in d.get("not_counted", []):
             n += 1
             r = keyed[(x["surface"], x.get("occurrence", 1))]
-            if r["counts"]:
+            if r["is_counted"]:
                 counted.append((doc_id, x["surface"], x["role"]))
     assert n >= 80 and not counted, counted
 

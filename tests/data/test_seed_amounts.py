@@ -149,8 +149,15 @@ def test_document_002_increase_larger_than_its_total(amounts: pl.DataFrame) -> N
     assert set(rows) == {"KRW 407 billion", "KRW 1039 billion"}
     assert rows["KRW 1039 billion"]["role"] == "increase"
     for r in rows.values():
-        assert "increase_exceeds_total" in r["flags"] and r["amount_krw_adjusted"] is None
+        assert "increase_exceeds_total" in r["flags"]
     assert "inconsistent_repeat" in rows["KRW 1039 billion"]["flags"]
+    # "a smart village project worth KRW 407 billion, an increase of KRW 1039 billion": the
+    # figures are swapped. 1039 recurs later as the level ("smart villages (KRW 1039
+    # billion)"), and the document renders 억 as "billion": the project is 1,039억 = 103.9
+    # billion won, the increase 407억 = 40.7 billion won.
+    assert rows["KRW 407 billion"]["amount_krw_adjusted"] == pytest.approx(103.9e9)
+    assert rows["KRW 1039 billion"]["amount_krw_adjusted"] == pytest.approx(40.7e9)
+    assert "swapped" in rows["KRW 407 billion"]["adjustment_reason"]
 
 
 def test_document_002_parts_reconcile_with_the_5770_total(amounts: pl.DataFrame, seed_corpus: kpolicy.Corpus) -> None:

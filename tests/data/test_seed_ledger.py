@@ -49,7 +49,7 @@ def test_ministry_total_its_parts_and_its_garbled_headline(seed_corpus) -> None:
     for s in ("KRW 531 billion", "KRW 1408 billion", "KRW 1656 billion", "KRW 2175 billion"):
         assert row[s][1:] == ("part_of", total_id), s
     assert row["KRW 237 billion"][0] == "delta"  # "increased KRW 237 billion compared to last year"
-    counted = m.filter(pl.col("counts"))["surface"].to_list()
+    counted = m.filter(pl.col("is_counted"))["surface"].to_list()
     assert counted == ["5770 billion won"]
 
 

@@ -69,14 +69,21 @@ def _failing_notebook(folder: Path) -> Path:
 
 
 def test_failing_run_is_kept_and_others_finish(tmp_path: Path) -> None:
+    # Batch notebooks must live in notebooks/ (issue 12): the failing one is put there for
+    # this test only, under a name no other test or nbval run collects, and removed after.
     failing = _failing_notebook(tmp_path)
+    placed = NOTEBOOKS_DIR / f".test_fails_{tmp_path.name}.ipynb"
+    placed.write_bytes(failing.read_bytes())
     batch = tmp_path / "batch.yaml"
     batch.write_text(
-        f"runs:\n  - name: broken\n    notebook: {failing}\n"
-        f"  - name: overview\n    notebook: {NOTEBOOKS_DIR / '00_corpus_overview.ipynb'}\n"
+        f"runs:\n  - name: broken\n    notebook: {placed.name}\n"
+        f"  - name: overview\n    notebook: 00_corpus_overview.ipynb\n"
     )
     out = tmp_path / "out"
-    results = run_batch(None, out, batch_file=batch, jobs=2, progress=False)
+    try:
+        results = run_batch(None, out, batch_file=batch, jobs=2, progress=False)
+    finally:
+        placed.unlink(missing_ok=True)
     status = {r.run.name: r.status for r in results}
     assert status == {"broken": "failed", "overview": "ok"}
     broken = next(r for r in results if r.run.name == "broken")

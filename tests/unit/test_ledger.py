@@ -158,7 +158,7 @@ def test_curation_overrides_a_role_and_is_shown(tmp_path: Path) -> None:
     c = corpus_of(tmp_path, docs, cur)
     assert total(c, "Ulsan") == 70e9
     m = c.facts("money_mentions").filter(pl.col("surface") == "20 billion won").row(0, named=True)
-    assert m["curated"] and not m["counts"] and "company" in m["curation_note"]
+    assert m["is_curated"] and not m["is_counted"] and "company" in m["curation_note"]
 
 
 def test_curation_entry_that_matches_nothing_names_file_and_line(tmp_path: Path) -> None:
@@ -186,8 +186,8 @@ def test_bad_curation_files_give_one_clear_line(tmp_path: Path, text: str, messa
 def test_ledger_checks_can_fail() -> None:
     # A ledger row whose evidence names no mention, and a total above any budget ceiling.
     led = pl.DataFrame({"ledger_id": ["x@1"], "evidence_ids": [["x@9"]], "value_krw_literal": [1.0], "value_krw_adjusted": [1.0],
-                        "counts_literal": [True], "counts_adjusted": [True]})
-    mentions = pl.DataFrame({"mention_id": ["x@1"], "counts": [True]})
+                        "is_counted_literal": [True], "is_counted_adjusted": [True]})
+    mentions = pl.DataFrame({"mention_id": ["x@1"], "is_counted": [True]})
     assert analysis.ledger_evidence_problems(led, mentions)["problem"].to_list() == ["an evidence id names no mention"]
     totals = pl.DataFrame({"region": ["Busan"], "committed_krw": [21.5e12], "period": ["2022"]})
     assert not analysis.budget_ceiling_check(totals)["within_ceiling"][0]  # Busan's whole budget is below 21.5 trillion
@@ -201,10 +201,50 @@ def test_a_commitment_larger_than_its_funders_whole_budget_is_shown_not_counted(
         "Busan City will spend 40 trillion won this year on an AI campus.\n"
         "The city said on the 2nd that the campus opens in 2026.\n"))})
     row = c.facts("ledger").row(0, named=True)
-    assert row["exceeds_ceiling"] and not row["counts_literal"] and not row["counts_adjusted"]
+    assert row["is_over_ceiling"] and not row["is_counted_literal"] and not row["is_counted_adjusted"]
     assert "NOT COUNTED" in row["why"]
     assert total(c, "Busan", "literal") == 0.0 and total(c, "Busan", "adjusted") == 0.0
     assert analysis.counted_rows_over_ceiling(c.facts("ledger")).height == 0
     # The independent check catches a ledger that counted it anyway.
-    forced = c.facts("ledger").with_columns(pl.lit(True).alias("counts_literal"))
+    forced = c.facts("ledger").with_columns(pl.lit(True).alias("is_counted_literal"))
     assert analysis.counted_rows_over_ceiling(forced)["surface"].to_list() == ["40 trillion won"]
+
+
+def test_a_dollar_commitment_without_a_won_equivalent_is_converted_at_the_sourced_yearly_rate(tmp_path: Path) -> None:
+    import yaml
+
+    from kpolicy.paths import DATA_DIR
+
+    c = corpus_of(tmp_path, {"a": ("Ulsan", "2019-06-03", (
+        "Ulsan signs battery deal\n"
+        "The city signed an agreement with a battery maker on the 3rd.\n"
+        "The plant is due to open in 2021.\n"
+        "The company will invest $50 million in the plant.\n"))})
+    row = c.facts("ledger").row(0, named=True)
+    usd = yaml.safe_load((DATA_DIR / "fx_rates.yaml").read_text(encoding="utf-8"))["currencies"]["USD"]["entries"]
+    rate_2019 = next(e["value"] for e in usd if e["year"] == 2019)  # the article's year
+    assert row["currency"] == "USD" and row["fx_rate"] == pytest.approx(rate_2019)
+    assert row["value_krw_literal"] == pytest.approx(50e6 * rate_2019)
+    assert f"{rate_2019:,.2f} KRW per USD" in row["value_source"] and "2019" in row["value_source"]
+
+
+def test_totals_command(tmp_path: Path, capsys) -> None:
+    from kpolicy.cli import main
+
+    corpus_of(tmp_path, {"a": ("Jeju", "2022-09-01", "Jeju plan\nJeju Province will spend 12 billion won on drones.\n")})
+    assert main(["totals", "--corpus", str(tmp_path), "--format", "csv", "--basis", "literal"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("region,committed_krw,n_commitments,n_unresolved_suspect,period")
+    assert lines[1].startswith("Jeju,12000000000.0,1,0,2022,")
+    assert main(["facts", "ledger", "--corpus", str(tmp_path), "--format", "jsonl"]) == 0
+    assert '"surface":"12 billion won"' in capsys.readouterr().out
+
+
+def test_a_listing_cannot_overwrite_a_document_of_its_corpus(tmp_path: Path, capsys) -> None:
+    from kpolicy.cli import main
+
+    corpus_of(tmp_path, {"a": ("Jeju", "2022-09-01", "Jeju plan\nJeju Province will spend 12 billion won on drones.\n")})
+    before = (tmp_path / "a.txt").read_text(encoding="utf-8")
+    assert main(["totals", "--corpus", str(tmp_path), "--format", "csv", "--out", str(tmp_path / "a.csv")]) == 2
+    assert "corpus" in capsys.readouterr().err
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == before and not (tmp_path / "a.csv").exists()
