@@ -76,6 +76,26 @@ def coverage_by_region_level(documents: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def media_coverage(documents: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
+    """A region's media coverage, apart from its money: ``region``, ``n_articles``,
+    ``n_stories`` (distinct announcements), ``n_outlets`` (distinct publishers) and
+    ``articles_per_story``, sorted in gazetteer order."""
+    out = (
+        doc_regions(documents)
+        .join(stories.select("doc_id", "story_id"), on="doc_id", how="left")
+        .join(documents.select("doc_id", "publisher"), on="doc_id", how="left")
+        .with_columns(pl.col("region").cast(pl.String))
+        .group_by("region")
+        .agg(
+            pl.col("doc_id").n_unique().cast(pl.Int64).alias("n_articles"),
+            pl.col("story_id").n_unique().cast(pl.Int64).alias("n_stories"),
+            pl.coalesce("publisher", pl.lit("(unknown) ") + pl.col("doc_id")).n_unique().cast(pl.Int64).alias("n_outlets"),
+        )
+        .with_columns((pl.col("n_articles") / pl.col("n_stories")).round(2).alias("articles_per_story"))
+    )
+    return _sort_regions(out)
+
+
 def coverage_by_year(documents: pl.DataFrame) -> pl.DataFrame:
     """Documents per publication year (null year = date unknown), sorted by year."""
     return (
@@ -140,7 +160,12 @@ def _sort_regions(df: Frame, *more: str) -> Frame:
 
 
 def region_theme_profile(
-    themes: pl.DataFrame | pl.LazyFrame, documents: pl.DataFrame | pl.LazyFrame, baseline: str = "corpus"
+    themes: pl.DataFrame | pl.LazyFrame,
+    documents: pl.DataFrame | pl.LazyFrame,
+    baseline: str = "corpus",
+    *,
+    stories: pl.DataFrame | None = None,
+    weight: str = "document",
 ) -> pl.DataFrame:
     """Theme emphasis per region: mentions per 1,000 words and the ratio to a baseline.
 
@@ -153,6 +178,9 @@ def region_theme_profile(
             engine, without loading the tables).
         baseline: ``"corpus"`` (all documents together) or a region name such as
             ``"National"``: the reference rate each region is compared with.
+        stories, weight: ``weight="story"`` counts each document's words and mentions
+            1 / (documents in its story), so that one announcement copied by ten outlets
+            weighs as much as one reported once; ``n_mentions`` is then a weighted count.
 
     Returns:
         ``region``, ``theme_major``, ``n_mentions``, ``n_words``, ``per_1000_words``,
@@ -161,8 +189,15 @@ def region_theme_profile(
         (region, theme) pair appears, with zero mentions where a region is silent.
     """
     lazy_input = _is_lazy(themes, documents)
-    th = themes.lazy().select("doc_id", "theme_major")
     docs = documents.lazy().select("doc_id", "regions", "n_words")
+    if weight != "document":
+        w = story_weights(documents, stories, weight)
+        docs = docs.join(w, on="doc_id").with_columns(pl.col("n_words") * pl.col("w"))
+        th = themes.lazy().select("doc_id", "theme_major").join(w, on="doc_id")
+        mention = pl.col("w").sum()
+    else:
+        th = themes.lazy().select("doc_id", "theme_major")
+        mention = pl.len().cast(pl.Int64)
     pairs = doc_regions(docs).join(docs.select("doc_id", "n_words"), on="doc_id")
     # Small aggregates, each collected on its own (a shared scan would be cached whole);
     # themes are grouped by their Enum codes and cast to String only once aggregated.
@@ -170,9 +205,9 @@ def region_theme_profile(
         pairs.group_by("region", maintain_order=True).agg(pl.col("n_words").sum()),
         th.join(pairs.select("doc_id", "region"), on="doc_id")
         .group_by("region", "theme_major", maintain_order=True)
-        .agg(pl.len().cast(pl.Int64).alias("n_mentions"))
+        .agg(mention.alias("n_mentions"))
         .with_columns(pl.col("theme_major").cast(pl.String)),
-        th.group_by("theme_major", maintain_order=True).agg(pl.len().alias("n")).with_columns(pl.col("theme_major").cast(pl.String)),
+        th.group_by("theme_major", maintain_order=True).agg(mention.alias("n")).with_columns(pl.col("theme_major").cast(pl.String)),
         docs.select(pl.col("n_words").sum()),
     ]
     words, counts, per_theme, total = [_collect(p, lazy_input) for p in plans]
@@ -311,6 +346,7 @@ def ledger_view(ledger: pl.DataFrame, regions: list[str] | None = None) -> pl.Da
         .when(pl.col("period_start") == pl.col("period_end")).then(pl.col("period_start").cast(pl.String))
         .otherwise(pl.col("period_start").cast(pl.String) + "–" + pl.col("period_end").cast(pl.String)).alias("period"),
         pl.col("funder").cast(pl.String),
+        pl.format("{} article(s), {} outlet(s)", "n_articles", "n_outlets").alias("reported_by"),
         "n_evidence",
         "n_parts",
         "why",
@@ -677,11 +713,31 @@ _TOKEN = r"[a-z][a-z0-9\-]{2,}|[가-힣]{2,}"
 _KO_PARTICLE = r"(?:에서는|에서|으로|에게|까지|부터|이다|은|는|이|가|을|를|의|에|로|와|과|도|만)$"
 
 
-def term_counts(sentences: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
+def story_weights(documents: pl.DataFrame | pl.LazyFrame, stories: pl.DataFrame | None, weight: str = "document") -> pl.LazyFrame:
+    """``doc_id``, ``w``: 1 per document (``weight="document"``), or 1 / the number of
+    documents in its story (``weight="story"``), so that one announcement in ten copies
+    weighs as much as one announcement in one article."""
+    if weight not in WEIGHTS:
+        raise KpolicyError(f"unknown weighting {weight!r}; valid: {', '.join(WEIGHTS)}")
+    ids = documents.lazy().select("doc_id")
+    if weight == "document":
+        return ids.with_columns(pl.lit(1.0).alias("w"))
+    if stories is None:
+        raise KpolicyError("weight='story' needs the stories table (corpus.facts('stories'))")
+    return ids.join(stories.lazy().select("doc_id", (1.0 / pl.col("n_documents")).alias("w")), on="doc_id", how="left").with_columns(
+        pl.col("w").fill_null(1.0))
+
+
+#: Ways to weight documents in theme and keyness profiles.
+WEIGHTS = ("document", "story")
+
+
+def term_counts(sentences: pl.DataFrame, documents: pl.DataFrame, stories: pl.DataFrame | None = None, weight: str = "document") -> pl.DataFrame:
     """Term frequencies per region: ``region``, ``term``, ``n``.
 
     Tokens: lower-cased English words of 3+ letters (stop words removed) and Hangul runs
-    of 2+ syllables with a trailing particle removed.
+    of 2+ syllables with a trailing particle removed. With ``weight="story"`` each
+    document's terms count 1 / (documents in its story), so ``n`` is a weighted count.
     """
     tokens = (
         sentences.select("doc_id", pl.col("text").str.to_lowercase().str.extract_all(_TOKEN).alias("term"))
@@ -695,10 +751,18 @@ def term_counts(sentences: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFram
         )
         .filter((pl.col("term").str.len_chars() >= 2) & ~pl.col("term").is_in(list(STOPWORDS)))
     )
+    if weight == "document":
+        return (
+            tokens.join(doc_regions(documents), on="doc_id")
+            .group_by("region", "term")
+            .agg(pl.len().cast(pl.Int64).alias("n"))
+            .sort("region", "term")
+        )
+    w = story_weights(documents, stories, weight).collect()
     return (
-        tokens.join(doc_regions(documents), on="doc_id")
+        tokens.join(doc_regions(documents), on="doc_id").join(w, on="doc_id")
         .group_by("region", "term")
-        .agg(pl.len().cast(pl.Int64).alias("n"))
+        .agg(pl.col("w").sum().alias("n"))
         .sort("region", "term")
     )
 
@@ -711,8 +775,13 @@ def keyness(
     *,
     min_count: int = 3,
     top: int = 25,
+    stories: pl.DataFrame | None = None,
+    weight: str = "document",
 ) -> pl.DataFrame:
     """Terms that distinguish ``target`` from a reference group (log-likelihood G²).
+
+    ``weight="story"`` (with ``stories``) counts each document's terms 1 / (documents in
+    its story), so that syndicated copies do not multiply a term.
 
     Method: Dunning's log-likelihood G² on the 2x2 table of a term's count versus all
     other tokens, in the target and in the reference (Rayson & Garside 2000), with the
@@ -730,7 +799,7 @@ def keyness(
         ``term``, ``n_target``, ``n_reference`` (raw counts), ``per_1000_target``,
         ``per_1000_reference``, ``log_likelihood``, ``log_ratio``, sorted by G².
     """
-    counts = term_counts(sentences, documents)
+    counts = term_counts(sentences, documents, stories, weight)
     present = counts["region"].unique().to_list()
     if target not in present:
         raise KpolicyError(f"no text about region {target!r}; regions in the corpus: {', '.join(sorted(present))}")
@@ -809,9 +878,11 @@ def evidence(facts: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFra
 
 
 def keyness_by_region(
-    sentences: pl.DataFrame, documents: pl.DataFrame, regions: list[str], reference: str | list[str] | None = "rest", *, top: int = 12, min_count: int = 2
+    sentences: pl.DataFrame, documents: pl.DataFrame, regions: list[str], reference: str | list[str] | None = "rest", *, top: int = 12, min_count: int = 2,
+    stories: pl.DataFrame | None = None, weight: str = "document",
 ) -> pl.DataFrame:
-    """:func:`keyness` for several regions at once, long: a ``region`` column first.
+    """:func:`keyness` for several regions at once, long: a ``region`` column first
+    (``weight="story"`` weights documents by story, as in :func:`keyness`).
 
     A region that is itself the whole named reference group is compared with the rest.
     """
@@ -822,7 +893,7 @@ def keyness_by_region(
         return reference
 
     frames = [
-        keyness(sentences, documents, r, ref_for(r), top=top, min_count=min_count).with_columns(pl.lit(r).alias("region"))
+        keyness(sentences, documents, r, ref_for(r), top=top, min_count=min_count, stories=stories, weight=weight).with_columns(pl.lit(r).alias("region"))
         for r in regions
     ]
     out = pl.concat(frames) if frames else pl.DataFrame()

@@ -39,7 +39,13 @@ DERIVED_KINDS: dict[str, tuple[str, str, str]] = {
 #: Tables built from the whole corpus (several fact tables and files such as the corpus's
 #: ``curation.yaml``): kind -> (module, function taking the corpus). Never cached on disk,
 #: since an analyst's curation file can change between runs.
+#: Corpus kinds that describe whole documents, not spans of text: they carry ``doc_id``
+#: first but no character offsets.
+DOCUMENT_KINDS = ("near_duplicates", "stories")
+
 CORPUS_KINDS: dict[str, tuple[str, str]] = {
+    "near_duplicates": ("kpolicy.stories", "near_duplicates_for"),
+    "stories": ("kpolicy.stories", "stories_for"),
     "money_mentions": ("kpolicy.ledger", "mentions_for"),
     "ledger": ("kpolicy.ledger", "ledger_for"),
 }

@@ -22,8 +22,10 @@ another document.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,6 +171,10 @@ LEDGER = schema.register(
             Column("funder", Funder, "Who pays: national, local, private, mixed or unstated."),
             Column("funder_source", pl.String, "How the funder was read: the role, the parts, or the document's level."),
             Column("n_parts", pl.Int64, "Mentions itemised under this commitment.", "mentions"),
+            Column("doc_ids", pl.List(pl.String), "Every document that reports this commitment (the first is the row's provenance)."),
+            Column("n_articles", pl.Int64, "Documents that report it.", "documents"),
+            Column("n_outlets", pl.Int64, "Distinct publishers among them (a document without one counts as its own).", "outlets"),
+            Column("coreference", pl.String, "Why reports in several documents were read as one commitment; null for a single document."),
             Column("why", pl.String, "One sentence: why this row counts."),
             Column("is_curated", pl.Boolean, "A curation.yaml entry changed this row's evidence."),
             Column("curation_note", pl.String, "The curation note(s)."),
@@ -804,6 +810,107 @@ def _ceiling(funder: str, region: str) -> float:
     return sc.national_budget_krw + regional
 
 
+def _theme_sets(themes: pl.DataFrame | None) -> tuple[dict[tuple[str, int], set[str]], dict[str, set[str]]]:
+    by_sentence: dict[tuple[str, int], set[str]] = defaultdict(set)
+    by_doc: dict[str, set[str]] = defaultdict(set)
+    if themes is not None and themes.height:
+        for d, i, t in themes.select("doc_id", "sentence_idx", pl.col("theme_major").cast(pl.String)).iter_rows():
+            by_sentence[(d, i)].add(t)
+            by_doc[d].add(t)
+    return by_sentence, by_doc
+
+
+def _value_match(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """The same figure within rounding, on either basis (literal or adjusted of each)."""
+    va = [v for v in (a["value_krw_literal"], a["value_krw_adjusted"]) if v]
+    vb = [v for v in (b["value_krw_literal"], b["value_krw_adjusted"]) if v]
+    return any(_close(x, y) for x in va for y in vb)
+
+
+def _periods_agree(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Overlapping stated periods; without one, the same publication year."""
+    if a["period_start"] is not None and b["period_start"] is not None:
+        return a["period_start"] <= b["period_end"] and b["period_start"] <= a["period_end"]
+    return a["published_year"] is None or b["published_year"] is None or a["published_year"] == b["published_year"]
+
+
+def _coreference(rows: list[dict[str, Any]], documents: pl.DataFrame, stories: pl.DataFrame | None,
+                 themes: pl.DataFrame | None) -> list[dict[str, Any]]:
+    """Merge the rows of one commitment reported by several documents.
+
+    Two rows of different documents are one commitment when they have the same region,
+    the same value within 1 % (on either basis), agreeing periods, and either belong to
+    one story (:mod:`kpolicy.stories`) or share a theme and state a distinctive figure
+    (3+ significant digits). Two cities' equal amounts (different regions), one city's
+    equal programmes in different years (periods disagree) and a national programme with a
+    region's share (different regions, different values) stay apart.
+    """
+    if stories is None and themes is None:
+        return rows
+    story = dict(stories.select("doc_id", "story_id").iter_rows()) if stories is not None and stories.height else {}
+    meta = {d: (date, pub) for d, date, pub in documents.select("doc_id", "published_date", "publisher").iter_rows()}
+    by_sentence, by_doc = _theme_sets(themes)
+
+    def terms(r: dict[str, Any]) -> set[str]:
+        return by_sentence.get((r["doc_id"], r["sentence_idx"])) or by_doc.get(r["doc_id"], set())
+
+    def distinctive(r: dict[str, Any]) -> bool:
+        v = r["value_krw_adjusted"] or r["value_krw_literal"] or 0
+        return v > 0 and len(f"{v:.6e}".split("e")[0].replace(".", "").rstrip("0")) >= 3
+
+    def sort_key(r: dict[str, Any]) -> tuple:
+        date = meta.get(r["doc_id"], (None, None))[0]
+        return (date or dt.date.max, r["doc_id"], r["char_start"])
+
+    rows = sorted(rows, key=sort_key)
+    merged: list[dict[str, Any]] = []
+    groups: list[list[dict[str, Any]]] = []
+    for r in rows:
+        home = None
+        for g in groups:
+            head = g[0]
+            if head["region"] != r["region"] or r["doc_id"] in {x["doc_id"] for x in g}:
+                continue
+            if not (_value_match(head, r) and _periods_agree(head, r)):
+                continue
+            same_story = story.get(head["doc_id"]) is not None and story.get(head["doc_id"]) == story.get(r["doc_id"])
+            if same_story or (distinctive(r) and distinctive(head) and terms(head) & terms(r)):
+                home = g
+                r["_why"] = ("the same story" if same_story else f"a distinctive figure with shared themes ({', '.join(sorted(terms(head) & terms(r)))})")
+                break
+        if home is None:
+            groups.append([r])
+        else:
+            home.append(r)
+    for g in groups:
+        if len(g) == 1:
+            merged.append(g[0])
+            continue
+        # The row's value comes from its first clean report (a garbled copy defers to a clean one).
+        base = next((x for x in g if not x["is_suspect"]), g[0])
+        out = dict(g[0])
+        for k in ("currency", "value_native", "value_krw_literal", "value_krw_adjusted", "value_source", "fx_rate", "is_suspect",
+                  "is_counted_literal", "is_counted_adjusted", "adjustment_reason", "ceiling_krw", "is_over_ceiling"):
+            out[k] = base[k]
+        docs = [x["doc_id"] for x in g]
+        outlets = {meta.get(d, (None, None))[1] or f"(unknown) {d}" for d in docs}
+        out["evidence_ids"] = [e for x in g for e in x["evidence_ids"]]
+        out["part_ids"] = [p for x in g for p in x["part_ids"]]
+        out["n_evidence"], out["n_parts"] = len(out["evidence_ids"]), len(out["part_ids"])
+        out["doc_ids"], out["n_articles"], out["n_outlets"] = docs, len(docs), len(outlets)
+        out["coreference"] = "; ".join(f"{x['doc_id']}: {x.pop('_why')}" for x in g[1:])
+        if base is not g[0]:
+            out["coreference"] += f"; value from {base['doc_id']} (its report is not garbled)"
+        out["why"] = out["why"].rstrip(".") + f"; reported by {len(docs)} articles ({len(outlets)} outlets), counted once."
+        out["is_curated"] = any(x["is_curated"] for x in g)
+        notes = [x["curation_note"] for x in g if x["curation_note"]]
+        out["curation_note"] = "; ".join(notes) or None
+        merged.append(out)
+    for r in merged:
+        r.pop("_why", None)
+    return merged
+
+
 def build_ledger(
     mentions: pl.DataFrame,
     sentences: pl.DataFrame,
@@ -811,8 +918,14 @@ def build_ledger(
     years: pl.DataFrame | None = None,
     regions: pl.DataFrame | None = None,
     amounts: pl.DataFrame | None = None,
+    stories: pl.DataFrame | None = None,
+    themes: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One row per distinct commitment (the ``ledger`` table) from :func:`classify_mentions`.
+
+    Rows are first built document by document; then the same commitment reported by
+    several documents (outlets, copies, translations) becomes one row whose evidence lists
+    every document (:func:`_coreference`).
 
     Args:
         mentions: the ``money_mentions`` table.
@@ -821,6 +934,10 @@ def build_ledger(
         regions: the ``regions`` fact table, to pick the region a sentence names when
             the document is about several.
         amounts: the ``amounts`` table, for adjustment reasons.
+        stories: the ``stories`` table (:mod:`kpolicy.stories`), for commitments reported
+            by several documents; without it every document stands alone.
+        themes: the ``themes`` fact table: two reports of one commitment must share a
+            theme (the programme terms agree) unless they are in the same story.
     """
     if mentions.height == 0:
         return LEDGER.empty()
@@ -948,11 +1065,13 @@ def build_ledger(
             "is_annual": bool(_ANNUAL.search(sentence[max(0, r["char_start"] - 1) :]) or _ANNUAL.search(sentence)),
             "published_year": pub_year, "funder": funder, "funder_source": funder_source,
             "n_parts": len(parts), "why": why,
+            "doc_ids": [doc], "n_articles": 1, "n_outlets": 1, "coreference": None,
             "is_curated": bool(curated_notes) or any(ms[x]["is_curated"] for x in evidence),
             "curation_note": "; ".join(curated_notes) or None,
         })
     if not rows:
         return LEDGER.empty()
+    rows = _coreference(rows, documents, stories, themes)
     out = pl.DataFrame(rows, infer_schema_length=None)
     out = schema.conform(out, LEDGER)
     order = {n: i for i, n in enumerate(schema.REGION_NAMES)}
@@ -1074,7 +1193,7 @@ def ledger_for(corpus: Any) -> pl.DataFrame:
     """The ``ledger`` table of a loaded corpus."""
     return build_ledger(
         corpus.facts("money_mentions"), corpus.sentences, corpus.documents, corpus.facts("years"), corpus.facts("regions"),
-        corpus.facts("amounts"),
+        corpus.facts("amounts"), corpus.facts("stories"), corpus.facts("themes"),
     )
 
 

@@ -113,6 +113,7 @@ FACT_MODULES: tuple[str, ...] = (
     "kpolicy.extract.actors",
     "kpolicy.extract.years",
     "kpolicy.ledger",
+    "kpolicy.stories",
 )
 
 
