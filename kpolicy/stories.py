@@ -8,9 +8,12 @@ into **stories**, without dropping any of them:
 * **Text links** (syndicated copies and light rewrites, same language): MinHash over
   shingles (word 5-grams; character 4-grams for Korean, whose words carry particles), with
   datasketch's LSH index, so candidate pairs are found without comparing every pair.
-  A candidate is confirmed on the exact Jaccard similarity of the two shingle sets:
-  :data:`SYNDICATED_JACCARD` (0.8) and above is ``syndicated``, :data:`REWRITE_JACCARD`
-  (0.35) and above ``rewrite``.
+  A candidate is confirmed on the exact shingle sets: Jaccard similarity
+  :data:`SYNDICATED_JACCARD` (0.8) or containment (the share of the shorter document's
+  shingles found in the other) :data:`SYNDICATED_CONTAINMENT` (0.8) and above is
+  ``syndicated`` — a copy with its own headline, byline and footer keeps the whole body —;
+  Jaccard :data:`REWRITE_JACCARD` (0.35) or containment :data:`REWRITE_CONTAINMENT` (0.5)
+  and above is a ``rewrite``.
 * **Fact links** (translations and rewrites that share few words): a fingerprint of each
   document's facts — its about-regions, the won values it mentions (on either basis,
   rounded to 3 significant digits, so "45.6 billion won", "456억 원" and "45.6 bln" agree),
@@ -42,6 +45,11 @@ from kpolicy.schema import Column
 SYNDICATED_JACCARD = 0.8
 #: ... and at and above which (below the first) it is a rewrite.
 REWRITE_JACCARD = 0.35
+#: Share of the shorter document's shingles found in the other (containment) at and above
+#: which a pair is a syndicated copy (a copy with its own headline, byline and footer keeps
+#: the whole body), and at and above which it is at least a rewrite.
+SYNDICATED_CONTAINMENT = 0.8
+REWRITE_CONTAINMENT = 0.5
 #: MinHash permutations and the LSH threshold that proposes candidate pairs (below the
 #: rewrite threshold, so that the exact check, not the index, decides).
 NUM_PERM = 128
@@ -135,10 +143,13 @@ def text_links(documents: pl.DataFrame) -> list[dict[str, Any]]:
         mh = _minhash(sh)
         for other in lsh.query(mh):
             j = _jaccard(sh, sets[other])
-            if j >= REWRITE_JACCARD:
-                kind = "syndicated" if j >= SYNDICATED_JACCARD else ("rewrite" if lang[other] == language else "translation")
+            contained = len(sh & sets[other]) / min(len(sh), len(sets[other]))
+            if j >= REWRITE_JACCARD or contained >= REWRITE_CONTAINMENT:
+                syndicated = j >= SYNDICATED_JACCARD or contained >= SYNDICATED_CONTAINMENT
+                kind = "syndicated" if syndicated else ("rewrite" if lang[other] == language else "translation")
+                unit = "word 5-grams" if language != "ko" else "character 4-grams"
                 out.append({"a": other, "b": doc_id, "kind": kind, "similarity": j, "method": "text",
-                            "evidence": f"{j:.0%} of their {'word 5-grams' if language != 'ko' else 'character 4-grams'} in common"})
+                            "evidence": f"{j:.0%} of their {unit} in common; {contained:.0%} of the shorter one's are in the other"})
         lsh.insert(doc_id, mh)
         sets[doc_id], lang[doc_id] = sh, language
     return out
