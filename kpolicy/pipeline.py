@@ -126,10 +126,16 @@ class Summary:
 
 
 def fact_kinds(kinds: Sequence[str] | None = None) -> list[str]:
-    """The fact kinds a run writes: ``kinds`` checked, or every available kind (extracted, then derived)."""
-    from kpolicy.facts import available_kinds
+    """The fact kinds a run writes: ``kinds`` checked, or every available kind (extracted, then derived).
 
-    valid = available_kinds()
+    Kinds built from the whole corpus (:data:`kpolicy.facts.CORPUS_KINDS`: the ledger, which
+    relates documents to each other, and the story tables) are not written batch by batch;
+    build them from the output with :func:`kpolicy.stories` and :mod:`kpolicy.ledger` on the
+    loaded tables, or with :func:`link_stories`.
+    """
+    from kpolicy.facts import CORPUS_KINDS, available_kinds
+
+    valid = [k for k in available_kinds() if k not in CORPUS_KINDS]
     if kinds is None:
         return valid
     bad = [k for k in kinds if k not in valid]

@@ -13,7 +13,8 @@ into **stories**, without dropping any of them:
   shingles found in the other) :data:`SYNDICATED_CONTAINMENT` (0.8) and above is
   ``syndicated`` — a copy with its own headline, byline and footer keeps the whole body —;
   Jaccard :data:`REWRITE_JACCARD` (0.35) or containment :data:`REWRITE_CONTAINMENT` (0.5)
-  and above is a ``rewrite``.
+  and above is a ``rewrite``. Documents about different regions are never linked by text
+  (formulaic phrasing of press releases is shared across cities).
 * **Fact links** (translations and rewrites that share few words): a fingerprint of each
   document's facts — its about-regions, the won values it mentions (on either basis,
   rounded to 3 significant digits, so "45.6 billion won", "456억 원" and "45.6 bln" agree),
@@ -131,17 +132,21 @@ def text_links(documents: pl.DataFrame) -> list[dict[str, Any]]:
     """Syndicated copies and rewrites in the same language (MinHash/LSH, exact check)."""
     from datasketch import MinHashLSH
 
-    rows = documents.select("doc_id", "text", pl.col("language").cast(pl.String)).iter_rows()
+    rows = documents.select("doc_id", "text", pl.col("language").cast(pl.String), pl.col("regions").cast(pl.List(pl.String))).iter_rows()
     sets: dict[str, set[str]] = {}
     lang: dict[str, str] = {}
+    about: dict[str, set[str]] = {}
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     out = []
-    for doc_id, text, language in rows:
+    for doc_id, text, language, regions in rows:
         sh = shingles(text or "")
         if not sh:
             continue
         mh = _minhash(sh)
+        mine = set(regions or [])
         for other in lsh.query(mh):
+            if mine and about[other] and not mine & about[other]:
+                continue  # documents about different regions share phrasing, not a story
             j = _jaccard(sh, sets[other])
             contained = len(sh & sets[other]) / min(len(sh), len(sets[other]))
             if j >= REWRITE_JACCARD or contained >= REWRITE_CONTAINMENT:
@@ -151,7 +156,7 @@ def text_links(documents: pl.DataFrame) -> list[dict[str, Any]]:
                 out.append({"a": other, "b": doc_id, "kind": kind, "similarity": j, "method": "text",
                             "evidence": f"{j:.0%} of their {unit} in common; {contained:.0%} of the shorter one's are in the other"})
         lsh.insert(doc_id, mh)
-        sets[doc_id], lang[doc_id] = sh, language
+        sets[doc_id], lang[doc_id], about[doc_id] = sh, language, mine
     return out
 
 

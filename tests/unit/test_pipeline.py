@@ -12,9 +12,9 @@ from kpolicy import load_corpus, pipeline, schema, synth
 from kpolicy.cli import main
 from kpolicy.corpus import CORPUS_TABLES
 from kpolicy.errors import KpolicyError
-from kpolicy.facts import available_kinds
+from kpolicy.pipeline import fact_kinds
 
-KINDS = available_kinds()
+KINDS = fact_kinds()  # every kind the pipeline writes batch by batch (not the corpus-level ledger and stories)
 
 
 def sort_by_key(df: pl.DataFrame, table: str) -> pl.DataFrame:
