@@ -22,7 +22,8 @@ into **stories**, without dropping any of them:
   common region, published within :data:`DATE_WINDOW_DAYS` of each other (or in the same
   year when a date is only known to the year), and share at least
   :data:`MIN_SHARED_AMOUNTS` distinct amounts, or one distinctive amount (3+ significant
-  digits) and a year. The link's ``evidence`` lists what matched.
+  digits) and a year, or one amount and two years when published within
+  :data:`CLOSE_DAYS` days. The link's ``evidence`` lists what matched.
 
 Stories are the connected components of the links; ``story_id`` is the earliest
 document's id (publication date, then doc_id). Every document has a story (alone, it is
@@ -32,6 +33,7 @@ its own).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections import defaultdict
@@ -51,14 +53,20 @@ REWRITE_JACCARD = 0.35
 #: the whole body), and at and above which it is at least a rewrite.
 SYNDICATED_CONTAINMENT = 0.8
 REWRITE_CONTAINMENT = 0.5
-#: MinHash permutations and the LSH threshold that proposes candidate pairs (below the
-#: rewrite threshold, so that the exact check, not the index, decides).
+#: MinHash permutations, and the LSH bands of rows that propose candidate pairs: 42 bands
+#: of 3 values find a pair at Jaccard 0.35 with probability 0.84, at 0.5 with 0.99 (the
+#: estimate, not the index, then decides); a band bucket shared by more than MAX_BUCKET
+#: documents is common phrasing and proposes no pairs.
 NUM_PERM = 128
-LSH_THRESHOLD = 0.3
+BANDS, ROWS = 42, 3
+MAX_BUCKET = 200
 #: Publication dates further apart than this are not one story (fact links).
 DATE_WINDOW_DAYS = 21
 #: Shared distinct amounts that link two documents by their facts.
 MIN_SHARED_AMOUNTS = 2
+#: One shared amount also links two documents published within this many days that
+#: share two or more years (a short rewrite keeps the headline figure and the period).
+CLOSE_DAYS = 7
 
 KINDS = ("syndicated", "rewrite", "translation")
 LinkKind = pl.Enum(list(KINDS))
@@ -80,6 +88,22 @@ NEAR_DUPLICATES = schema.register(
             Column("evidence", pl.String, "What matched, in words."),
         ),
         key=("doc_id", "linked_to"),
+        module=__name__,
+    )
+)
+
+DOC_SIGNATURES = schema.register(
+    schema.Table(
+        "doc_signatures",
+        "MinHash signatures of the documents' shingle sets (datasketch, 128 permutations, seed 1): what "
+        "near-duplicate detection compares. Written by `kpolicy extract` batch by batch, so that linking "
+        "stories afterwards reads signatures, not texts.",
+        (
+            Column("doc_id", pl.String, "The document."),
+            Column("signature", pl.List(pl.UInt32), "The MinHash values (empty when the text has no shingle)."),
+            Column("n_shingles", pl.Int64, "Size of the shingle set (word 5-grams; character 4-grams for Korean).", "shingles"),
+        ),
+        key=("doc_id",),
         module=__name__,
     )
 )
@@ -116,47 +140,102 @@ def shingles(text: str) -> set[str]:
     return {" ".join(words[i : i + 5]) for i in range(len(words) - 4)}
 
 
-def _minhash(sh: set[str]):
+@functools.lru_cache(maxsize=1)
+def _base_minhash():
     from datasketch import MinHash
 
-    m = MinHash(num_perm=NUM_PERM, seed=1)
-    m.update_batch([s.encode("utf-8") for s in sh])
-    return m
+    return MinHash(num_perm=NUM_PERM, seed=1)
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+def signature(text: str) -> tuple[list[int] | None, int]:
+    """A document's MinHash signature (:data:`NUM_PERM` values, datasketch) and its number of
+    shingles; ``(None, 0)`` for a text without any."""
+    from datasketch import MinHash
+
+    sh = shingles(text or "")
+    if not sh:
+        return None, 0
+    base = _base_minhash()
+    m = MinHash(num_perm=NUM_PERM, seed=1, permutations=base.permutations, scheme=base.scheme)
+    m.update_batch([x.encode("utf-8") for x in sh])
+    return m.hashvalues.astype("uint32").tolist(), len(sh)
 
 
-def text_links(documents: pl.DataFrame) -> list[dict[str, Any]]:
-    """Syndicated copies and rewrites in the same language (MinHash/LSH, exact check)."""
-    from datasketch import MinHashLSH
+def signature_table(documents: pl.DataFrame) -> pl.DataFrame:
+    """The ``doc_signatures`` table of documents with their ``text`` (one row per document)."""
+    rows = [(d, *signature(t)) for d, t in documents.select("doc_id", "text").iter_rows()]
+    df = pl.DataFrame(rows, schema={"doc_id": pl.String, "signature": pl.List(pl.UInt32), "n_shingles": pl.Int64}, orient="row")
+    return schema.conform(df, DOC_SIGNATURES)
 
-    rows = documents.select("doc_id", "text", pl.col("language").cast(pl.String), pl.col("regions").cast(pl.List(pl.String))).iter_rows()
-    sets: dict[str, set[str]] = {}
-    lang: dict[str, str] = {}
-    about: dict[str, set[str]] = {}
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+
+def _candidate_pairs(sigs: "np.ndarray") -> "np.ndarray":
+    """Row pairs (i < j) that share a band of their signatures: LSH banding with numpy.
+
+    :data:`BANDS` bands of :data:`ROWS` values each: a pair with Jaccard similarity s is a
+    candidate with probability 1 - (1 - s^ROWS)^BANDS (0.84 at s = 0.35, > 0.99 at 0.5).
+    A band bucket larger than :data:`MAX_BUCKET` documents is phrasing that many documents
+    share, not a story, and is skipped: cost stays near-linear in the number of documents.
+    """
+    import numpy as np
+
+    n = sigs.shape[0]
+    found = []
+    mult = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64)[:ROWS]
+    for b in range(BANDS):
+        band = sigs[:, b * ROWS : (b + 1) * ROWS].astype(np.uint64)
+        with np.errstate(over="ignore"):
+            key = (band * mult).sum(axis=1, dtype=np.uint64)
+        order = np.argsort(key, kind="stable")
+        k = key[order]
+        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+        sizes = np.diff(np.r_[starts, n])
+        for st, size in zip(starts[(sizes >= 2) & (sizes <= MAX_BUCKET)], sizes[(sizes >= 2) & (sizes <= MAX_BUCKET)]):
+            members = np.sort(order[st : st + size])
+            i, j = np.triu_indices(size, 1)
+            found.append(members[i].astype(np.int64) * n + members[j])
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    codes = np.unique(np.concatenate(found))
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+def text_links(signatures: pl.DataFrame, documents: pl.DataFrame) -> list[dict[str, Any]]:
+    """Syndicated copies and rewrites: candidate pairs from LSH banding of the MinHash
+    signatures, confirmed on the estimated Jaccard similarity and containment.
+
+    Args:
+        signatures: the ``doc_signatures`` table.
+        documents: ``doc_id``, ``language`` and ``regions`` of the documents.
+    """
+    import numpy as np
+
+    sig = signatures.filter(pl.col("n_shingles") > 0)
+    if sig.height < 2:
+        return []
+    ids = sig["doc_id"].to_list()
+    mat = sig.select(pl.col("signature").list.to_array(NUM_PERM)).to_series().to_numpy().astype(np.uint32)
+    size = sig["n_shingles"].to_numpy().astype(np.float64)
+    meta = {d: (lang, set(rs or [])) for d, lang, rs in documents.select(
+        "doc_id", pl.col("language").cast(pl.String), pl.col("regions").cast(pl.List(pl.String))).iter_rows()}
+    pairs = _candidate_pairs(mat)
     out = []
-    for doc_id, text, language, regions in rows:
-        sh = shingles(text or "")
-        if not sh:
-            continue
-        mh = _minhash(sh)
-        mine = set(regions or [])
-        for other in lsh.query(mh):
-            if mine and about[other] and not mine & about[other]:
+    for lo in range(0, len(pairs), 200_000):  # bounded memory for the comparison
+        chunk = pairs[lo : lo + 200_000]
+        est = (mat[chunk[:, 0]] == mat[chunk[:, 1]]).mean(axis=1)
+        a, b = size[chunk[:, 0]], size[chunk[:, 1]]
+        contained = np.minimum(1.0, est * (a + b) / ((1 + est) * np.minimum(a, b)))
+        keep = (est >= REWRITE_JACCARD) | (contained >= REWRITE_CONTAINMENT)
+        for (i, j), jac, con in zip(chunk[keep], est[keep], contained[keep]):
+            da, db = ids[i], ids[j]
+            (la, ra), (lb, rb) = meta.get(da, ("und", set())), meta.get(db, ("und", set()))
+            if ra and rb and not ra & rb:
                 continue  # documents about different regions share phrasing, not a story
-            j = _jaccard(sh, sets[other])
-            contained = len(sh & sets[other]) / min(len(sh), len(sets[other]))
-            if j >= REWRITE_JACCARD or contained >= REWRITE_CONTAINMENT:
-                syndicated = j >= SYNDICATED_JACCARD or contained >= SYNDICATED_CONTAINMENT
-                kind = "syndicated" if syndicated else ("rewrite" if lang[other] == language else "translation")
-                unit = "word 5-grams" if language != "ko" else "character 4-grams"
-                out.append({"a": other, "b": doc_id, "kind": kind, "similarity": j, "method": "text",
-                            "evidence": f"{j:.0%} of their {unit} in common; {contained:.0%} of the shorter one's are in the other"})
-        lsh.insert(doc_id, mh)
-        sets[doc_id], lang[doc_id], about[doc_id] = sh, language, mine
+            syndicated = jac >= SYNDICATED_JACCARD or con >= SYNDICATED_CONTAINMENT
+            kind = "syndicated" if syndicated else ("rewrite" if la == lb else "translation")
+            unit = "character 4-grams" if "ko" in (la, lb) else "word 5-grams"
+            out.append({"a": da, "b": db, "kind": kind, "similarity": float(jac), "method": "text",
+                        "evidence": f"about {jac:.0%} of their {unit} in common (MinHash estimate); "
+                                    f"about {con:.0%} of the shorter one's are in the other"})
     return out
 
 
@@ -216,7 +295,9 @@ def fact_links(
         shared = sorted(set(values[a]) & set(values[b]), key=lambda k: -values[a][k])
         distinctive = [k for k in shared if _sig_digits(values[a][k]) >= 3]
         common_years = yrs[a] & yrs[b]
-        if len(shared) >= MIN_SHARED_AMOUNTS or (distinctive and common_years):
+        close_in_time = da is not None and db is not None and abs((da - db).days) <= CLOSE_DAYS
+        if (len(shared) >= MIN_SHARED_AMOUNTS or (distinctive and common_years)
+                or (shared and len(common_years) >= 2 and close_in_time)):
             from kpolicy.analysis import format_krw
 
             smaller = min(len(values[a]), len(values[b])) or 1
@@ -243,9 +324,16 @@ def _gap(da: dt.date | None, db: dt.date | None) -> str:
     return "the same day" if days == 0 else f"{days} day(s) apart"
 
 
-def build_links(documents: pl.DataFrame, amounts: pl.DataFrame, years: pl.DataFrame | None = None) -> pl.DataFrame:
-    """The ``near_duplicates`` table: text links first, then fact links between the rest."""
-    links = text_links(documents)
+def build_links(documents: pl.DataFrame, amounts: pl.DataFrame, years: pl.DataFrame | None = None,
+                signatures: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The ``near_duplicates`` table: text links first, then fact links between the rest.
+
+    ``signatures`` (the ``doc_signatures`` table) is computed from ``documents["text"]``
+    when not given; the streaming pipeline passes the signatures its batches wrote.
+    """
+    if signatures is None:
+        signatures = signature_table(documents)
+    links = text_links(signatures, documents)
     seen = {frozenset((x["a"], x["b"])) for x in links}
     links += fact_links(documents, amounts, years, exclude=seen)
     order = _order(documents)
