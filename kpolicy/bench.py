@@ -535,6 +535,78 @@ QUICK_DOCS = 400
 QUICK_SCALE_DOCS = 120
 
 
+#: Corpus sizes of the stories benchmark (``--stories``), smallest first: the baseline.
+STORIES_SIZES = (10_000, 100_000)
+#: Share of generated documents given a syndicated copy (planted near-duplicates).
+STORIES_COPY_SHARE = 0.02
+
+
+def run_stories(sizes: tuple[int, ...] = STORIES_SIZES, seed: int = 0) -> pl.DataFrame:
+    """Near-duplicate detection and story linking at growing corpus sizes.
+
+    For each size, ``n`` generated documents plus a syndicated copy (new headline, byline
+    and footer) of :data:`STORIES_COPY_SHARE` of them: MinHash signatures (per document,
+    what each ``kpolicy extract`` batch does), then linking (LSH banding, estimated
+    similarity, fact fingerprints, stories: what the run does once at the end), timed
+    separately. The won values and years for the fact links are the planted ones.
+
+    Returns:
+        One row per size: ``documents``, ``signature_s``, ``signature_docs_per_s``,
+        ``link_s``, ``link_docs_per_s``, ``link_us_per_doc_ratio`` (link time per document
+        against the smallest size: 1.0 is linear growth), ``peak_rss_mb``, the planted
+        copies found (``copies_found`` of ``copies_planted``) and ``other_links``.
+    """
+    import datetime as dt
+    import random
+
+    from kpolicy import stories
+
+    rows = []
+    base_us = None
+    for n in sizes:
+        docs = synth.generate(n, seed)
+        rng = random.Random(seed)
+        # The generator writes every document from the same sentence templates, so two
+        # unrelated documents of one region share far more phrasing than two real
+        # articles do. Shuffling the words of each sentence keeps the vocabulary, length
+        # and figures but makes unrelated documents as unlike as real ones; each gets a
+        # publication day in 2020-2025. The planted copies are copies of these texts.
+        texts = {d.doc_id: "\n".join(" ".join(rng.sample(line.split(), len(line.split()))) for line in d.text.splitlines()) for d in docs}
+        dates = {d.doc_id: dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(6 * 365)) for d in docs}
+        copies = [d for d in docs if rng.random() < STORIES_COPY_SHARE]
+        records = [(d.doc_id, texts[d.doc_id], d.language, d.region, dates[d.doc_id]) for d in docs]
+        records += [(f"{d.doc_id}_copy", f"Wire copy\nBy Staff Reporter\n{texts[d.doc_id]}\nCopyright Example Wire. All rights reserved.\n",
+                     d.language, d.region, dates[d.doc_id] + dt.timedelta(days=1)) for d in copies]
+        documents = pl.DataFrame(records, schema=["doc_id", "text", "language", "region", "published_date"], orient="row").with_columns(
+            pl.concat_list(pl.col("region")).alias("regions"), pl.lit("day").alias("date_precision"), pl.lit(None, pl.String).alias("publisher"))
+        amounts = pl.DataFrame(
+            [(d.doc_id, a.amount_krw) for d in docs for a in d.amounts],
+            schema={"doc_id": pl.String, "amount_krw": pl.Float64}, orient="row",
+        ).with_columns(pl.lit("KRW").alias("currency"), pl.lit(None, pl.Float64).alias("amount_krw_adjusted"))
+        _reset_peak()
+        start = time.perf_counter()
+        signatures = stories.signature_table(documents.select("doc_id", "text"))
+        sig_s = time.perf_counter() - start
+        meta = documents.drop("text")
+        start = time.perf_counter()
+        near = stories.build_links(meta, amounts, None, signatures=signatures)
+        stories.build_stories(meta, near)
+        link_s = time.perf_counter() - start
+        peak = _peak_mb()
+        planted = {(f"{d.doc_id}_copy", d.doc_id) for d in copies}
+        found = {(a, b) for a, b in zip(near["doc_id"], near["linked_to"])} | {(b, a) for a, b in zip(near["doc_id"], near["linked_to"])}
+        hit = len(planted & found)
+        us = link_s / documents.height * 1e6
+        base_us = base_us or us
+        rows.append({
+            "documents": documents.height, "signature_s": round(sig_s, 2), "signature_docs_per_s": round(documents.height / sig_s),
+            "link_s": round(link_s, 2), "link_docs_per_s": round(documents.height / link_s),
+            "link_us_per_doc_ratio": round(us / base_us, 2), "peak_rss_mb": round(peak),
+            "copies_planted": len(planted), "copies_found": hit, "other_links": near.height - hit,
+        })
+    return pl.DataFrame(rows)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """The benchmark's options, shared by ``python -m kpolicy.bench`` and ``kpolicy bench``."""
     parser.add_argument("--docs", type=int, default=20_000, metavar="N", help="generated documents for the stage table (default 20000)")
@@ -549,12 +621,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--batch-docs", type=int, default=None, metavar="N", help="pipeline batch size for --scale (default 1000)")
     parser.add_argument("--workdir", default=None, metavar="DIR", help="folder for --scale's input and output (kept); default a temporary one")
     parser.add_argument("--no-analysis", action="store_true", help="--scale: skip the analysis aggregates over the output")
+    parser.add_argument("--stories", default=None, metavar="N,N,...",
+                        help="near-duplicate detection and story linking at these corpus sizes (e.g. 10000,100000,1000000): throughput and growth")
     return parser
 
 
 def run_from_args(args: argparse.Namespace) -> int:
     """Run what parsed :func:`add_arguments` options ask for; 0 if every check passed, else 1."""
     ok = True
+    if args.stories:
+        try:
+            sizes = tuple(int(x) for x in args.stories.split(","))
+        except ValueError:
+            raise KpolicyError(f"--stories takes corpus sizes separated by commas, e.g. 10000,100000; not {args.stories!r}") from None
+        if not sizes or min(sizes) < 10:
+            raise KpolicyError("--stories sizes must be at least 10 documents")
+        print(f"kpolicy bench --stories: near-duplicate detection and story linking at {', '.join(f'{n:,}' for n in sizes)} documents")
+        table = run_stories(sizes, args.seed)
+        with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200):
+            print(table)
+        missed = table.filter(pl.col("copies_found") < pl.col("copies_planted"))
+        if missed.height:
+            print(f"kpolicy bench: FAILED: planted copies not found at {missed['documents'].to_list()} documents")
+            return 1
+        return 0
     if args.scale is not None:
         if args.scale < 1:
             raise KpolicyError("--scale must be at least 1")

@@ -230,7 +230,7 @@ def _extract(src: Any, out: Path, start: float, wanted: list[str], batch_docs: i
     """:func:`run`'s work, with the output folder locked."""
     earlier = _prepare_out_dir(out)
     summary = Summary(str(src.path), src.kind, str(out), jobs=jobs)
-    tables = [*CORPUS_TABLES, *wanted]
+    tables = [*CORPUS_TABLES, *BATCH_TABLES, *wanted, *LINK_TABLES]
     options = {"batch_docs": batch_docs, "batch_bytes": batch_bytes, "max_bytes": max_bytes,
                "infer_regions": infer_regions, "kinds": wanted, "jobs": jobs,
                "max_figures": max_figures, "batch_figures": batch_figures}
@@ -318,6 +318,15 @@ def _extract(src: Any, out: Path, start: float, wanted: list[str], batch_docs: i
         if pool is not None:
             pool.shutdown(wait=True)
 
+    if progress:
+        print("kpolicy: linking stories ...", file=sys.stderr)
+    try:
+        for name, info in link_stories(out, parts).items():
+            parts[name] = [info] if info is not None else []
+            summary.rows[name] = info["rows"] if info is not None else 0
+    except BaseException:
+        _write_manifest(out, "failed", tables, options, summary, parts)
+        raise
     summary.ignored_fields = sorted(src.ignored_fields)
     summary.seconds = time.perf_counter() - start
     summary.peak_rss_mb = peak_rss_mb()
@@ -362,10 +371,47 @@ def process_batch(task: _Task, out: Path, kinds: list[str], infer_regions: bool)
     for name in CORPUS_TABLES:
         write(name, getattr(batch, name))
     if documents.height:
+        from kpolicy import stories
+
+        write("doc_signatures", stories.signature_table(documents))
         for kind in kinds:
             write(kind, batch.facts(kind))
     counts["_peak_rss_mb"] = peak_rss_mb()
     return counts
+
+
+#: Tables every batch writes besides the corpus tables: what linking stories needs later.
+BATCH_TABLES = ("doc_signatures",)
+#: Tables written once, after the last batch, from the parts of every batch.
+LINK_TABLES = ("near_duplicates", "stories")
+
+
+def link_stories(out: Path, parts: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any] | None]:
+    """Near-duplicate documents and stories across the whole run, from the batches' parts.
+
+    Reads only the columns it needs: the documents' metadata, the MinHash signatures the
+    batches wrote (``doc_signatures``, never the texts), and the won values and years of
+    the ``amounts`` and ``years`` parts. Candidate pairs come from LSH banding and an
+    inverted index (:mod:`kpolicy.stories`), so the cost grows near-linearly with the
+    number of documents. Returns the manifest entries of the two tables it writes.
+    """
+    from kpolicy import stories
+
+    def scan(name: str, columns: list[str]) -> pl.DataFrame:
+        files = [out / name / p["file"] for p in parts.get(name, [])]
+        if not files:
+            return schema.get(name).empty().select(columns)
+        return pl.scan_parquet(files).select(columns).collect()
+
+    documents = scan("documents", ["doc_id", "regions", "published_date", "date_precision", "language", "publisher"])
+    signatures = scan("doc_signatures", ["doc_id", "signature", "n_shingles"])
+    amounts = scan("amounts", ["doc_id", "currency", "amount_krw", "amount_krw_adjusted"]) if "amounts" in parts else None
+    years = scan("years", ["doc_id", "year"]) if "years" in parts else None
+    if amounts is None:
+        amounts = pl.DataFrame(schema={"doc_id": pl.String, "currency": pl.String, "amount_krw": pl.Float64, "amount_krw_adjusted": pl.Float64})
+    near = stories.build_links(documents, amounts, years, signatures=signatures)
+    story = stories.build_stories(documents, near)
+    return {"near_duplicates": _write_part(out, "near_duplicates", 0, near), "stories": _write_part(out, "stories", 0, story)}
 
 
 def read_tables(out_dir: str | Path, *, verify: bool = True) -> dict[str, pl.LazyFrame]:

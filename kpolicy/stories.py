@@ -12,7 +12,7 @@ into **stories**, without dropping any of them:
   :data:`SYNDICATED_JACCARD` (0.8) or containment (the share of the shorter document's
   shingles found in the other) :data:`SYNDICATED_CONTAINMENT` (0.8) and above is
   ``syndicated`` — a copy with its own headline, byline and footer keeps the whole body —;
-  Jaccard :data:`REWRITE_JACCARD` (0.35) or containment :data:`REWRITE_CONTAINMENT` (0.5)
+  Jaccard :data:`REWRITE_JACCARD` (0.5) or containment :data:`REWRITE_CONTAINMENT` (0.7)
   and above is a ``rewrite``. Documents about different regions are never linked by text
   (formulaic phrasing of press releases is shared across cities).
 * **Fact links** (translations and rewrites that share few words): a fingerprint of each
@@ -47,12 +47,12 @@ from kpolicy.schema import Column
 #: Jaccard similarity of shingle sets at and above which a pair is a syndicated copy.
 SYNDICATED_JACCARD = 0.8
 #: ... and at and above which (below the first) it is a rewrite.
-REWRITE_JACCARD = 0.35
+REWRITE_JACCARD = 0.5
 #: Share of the shorter document's shingles found in the other (containment) at and above
 #: which a pair is a syndicated copy (a copy with its own headline, byline and footer keeps
 #: the whole body), and at and above which it is at least a rewrite.
 SYNDICATED_CONTAINMENT = 0.8
-REWRITE_CONTAINMENT = 0.5
+REWRITE_CONTAINMENT = 0.7
 #: MinHash permutations, and the LSH bands of rows that propose candidate pairs: 42 bands
 #: of 3 values find a pair at Jaccard 0.35 with probability 0.84, at 0.5 with 0.99 (the
 #: estimate, not the index, then decides); a band bucket shared by more than MAX_BUCKET
@@ -64,6 +64,8 @@ MAX_BUCKET = 200
 DATE_WINDOW_DAYS = 21
 #: Shared distinct amounts that link two documents by their facts.
 MIN_SHARED_AMOUNTS = 2
+#: A (region, value, window) key shared by more documents than this proposes no pairs.
+MAX_FACT_BUCKET = 50
 #: One shared amount also links two documents published within this many days that
 #: share two or more years (a short rewrite keeps the headline figure and the period).
 CLOSE_DAYS = 7
@@ -260,30 +262,18 @@ def fact_links(
             "doc_id", pl.col("regions").cast(pl.List(pl.String)), "published_date", pl.col("date_precision").cast(pl.String),
             pl.col("language").cast(pl.String)).iter_rows()
     }
+    pairs = _fact_candidates(documents, amounts)
+    involved = {d for pair in pairs for d in pair}
     values: dict[str, dict[str, float]] = defaultdict(dict)
-    for d, lit, adj in amounts.filter((pl.col("currency") == "KRW") & (pl.col("amount_krw") > 0)).select(
+    for d, lit, adj in amounts.filter((pl.col("currency") == "KRW") & (pl.col("amount_krw") > 0) & pl.col("doc_id").is_in(list(involved))).select(
             "doc_id", "amount_krw", "amount_krw_adjusted").iter_rows():
         for v in (lit, adj):
             if v is not None and v > 0:
                 values[d][_key(v)] = v
     yrs: dict[str, set[int]] = defaultdict(set)
     if years is not None and years.height:
-        for d, y in years.select("doc_id", "year").iter_rows():
+        for d, y in years.filter(pl.col("doc_id").is_in(list(involved))).select("doc_id", "year").iter_rows():
             yrs[d].add(int(y))
-    # Candidate pairs share a (region, amount) key: an inverted index, never all pairs.
-    index: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for d, vals in values.items():
-        for region in docs.get(d, (set(),))[0]:
-            for k in vals:
-                index[(region, k)].append(d)
-    pairs: set[tuple[str, str]] = set()
-    for ids in index.values():
-        if len(ids) > 200:  # a round figure every article mentions: no evidence of one story
-            continue
-        for i, a in enumerate(ids):
-            for b in ids[i + 1 :]:
-                if a != b:
-                    pairs.add((min(a, b), max(a, b)))
     out = []
     for a, b in sorted(pairs):
         if exclude and frozenset((a, b)) in exclude:
@@ -307,6 +297,48 @@ def fact_links(
             out.append({"a": a, "b": b, "kind": "translation" if la != lb else "rewrite",
                         "similarity": len(shared) / smaller, "method": "facts", "evidence": evidence})
     return out
+
+
+def _fact_candidates(documents: pl.DataFrame, amounts: pl.DataFrame) -> set[tuple[str, str]]:
+    """Pairs of documents that share a (region, won value, time window) key: an inverted
+    index built with Polars joins, never all pairs.
+
+    A document's time window is its 21-day window of publication (it is filed under that
+    window and the next, so two documents at most :data:`DATE_WINDOW_DAYS` apart share
+    one), its two-month window when only the month is known, and its year otherwise. A key
+    shared by more than :data:`MAX_FACT_BUCKET` documents is a round figure many articles
+    mention, not evidence of one story.
+    """
+    days = (pl.col("published_date") - pl.lit(dt.date(1970, 1, 1))).dt.total_days()
+    meta = documents.select(
+        "doc_id", pl.col("regions").cast(pl.List(pl.String)).alias("region"),
+        pl.when(pl.col("published_date").is_null()).then(pl.lit("y?"))
+        .when(pl.col("date_precision").cast(pl.String) == "day").then(pl.lit("d") + (days // DATE_WINDOW_DAYS).cast(pl.String))
+        .when(pl.col("date_precision").cast(pl.String) == "month").then(
+            pl.lit("m") + ((pl.col("published_date").dt.year() * 12 + pl.col("published_date").dt.month()) // 2).cast(pl.String))
+        .otherwise(pl.lit("y") + pl.col("published_date").dt.year().cast(pl.String)).alias("w0"),
+        pl.when(pl.col("published_date").is_null()).then(pl.lit("y?"))
+        .when(pl.col("date_precision").cast(pl.String) == "day").then(pl.lit("d") + (days // DATE_WINDOW_DAYS + 1).cast(pl.String))
+        .when(pl.col("date_precision").cast(pl.String) == "month").then(
+            pl.lit("m") + ((pl.col("published_date").dt.year() * 12 + pl.col("published_date").dt.month()) // 2 + 1).cast(pl.String))
+        .otherwise(pl.lit("y") + pl.col("published_date").dt.year().cast(pl.String)).alias("w1"),
+    ).with_columns(pl.concat_list("w0", "w1").list.unique().alias("window")).drop("w0", "w1").explode("region").explode("window")
+    vals = (
+        amounts.filter((pl.col("currency") == "KRW") & (pl.col("amount_krw") > 0))
+        .select("doc_id", pl.concat_list("amount_krw", "amount_krw_adjusted").alias("v"))
+        .explode("v").drop_nulls("v").filter(pl.col("v") > 0)
+        .with_columns(pl.col("v").log10().floor().cast(pl.Int64).alias("e"))
+        .select("doc_id", ((pl.col("v") / (10.0 ** (pl.col("e") - 2))).round(0).cast(pl.Int64) * 100 + pl.col("e")).alias("key"))
+        .unique()
+    )
+    keys = vals.join(meta, on="doc_id").drop_nulls("region")
+    keys = keys.filter(pl.len().over("region", "key", "window") <= MAX_FACT_BUCKET)
+    pairs = (
+        keys.join(keys, on=["region", "key", "window"], suffix="_b")
+        .filter(pl.col("doc_id") < pl.col("doc_id_b"))
+        .select("doc_id", "doc_id_b").unique()
+    )
+    return set(pairs.iter_rows())
 
 
 def _dates_close(da: dt.date | None, pa: str | None, db: dt.date | None, pb: str | None) -> bool:

@@ -25,11 +25,16 @@ def sort_by_key(df: pl.DataFrame, table: str) -> pl.DataFrame:
 
 def assert_same_tables(out: Path, corpus, drop: dict[str, list[str]] | None = None) -> None:
     """Every table of a pipeline run equals the in-memory corpus's, sorted by its key."""
+    from kpolicy import stories
+
     tables = pipeline.read_tables(out)
-    assert set(tables) == {*CORPUS_TABLES, *KINDS}
+    assert set(tables) == {*CORPUS_TABLES, *KINDS, *pipeline.BATCH_TABLES, *pipeline.LINK_TABLES}
     for name, lazy in tables.items():
         got = lazy.collect()
-        want = getattr(corpus, name) if name in CORPUS_TABLES else corpus.facts(name)
+        if name == "doc_signatures":
+            want = stories.signature_table(corpus.documents)
+        else:
+            want = getattr(corpus, name) if name in CORPUS_TABLES else corpus.facts(name)
         schema.validate(got, name)
         cols = [c for c in want.columns if c not in (drop or {}).get(name, [])]
         got, want = sort_by_key(got, name).select(cols), sort_by_key(want, name).select(cols)
@@ -73,7 +78,7 @@ def test_synthetic_corpus_in_batches_of_7_equals_the_in_memory_path(tmp_path: Pa
     assert summary.batches == 18  # 121 documents in batches of 7
     assert (summary.documents, summary.rejects, summary.duplicates) == (121, 2, 1)
     assert summary.items == synth_corpus.files_found
-    assert summary.rows == {kind: synth_corpus.facts(kind).height for kind in KINDS}
+    assert summary.rows == {kind: synth_corpus.facts(kind).height for kind in [*KINDS, *pipeline.LINK_TABLES]}
     assert_same_tables(tmp_path / "out", synth_corpus)
     docs = pipeline.read_tables(tmp_path / "out")["documents"].collect()
     assert docs.filter(pl.col("doc_id") == "zsub/synth_00003")["path"].item() == "zsub/synth_00003.txt"
@@ -198,7 +203,7 @@ def test_output_folder_rules(tmp_path: Path) -> None:
     (corpus / "b.txt").write_text("Jeju Plan\n\nJeju will invest 7 billion won.\n")
     pipeline.run(corpus, out, kinds=["amounts"])  # a re-run replaces the earlier parts
     tables = pipeline.read_tables(out)
-    assert set(tables) == {*CORPUS_TABLES, "amounts"}
+    assert set(tables) == {*CORPUS_TABLES, "amounts", *pipeline.BATCH_TABLES, *pipeline.LINK_TABLES}
     assert tables["amounts"].collect()["surface"].to_list() == ["5 billion won", "7 billion won"]
     assert tables["rejects"].collect().height == 0  # no part written: an empty, typed frame
     assert tables["rejects"].collect_schema() == schema.get("rejects").polars_schema
