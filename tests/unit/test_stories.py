@@ -78,3 +78,12 @@ def test_look_alikes_stay_apart(tmp_path: Path) -> None:
     assert c.facts("stories")["story_id"].n_unique() == 4
     totals = {r["region"]: r["committed_krw"] for r in ledger.totals(c, "literal").iter_rows(named=True)}
     assert totals == {"Busan": 25e9, "Ulsan": 30e9, "Jeju": 30e9}  # 12.5 + 12.5; 30; 30
+
+
+def test_stories_benchmark_finds_every_planted_copy() -> None:
+    from kpolicy import bench
+
+    table = bench.run_stories((300, 600), seed=1)
+    assert table["copies_planted"].min() > 0
+    assert (table["copies_found"] == table["copies_planted"]).all()
+    assert table["link_us_per_doc_ratio"][0] == 1.0  # the smallest size is the baseline
