@@ -347,6 +347,7 @@ def ledger_view(ledger: pl.DataFrame, regions: list[str] | None = None) -> pl.Da
         .otherwise(pl.col("period_start").cast(pl.String) + "–" + pl.col("period_end").cast(pl.String)).alias("period"),
         pl.col("funder").cast(pl.String),
         pl.format("{} article(s), {} outlet(s)", "n_articles", "n_outlets").alias("reported_by"),
+        pl.col("doc_ids").list.join(", ").alias("articles"),
         "n_evidence",
         "n_parts",
         "why",
