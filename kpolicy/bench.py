@@ -564,36 +564,46 @@ def run_stories(sizes: tuple[int, ...] = STORIES_SIZES, seed: int = 0) -> pl.Dat
     rows = []
     base_us = None
     for n in sizes:
-        docs = synth.generate(n, seed)
-        rng = random.Random(seed)
         # The generator writes every document from the same sentence templates, so two
         # unrelated documents of one region share far more phrasing than two real
         # articles do. Shuffling the words of each sentence keeps the vocabulary, length
         # and figures but makes unrelated documents as unlike as real ones; each gets a
-        # publication day in 2020-2025. The planted copies are copies of these texts.
-        texts = {d.doc_id: "\n".join(" ".join(rng.sample(line.split(), len(line.split()))) for line in d.text.splitlines()) for d in docs}
-        dates = {d.doc_id: dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(6 * 365)) for d in docs}
-        copies = [d for d in docs if rng.random() < STORIES_COPY_SHARE]
-        records = [(d.doc_id, texts[d.doc_id], d.language, d.region, dates[d.doc_id]) for d in docs]
-        records += [(f"{d.doc_id}_copy", f"Wire copy\nBy Staff Reporter\n{texts[d.doc_id]}\nCopyright Example Wire. All rights reserved.\n",
-                     d.language, d.region, dates[d.doc_id] + dt.timedelta(days=1)) for d in copies]
-        documents = pl.DataFrame(records, schema=["doc_id", "text", "language", "region", "published_date"], orient="row").with_columns(
-            pl.concat_list(pl.col("region")).alias("regions"), pl.lit("day").alias("date_precision"), pl.lit(None, pl.String).alias("publisher"))
-        amounts = pl.DataFrame(
-            [(d.doc_id, a.amount_krw) for d in docs for a in d.amounts],
-            schema={"doc_id": pl.String, "amount_krw": pl.Float64}, orient="row",
-        ).with_columns(pl.lit("KRW").alias("currency"), pl.lit(None, pl.Float64).alias("amount_krw_adjusted"))
+        # publication day in 2020-2025, and a share of them a syndicated copy (its own
+        # headline, byline and footer, published a day later). Documents are generated
+        # and signed one at a time: only signatures and metadata are kept, as in
+        # `kpolicy extract`, so the largest sizes fit in memory.
+        rng = random.Random(seed)
+        meta_rows, sig_rows, amount_rows, planted = [], [], [], set()
+        sig_s = 0.0
         _reset_peak()
+        for d in synth.iter_docs(n, seed):
+            text = "\n".join(" ".join(rng.sample(line.split(), len(line.split()))) for line in d.text.splitlines())
+            date = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(6 * 365))
+            versions = [(d.doc_id, text, date)]
+            if rng.random() < STORIES_COPY_SHARE:
+                versions.append((f"{d.doc_id}_copy", f"Wire copy\nBy Staff Reporter\n{text}\nCopyright Example Wire. All rights reserved.\n",
+                                 date + dt.timedelta(days=1)))
+                planted.add((f"{d.doc_id}_copy", d.doc_id))
+            for doc_id, body, day in versions:
+                t0 = time.perf_counter()
+                sig, size = stories.signature(body)
+                sig_s += time.perf_counter() - t0
+                meta_rows.append((doc_id, d.language, [d.region], day))
+                sig_rows.append((doc_id, sig, size))
+            amount_rows += [(d.doc_id, a.amount_krw) for a in d.amounts]
+        documents = pl.DataFrame(meta_rows, schema={"doc_id": pl.String, "language": pl.String, "regions": pl.List(pl.String),
+                                                    "published_date": pl.Date}, orient="row").with_columns(
+            pl.lit("day").alias("date_precision"), pl.lit(None, pl.String).alias("publisher"))
+        signatures = pl.DataFrame(sig_rows, schema={"doc_id": pl.String, "signature": pl.List(pl.UInt32), "n_shingles": pl.Int64}, orient="row")
+        del meta_rows, sig_rows
+        amounts = pl.DataFrame(amount_rows, schema={"doc_id": pl.String, "amount_krw": pl.Float64}, orient="row").with_columns(
+            pl.lit("KRW").alias("currency"), pl.lit(None, pl.Float64).alias("amount_krw_adjusted"))
+        del amount_rows
         start = time.perf_counter()
-        signatures = stories.signature_table(documents.select("doc_id", "text"))
-        sig_s = time.perf_counter() - start
-        meta = documents.drop("text")
-        start = time.perf_counter()
-        near = stories.build_links(meta, amounts, None, signatures=signatures)
-        stories.build_stories(meta, near)
+        near = stories.build_links(documents, amounts, None, signatures=signatures)
+        stories.build_stories(documents, near)
         link_s = time.perf_counter() - start
         peak = _peak_mb()
-        planted = {(f"{d.doc_id}_copy", d.doc_id) for d in copies}
         found = {(a, b) for a, b in zip(near["doc_id"], near["linked_to"])} | {(b, a) for a, b in zip(near["doc_id"], near["linked_to"])}
         hit = len(planted & found)
         us = link_s / documents.height * 1e6
