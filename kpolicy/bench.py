@@ -559,6 +559,8 @@ def run_stories(sizes: tuple[int, ...] = STORIES_SIZES, seed: int = 0) -> pl.Dat
     import datetime as dt
     import random
 
+    import numpy as np
+
     from kpolicy import stories
 
     rows = []
@@ -573,7 +575,7 @@ def run_stories(sizes: tuple[int, ...] = STORIES_SIZES, seed: int = 0) -> pl.Dat
         # and signed one at a time: only signatures and metadata are kept, as in
         # `kpolicy extract`, so the largest sizes fit in memory.
         rng = random.Random(seed)
-        meta_rows, sig_rows, amount_rows, planted = [], [], [], set()
+        meta_rows, sig_rows, sig_arrays, amount_rows, planted = [], [], [], [], set()
         sig_s = 0.0
         _reset_peak()
         for d in synth.iter_docs(n, seed):
@@ -586,16 +588,18 @@ def run_stories(sizes: tuple[int, ...] = STORIES_SIZES, seed: int = 0) -> pl.Dat
                 planted.add((f"{d.doc_id}_copy", d.doc_id))
             for doc_id, body, day in versions:
                 t0 = time.perf_counter()
-                sig, size = stories.signature(body)
+                sig, size = stories.signature_array(body)
                 sig_s += time.perf_counter() - t0
                 meta_rows.append((doc_id, d.language, [d.region], day))
-                sig_rows.append((doc_id, sig, size))
+                sig_rows.append((doc_id, size))
+                sig_arrays.append(sig if sig is not None else np.zeros(stories.NUM_PERM, dtype=np.uint32))
             amount_rows += [(d.doc_id, a.amount_krw) for a in d.amounts]
         documents = pl.DataFrame(meta_rows, schema={"doc_id": pl.String, "language": pl.String, "regions": pl.List(pl.String),
                                                     "published_date": pl.Date}, orient="row").with_columns(
             pl.lit("day").alias("date_precision"), pl.lit(None, pl.String).alias("publisher"))
-        signatures = pl.DataFrame(sig_rows, schema={"doc_id": pl.String, "signature": pl.List(pl.UInt32), "n_shingles": pl.Int64}, orient="row")
-        del meta_rows, sig_rows
+        signatures = pl.DataFrame(sig_rows, schema={"doc_id": pl.String, "n_shingles": pl.Int64}, orient="row").with_columns(
+            pl.Series("signature", np.stack(sig_arrays)).cast(pl.List(pl.UInt32))).select("doc_id", "signature", "n_shingles")
+        del meta_rows, sig_rows, sig_arrays
         amounts = pl.DataFrame(amount_rows, schema={"doc_id": pl.String, "amount_krw": pl.Float64}, orient="row").with_columns(
             pl.lit("KRW").alias("currency"), pl.lit(None, pl.Float64).alias("amount_krw_adjusted"))
         del amount_rows

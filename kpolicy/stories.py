@@ -149,9 +149,9 @@ def _base_minhash():
     return MinHash(num_perm=NUM_PERM, seed=1)
 
 
-def signature(text: str) -> tuple[list[int] | None, int]:
-    """A document's MinHash signature (:data:`NUM_PERM` values, datasketch) and its number of
-    shingles; ``(None, 0)`` for a text without any."""
+def signature_array(text: str):
+    """A document's MinHash signature as a numpy ``uint32`` array of :data:`NUM_PERM` values
+    (datasketch) and its number of shingles; ``(None, 0)`` for a text without any."""
     from datasketch import MinHash
 
     sh = shingles(text or "")
@@ -160,7 +160,13 @@ def signature(text: str) -> tuple[list[int] | None, int]:
     base = _base_minhash()
     m = MinHash(num_perm=NUM_PERM, seed=1, permutations=base.permutations, scheme=base.scheme)
     m.update_batch([x.encode("utf-8") for x in sh])
-    return m.hashvalues.astype("uint32").tolist(), len(sh)
+    return m.hashvalues.astype("uint32"), len(sh)
+
+
+def signature(text: str) -> tuple[list[int] | None, int]:
+    """:func:`signature_array` as a list (``(None, 0)`` for a text without shingles)."""
+    arr, n = signature_array(text)
+    return (None, 0) if arr is None else (arr.tolist(), n)
 
 
 def signature_table(documents: pl.DataFrame) -> pl.DataFrame:
