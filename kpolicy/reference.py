@@ -261,6 +261,12 @@ def population_table() -> pl.DataFrame:
     )
 
 
+def _chosen(entry: dict[str, Any], used: int, requested: int | None, how: str) -> dict[str, Any]:
+    """The year a value was taken for and its provenance (shared by population and rates)."""
+    return {"year_used": used, "year_requested": requested, "how": how, "source": entry["source"], "url": entry["url"],
+            "verified": entry["verified"]}
+
+
 def population_for(region: str, year: int | None = None) -> dict[str, Any]:
     """The population to divide a region's money by, with where it comes from.
 
@@ -287,15 +293,7 @@ def population_for(region: str, year: int | None = None) -> dict[str, Any]:
         entries = {e["year"]: e for e in data[name]}
         used, how = _pick_year(sorted(entries), year)
         e = entries[used]
-        return {
-            "population": e["value"],
-            "year_used": used,
-            "year_requested": year,
-            "how": how,
-            "source": e["source"],
-            "url": e["url"],
-            "verified": e["verified"],
-        }
+        return {"population": e["value"], **_chosen(e, used, year, how)}
     complete = sorted(set.intersection(*({e["year"] for e in data[r]} for r in REGIONS)))
     if not complete:
         raise KpolicyError(f"{POPULATION_FILE}: no year has values for all 17 regions, so no national total")
@@ -359,14 +357,5 @@ def fx_rate(currency: str, year: int | None = None) -> dict[str, Any]:
     entries = {e["year"]: e for e in spec["entries"]}
     used, how = _pick_year(sorted(entries), year)
     e = entries[used]
-    return {
-        "krw_per_unit": float(e["value"]) / spec["quoted_per"],
-        "year_used": used,
-        "year_requested": year,
-        "how": how,
-        "source": e["source"],
-        "url": e["url"],
-        "verified": e["verified"],
-        "quoted_per": spec["quoted_per"],
-        "quoted_value": float(e["value"]),
-    }
+    return {"krw_per_unit": float(e["value"]) / spec["quoted_per"], **_chosen(e, used, year, how),
+            "quoted_per": spec["quoted_per"], "quoted_value": float(e["value"])}
