@@ -281,3 +281,22 @@ def test_reports_show_what_is_not_counted_and_why(seed_reports) -> None:
     national = (out / "profile_national.html").read_text(encoding="utf-8")
     assert "economy-wide budget" in national  # the R&D budget, shown and not counted
     assert "Checks passed" in national
+
+
+@pytest.mark.parametrize("corpus, truth", [("ledger_corpus", "ledger_truth.yaml"), ("stories_corpus", "stories_truth.yaml")])
+def test_overview_figures_on_hand_written_corpora_equal_their_truth(tmp_path: Path, corpus: str, truth: str) -> None:
+    """The overview notebook's recorded money per region, on the two hand-written test
+    corpora, against their hand-computed truth (tests/data/*_truth.yaml)."""
+    import yaml
+
+    data = Path(__file__).parent.parent / "data"
+    want = yaml.safe_load((data / truth).read_text(encoding="utf-8"))["regions"]
+    results = run_batch(data / corpus, tmp_path / "out", only=["corpus_overview"], progress=False)
+    assert [r.status for r in results] == ["ok"], [r.error for r in results]
+    figures = _figures(tmp_path / "out", "corpus_overview")
+    assert set(figures) == set(want)
+    for region, w in want.items():
+        literal = w.get("literal_krw", w.get("krw"))
+        adjusted = w.get("adjusted_krw", w.get("krw"))
+        assert figures[region]["committed_krw_literal"] == pytest.approx(literal), region
+        assert figures[region]["committed_krw_adjusted"] == pytest.approx(adjusted), region
