@@ -95,6 +95,9 @@ Funder = pl.Enum(list(FUNDERS))
 HEADLINE_SENTENCES = 3
 #: Relative tolerance for "the same figure" (rounding in a headline, float noise).
 SAME_TOLERANCE = 0.01
+#: A title figure smaller than the lead's by at most this factor repeats it (rounded or
+#: garbled in the headline: "KRW 5 trillion" over "KRW 6 trillion").
+LEAD_ROUNDING = 1.25
 
 # ---------------------------------------------------------------------------------------
 # Tables
@@ -540,7 +543,9 @@ def _reconcile(ms: list[_M]) -> list[tuple[int, list[int], float | None]]:
             "sentence_idx": r["sentence_idx"], "char_start": r["char_start"], "surface": r["surface"],
             "role": ("total" if m.role == "programme_total" else "budget") if commit else "increase",
         })
-    return [(rec.total, rec.parts, rec.scale_factor) for rec in _reconcile_rows(rows, explain=False)]
+    # A "sum" that one part already equals is a repeat of the total, not its parts.
+    return [(rec.total, rec.parts, rec.scale_factor) for rec in _reconcile_rows(rows, explain=False)
+            if not any(_close(rows[p]["amount_krw"], rows[rec.total]["amount_krw"]) for p in rec.parts)]
 
 
 def _relations(ms: list[_M]) -> set[int]:
@@ -588,9 +593,35 @@ def _relations(ms: list[_M]) -> set[int]:
                 why = "the headline states it and the body repeats it" if in_head else (
                     "a later sentence refers back to it" if backref else "the same programme total stated twice")
                 mj.relation, mj.related, mj.relation_reason = "same_as", i, f"the same figure as {mi.row['surface']}: {why}"
+    # The headline names a part of a total the lead itemises ("secures 30 billion won in
+    # national funds" over "45.6 billion won, of which 30 billion national funds"): the
+    # headline figure repeats that part.
+    for i, m in enumerate(ms):
+        if not (m.is_commitment and m.relation is None and m.row["sentence_idx"] < HEADLINE_SENTENCES) or m.locked:
+            continue
+        part = next((k for k, p in enumerate(ms) if k != i and p.relation == "part_of" and p.related not in (None, i)
+                     and _same_value(m, p) and ms[p.related].row["sentence_idx"] < HEADLINE_SENTENCES + 2), None)
+        if part is not None:
+            m.relation, m.related = "same_as", part
+            m.relation_reason = f"the headline names a part of the total {ms[ms[part].related].row['surface']}: the same figure as {ms[part].row['surface']}"
     # The headline total: the largest commitment in the title and lead, or a reconciled total.
     roots = [i for i, m in enumerate(ms) if m.is_commitment and m.relation is None and m.value is not None]
     in_title = [i for i in roots if ms[i].row["sentence_idx"] == 0]
+    # A title that rounds or garbles the lead's figure ("KRW 5 trillion" over a lead of
+    # "KRW 6 trillion"): the lead's figure, the only commitment of its sentence and at
+    # most a quarter larger, is the plan; the title repeats it.
+    if len(in_title) == 1:
+        t = in_title[0]
+        lead = [i for i in roots if 0 < ms[i].row["sentence_idx"] < HEADLINE_SENTENCES]
+        first = lead[0] if lead else None
+        if (first is not None and ms[t].value < ms[first].value <= ms[t].value * LEAD_ROUNDING and not ms[t].locked
+                and sum(1 for i in lead if ms[i].row["sentence_idx"] == ms[first].row["sentence_idx"]) == 1
+                and not _SEPARATE.search(ms[first].sentence)):
+            ms[t].relation, ms[t].related = "same_as", first
+            ms[t].relation_reason = (f"the title's {ms[t].row['surface']} rounds or garbles the lead's {ms[first].row['surface']} "
+                                     "(the lead's figure is counted)")
+            roots.remove(t)
+            in_title = [first]
     heads = in_title or [i for i in roots if ms[i].row["sentence_idx"] < HEADLINE_SENTENCES or i in reconciled]
     if not heads:
         return mismatch

@@ -248,3 +248,19 @@ def test_a_listing_cannot_overwrite_a_document_of_its_corpus(tmp_path: Path, cap
     assert main(["totals", "--corpus", str(tmp_path), "--format", "csv", "--out", str(tmp_path / "a.csv")]) == 2
     assert "corpus" in capsys.readouterr().err
     assert (tmp_path / "a.txt").read_text(encoding="utf-8") == before and not (tmp_path / "a.csv").exists()
+
+
+def test_a_headline_naming_a_part_or_rounding_the_lead_counts_once(tmp_path: Path) -> None:
+    c = corpus_of(tmp_path, {
+        # The title names the national share of the total the lead itemises: 45.6 bn once.
+        "part": ("Daejeon", "2024-03-04", (
+            "Daejeon secures 30 billion won in national funds for quantum testbed\n"
+            "The testbed will cost a total of 45.6 billion won, with 30 billion won in national funds and 15.6 billion won in city funds.\n"
+            "The city said on the 4th that building starts this year.\n")),
+        # The title rounds the plan down (5 for 6 trillion): 6 trillion once.
+        "round": ("Gyeonggi", "2024-03-05", (
+            "Gyeonggi to invest KRW 5 trillion in chip cluster\n"
+            "Gyeonggi Province will invest KRW 6 trillion in a semiconductor cluster by 2030.\n"
+            "The province announced the plan on the 5th.\n")),
+    })
+    assert ledger.totals(c, "literal").select("region", "committed_krw").rows() == [("Daejeon", 45.6e9), ("Gyeonggi", 6e12)]
