@@ -538,10 +538,21 @@ class Corpus:
         """Rows of a fact table (default: sentences) whose offsets do not round-trip.
 
         A span round-trips when ``text[char_start:char_end] == surface`` (or ``text`` for
-        sentences), its source span lies inside ``raw_text``, and the span's first and last
-        characters equal the original's (after NFKC, since normalisation folds width).
+        sentences), its source span lies inside ``raw_text`` and covers whole characters
+        of it (it never starts or ends inside a decomposed syllable or before a combining
+        mark), and the span's first and last characters equal the original's (after NFC
+        and NFKC, since normalisation composes and folds width).
         """
         import unicodedata
+
+        def whole(raw: str, i: int) -> bool:
+            # A character boundary: nothing at i combines with what comes before it.
+            if i <= 0 or i >= len(raw):
+                return True
+            if unicodedata.combining(raw[i]):
+                return False
+            before = raw[max(0, i - 3) : i]
+            return unicodedata.normalize("NFC", before + raw[i]) == unicodedata.normalize("NFC", before) + unicodedata.normalize("NFC", raw[i])
 
         df = self.sentences if facts is None else facts
         surface = "text" if facts is None else "surface"
@@ -554,7 +565,12 @@ class Corpus:
             ok = text[cs:ce] == surf and 0 <= ss <= se <= len(raw)
             if ok and ce > cs:
                 nf = lambda c: unicodedata.normalize("NFKC", c)  # noqa: E731
-                ok = nf(raw[ss]) == nf(text[cs])[:1] and nf(raw[se - 1]) == nf(text[ce - 1])[-1:]
+                first = nf(raw[ss : min(se, ss + 8)])  # a composed character has few parts
+                last = nf(raw[max(ss, se - 8) : se])
+                ok = (
+                    whole(raw, ss) and whole(raw, se)
+                    and first[:1] == nf(text[cs])[:1] and last[-1:] == nf(text[ce - 1])[-1:]
+                )
             if not ok:
                 bad.append(row)
         return pl.DataFrame(bad, schema=["doc_id", "char_start", "char_end", "source_start", "source_end", surface], orient="row")
@@ -884,12 +900,12 @@ def document_rows(item: DocInput) -> tuple[dict[str, Any], list[dict[str, Any]],
             "char_start": s.start,
             "char_end": s.end,
             "source_start": src[s.start],
-            "source_end": src[s.end - 1] + 1,
+            "source_end": mapped.end_of(s.end - 1),
             "is_bullet": s.is_bullet,
         }
         for i, s in enumerate(spans)
     ]
-    offsets = [{"doc_id": doc_id, "char_start": c, "source_start": s} for c, s in mapped.runs()]
+    offsets = [{"doc_id": doc_id, "char_start": c, "source_start": s, "source_width": w} for c, s, w in mapped.width_runs()]
 
     meta = infer_metadata(raw, text)
     curated_values = item.curated

@@ -54,10 +54,36 @@ class Mapped:
 
     text: str
     src: list[int]
+    #: Per character, the end (exclusive) of its original: ``src[i] + 1`` for all of them
+    #: when None (the common case, kept implicit because it costs nothing). A character
+    #: composed from several originals (decomposed Hangul "ᄋ ᅥ ᆨ" -> "억", a letter and
+    #: its accent, mojibake "â€™" -> "’") ends after the last of them.
+    end: list[int] | None = None
 
     @classmethod
     def identity(cls, text: str) -> Mapped:
         return cls(text, list(range(len(text) + 1)))
+
+    def end_of(self, i: int) -> int:
+        """End (exclusive) in the original of the ``i``-th character."""
+        return self.end[i] if self.end is not None else self.src[i] + 1
+
+    def width_runs(self) -> list[tuple[int, int, int]]:
+        """:meth:`runs` that also break where a character's source width changes:
+        ``(char_start, source_start, source_width)``, each position of the run covering
+        ``source_width`` original code points (1 except for composed characters)."""
+        if self.end is None:
+            return [(c, s, 1) for c, s in self.runs()]
+        n = len(self.src) - 1
+        if n <= 0:
+            return [(0, self.src[-1], 1)]
+        keys = zip(map(operator.sub, self.src[:n], range(n)), map(operator.sub, self.end, self.src[:n]))
+        out: list[tuple[int, int, int]] = []
+        i = 0
+        for (offset, width), group in itertools.groupby(keys):
+            out.append((i, i + offset, width))
+            i += len(list(group))
+        return out
 
     def runs(self) -> list[tuple[int, int]]:
         """Compress the map into runs ``(char_start, source_start)`` of consecutive positions."""
@@ -81,17 +107,21 @@ class _Finder(Protocol):
     def finditer(self, text: str) -> Iterator[re.Match[str]]: ...
 
 
-def _sub(m: Mapped, pattern: re.Pattern[str] | _Finder, repl: Replacement) -> Mapped:
+def _sub(m: Mapped, pattern: re.Pattern[str] | _Finder, repl: Replacement, cover: bool = False) -> Mapped:
     """Apply a regex substitution to ``m.text`` and carry the offset map along.
 
     Characters outside matches keep their source positions. The i-th character of a
     replacement maps to the source of the i-th character of the match (clamped to the
     match's last character), so a same-length replacement keeps an exact map and a
-    shorter or longer one stays inside the span it replaced.
+    shorter or longer one stays inside the span it replaced. With ``cover``, the
+    replacement stands for the whole match (mojibake "â€™" -> "’"), so its last
+    character's source ends where the match's does.
     """
-    text, src = m.text, m.src
+    text, src, end = m.text, m.src, m.end
+    track = end is not None or cover
     parts: list[str] = []
     new_src: list[int] = []
+    new_end: list[int] = []
     pos = 0
     changed = False
     # A replacement string without group references is used as is (match.expand parses
@@ -109,16 +139,90 @@ def _sub(m: Mapped, pattern: re.Pattern[str] | _Finder, repl: Replacement) -> Ma
         parts.append(text[pos:a])
         new_src.extend(src[pos:a])
         parts.append(new)
+        if track:
+            new_end.extend(end[pos:a] if end is not None else (x + 1 for x in src[pos:a]))
         if b > a:
-            new_src.extend(src[min(a + i, b - 1)] for i in range(len(new)))
+            at = [min(a + i, b - 1) for i in range(len(new))]
+            new_src.extend(src[j] for j in at)
+            if track:
+                ends = [m.end_of(j) for j in at]
+                if cover and ends:
+                    ends[-1] = max(ends[-1], m.end_of(b - 1))
+                new_end.extend(ends)
         else:  # an insertion maps to the position it was inserted at
             new_src.extend(src[a] for _ in range(len(new)))
+            if track:
+                new_end.extend(src[a] + 1 for _ in range(len(new)))
         pos = b
     if not changed:
         return m
     parts.append(text[pos:])
     new_src.extend(src[pos:])
-    return Mapped("".join(parts), new_src)
+    if track:
+        new_end.extend(end[pos:] if end is not None else (x + 1 for x in src[pos:-1]))
+    return Mapped("".join(parts), new_src, new_end if track else None)
+
+
+def _nfc_segments(run: str) -> list[tuple[int, int]]:
+    """Split ``run`` into pieces whose NFC forms, joined, are the NFC of ``run``.
+
+    A piece is one character of the composed text with everything composed into it: a
+    starter and its combining marks, or a Hangul syllable written as jamo (L V T, and a
+    precomposed LV followed by a T jamo in mixed input). A new piece starts at a starter
+    (combining class 0) that does not compose with the piece before it.
+    """
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(run)):
+        ch = run[i]
+        if unicodedata.combining(ch):
+            continue
+        piece = unicodedata.normalize("NFC", run[start:i])
+        if unicodedata.normalize("NFC", run[start : i + 1]) == piece + unicodedata.normalize("NFC", ch):
+            pieces.append((start, i))
+            start = i
+    if run:
+        pieces.append((start, len(run)))
+    return pieces
+
+
+def _nfc_pass(m: Mapped) -> Mapped:
+    """NFC on every non-ASCII run, mapping each composed character to all of its
+    originals (``src`` at the first, ``end`` after the last), so that a source span never
+    cuts a character of the original (decomposed Hangul from macOS "5억 원")."""
+    text, src = m.text, m.src
+    parts: list[str] = []
+    new_src: list[int] = []
+    new_end: list[int] = []
+    pos = 0
+    changed = False
+    for match in _NON_ASCII_RUN.finditer(text):
+        run = match.group(0)
+        if unicodedata.is_normalized("NFC", run):
+            continue
+        a, b = match.span()
+        pieces = _nfc_segments(run)
+        composed = [unicodedata.normalize("NFC", run[i:j]) for i, j in pieces]
+        if "".join(composed) != unicodedata.normalize("NFC", run):  # never seen; keep the plain map
+            fallback = _sub(Mapped(run, src[a : b + 1], m.end[a:b] if m.end is not None else None), _NON_ASCII_RUN, _nfc, cover=True)
+            composed, piece_maps = [fallback.text], [(fallback.src[:-1], [fallback.end_of(k) for k in range(len(fallback.text))])]
+        else:
+            piece_maps = [([src[a + i]] * len(c), [m.end_of(a + j - 1)] * len(c)) for (i, j), c in zip(pieces, composed)]
+        changed = True
+        parts.append(text[pos:a])
+        new_src.extend(src[pos:a])
+        new_end.extend(m.end[pos:a] if m.end is not None else (x + 1 for x in src[pos:a]))
+        parts.extend(composed)
+        for starts, ends in piece_maps:
+            new_src.extend(starts)
+            new_end.extend(ends)
+        pos = b
+    if not changed:
+        return m
+    parts.append(text[pos:])
+    new_src.extend(src[pos:])
+    new_end.extend(m.end[pos:] if m.end is not None else (x + 1 for x in src[pos:-1]))
+    return Mapped("".join(parts), new_src, new_end)
 
 
 # ---------------------------------------------------------------------------------
@@ -264,7 +368,7 @@ def normalize_mapped(raw: str) -> Mapped:
     if "\r" in m.text or (not m.text.isascii() and _NEWLINE_CHARS.search(m.text)):
         m = _sub(m, _NEWLINES, "\n")
     if not unicodedata.is_normalized("NFC", m.text):  # most text already is: skip the pass
-        m = _sub(m, _NON_ASCII_RUN, _nfc)
+        m = _nfc_pass(m)
     if not m.text.isascii():
         m = _sub(m, _FULLWIDTH, lambda x: chr(ord(x.group(0)) - 0xFEE0))
     if not m.text.isascii() or "\t" in m.text or "\v" in m.text or "\f" in m.text:
@@ -273,7 +377,7 @@ def normalize_mapped(raw: str) -> Mapped:
         m = _sub(m, _INVISIBLE, "")
     m = _sub(m, _CONTROL, "")
     if not m.text.isascii() and _MOJIBAKE_LEAD.search(m.text):
-        m = _sub(m, _MOJIBAKE, _fix_mojibake)
+        m = _sub(m, _MOJIBAKE, _fix_mojibake, cover=True)
     if "?" in m.text:
         m = _sub(m, _QMARK_DASH, _qmark_dash)
     m = _remove_boilerplate(m)
@@ -299,7 +403,7 @@ def _strip_edges(m: Mapped) -> Mapped:
     end = max(start, len(text.rstrip()))
     if start == 0 and end == len(text):
         return m
-    return Mapped(text[start:end], m.src[start:end] + m.src[len(text) :])
+    return Mapped(text[start:end], m.src[start:end] + m.src[len(text) :], m.end[start:end] if m.end is not None else None)
 
 
 def normalize(raw: str) -> str:

@@ -311,11 +311,13 @@ OFFSETS = register(
     Table(
         "offsets",
         "Offset map from normalised text to original text, as runs: a normalised position p in "
-        "the run starting at `char_start` maps to `source_start + (p - char_start)`.",
+        "the run starting at `char_start` maps to `source_start + (p - char_start)`, and its "
+        "original ends `source_width` code points later.",
         (
             Column("doc_id", pl.String, "The document (file stem)."),
             Column("char_start", pl.Int64, "First normalised position of the run.", "code points"),
             Column("source_start", pl.Int64, "Original position that `char_start` maps to.", "code points"),
+            Column("source_width", pl.Int64, "Original code points each position of the run stands for: 1, or more for a character composed from several (decomposed Hangul, a letter and its accent, mojibake).", "code points"),
         ),
         key=("doc_id", "char_start"),
     )
