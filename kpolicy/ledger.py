@@ -216,7 +216,8 @@ _COMPARISON_LEFT = re.compile(
     _I,
 )
 _COMPARISON_KO_RIGHT = re.compile(r"^" + _SP + r"*(?:원)?" + _SP + r"*(?:대비|보다|에" + _SP + r"*비해|과" + _SP + r"*비교)")
-_SAVINGS = re.compile(r"\b(?:sav(?:e|es|ed|ing|ings)|cut" + _SP + r"+costs?)\b|절감|절약", _I)
+_SAVINGS = re.compile(
+    r"\b(?:sav(?:e|es|ed|ing|ings)|(?:cut\w*|reduc\w+|lower\w*)" + _SP + r"+(?:[a-z-]+" + _SP + r"+){0,2}(?:costs?|spending|expenses?))\b|절감|절약", _I)
 #: The amount as a pre-modifier of a programme noun: "a 45.6 billion won quantum-AI testbed".
 _PREMODIFIER_RIGHT = re.compile(
     r"^" + _SP + r"*(?:-" + _SP + r"*)?(?:[A-Za-z][A-Za-z&'-]*" + _SP + r"+){0,3}(?:projects?|program(?:me)?s?|plans?|testbeds?|campus(?:es)?|cent(?:er|re)s?"
@@ -227,7 +228,11 @@ _PREMODIFIER_RIGHT = re.compile(
 _YEARLY_RIGHT = re.compile(r"^" + _SP + r"*(?:won" + _SP + r"*)?(?:a|per|each|every)" + _SP + r"+year\b|^" + _SP + r"*(?:won" + _SP + r"*)?annually\b", _I)
 _LAST_YEAR = re.compile(r"\b(?:last|previous|prior)" + _SP + r"+year\b|지난해|작년|전년도?(?!" + _SP + r"*대비)", _I)
 _PRIVATE_ACTOR = re.compile(
-    r"\bprivate(?:-sector|" + _SP + r"+sector)?" + _SP + r"+(?:investors?|companies|firms|partners|businesses|operators?|consortium)\b|민간" + _SP + r"*(?:기업|투자자|부문|사업자)", _I)
+    r"\bprivate(?:-sector|" + _SP + r"+sector)?" + _SP + r"+(?:investors?|companies|firms|partners|businesses|operators?|consortium)\b|민간" + _SP + r"*(?:기업|투자자|부문|사업자)"
+    # A company as the subject: a name with a corporate suffix or a large group's name.
+    r"|\b[A-Z][A-Za-z&.-]*(?:" + _SP + r"+[A-Z][A-Za-z&.-]*){0,3}" + _SP + r"+(?:Co\.|Corp\.?|Corporation|Inc\.?|Ltd\.?|Group|Electronics|Biologics"
+    r"|Motors?|Holdings|Semiconductor|Chemical|Telecom|Bioepis|Hynix)\b"
+    r"|\b(?:Samsung|Hyundai|SK|LG|Naver|Kakao|Lotte|Hanwha|POSCO|Doosan|CJ|Coupang)\b|삼성|현대차|네이버|카카오|롯데|한화|포스코|두산|\(주\)|㈜")
 _CONTEXT_BUDGET = re.compile(
     r"\b(?:research" + _SP + r"+and" + _SP + r"+development|R" + _SP + r"?&" + _SP + r"?D)" + _SP + r"+budget"
     r"|\b(?:overall|entire|whole|total|annual|national|nation's|country's|government's|state)" + _SP + r"+(?:government" + _SP + r"+)?budget\b"
@@ -253,7 +258,10 @@ _REACH_LEFT = re.compile(
     r"\b(?:reach|reaching|hit|hitting|achieve|achieving|surpass|surpassing|top|exceed|exceeding|(?:target|goal)" + _SP + r"+of)"
     + _SP + r"+(?:about" + _SP + r"+|around" + _SP + r"+|over" + _SP + r"+|at" + _SP + r"+least" + _SP + r"+)?$", _I)
 _REACH_KO_RIGHT = re.compile(r"^" + _SP + r"*(?:원)?" + _SP + r"*(?:을|를|이|가)?" + _SP + r"*(?:달성|돌파|목표)")
-_ATTRACT = re.compile(r"\b(?:attract|attracting|attracted|lure|luring|draw" + _SP + r"+in|inducement" + _SP + r"+of)\b|유치", _I)
+_ATTRACT = re.compile(r"\b(?:attract|attracting|attracted|lure|luring|draw" + _SP + r"+in|inducement" + _SP + r"+of)\b", _I)
+#: Korean investment attraction: the amount itself is attracted ("민간투자 500억 원 유치", "X원을 유치").
+_ATTRACT_KO_RIGHT = re.compile(r"^" + _SP + r"*(?:원)?" + _SP + r"*(?:의|을|를)?" + _SP + r"*(?:투자" + _SP + r"*(?:를|을)?" + _SP + r"*)?유치")
+_ATTRACT_KO_LEFT = re.compile(r"투자(?:금)?" + _SP + r"*(?:를|을)?" + _SP + r"*$|유치" + _SP + r"*(?:목표|액|금액)?" + _SP + r"*(?:는|은)?" + _SP + r"*$")
 _FUTURE = re.compile(
     r"\b(?:will|shall|plans?" + _SP + r"+to|planning" + _SP + r"+to|aims?" + _SP + r"+to|is" + _SP + r"+to|are" + _SP + r"+to|to" + _SP + r"+be|expected|intends?|going" + _SP + r"+to|by" + _SP + r"+20\d\d)\b"
     r"|예정|계획|방침|추진한다|추진할|할" + _SP + r"+것|키로|한다고",
@@ -439,6 +447,13 @@ def _same_value(x: _M, y: _M) -> bool:
     )
 
 
+_FROM_FUNDER = re.compile(
+    r"^" + _SP + r"*(?:won" + _SP + r"*)?(?:will" + _SP + r"+)?(?:(?:come|comes|coming|be" + _SP + r"+provided|is" + _SP + r"+provided)" + _SP + r"+)?from" + _SP + r"+(?:the" + _SP + r"+)?"
+    r"(?:(?P<national>central" + _SP + r"+government|national" + _SP + r"+(?:government|treasury)|government|state|ministry)"
+    r"|(?P<local>city|province|provincial" + _SP + r"+government|county|district|local" + _SP + r"+governments?|metropolitan" + _SP + r"+government)"
+    r"|(?P<private>private" + _SP + r"+(?:sector|companies|investors|firms)|companies|investors|businesses))\b", _I)
+
+
 def _base_role(m: _M, pub_year: int | None, sentence_years: list[tuple[int, str]]) -> tuple[str, str]:
     """The role from the cue words around one mention (before relations)."""
     cue = m.row["cue_role"]
@@ -469,8 +484,13 @@ def _base_role(m: _M, pub_year: int | None, sentence_years: list[tuple[int, str]
         return "outcome", "sales, exports, a market size or an economic effect: not money committed"
     if _REACH_LEFT.search(clause) or _REACH_KO_RIGHT.search(right[:12]):
         return "target", "a value to be reached ('reach X', 'a target of X', 달성): a goal, not a commitment"
-    if _ATTRACT.search(clause) or _ATTRACT.search(right[:20]):
+    if _ATTRACT.search(clause) or _ATTRACT.search(right[:20]) or _ATTRACT_KO_RIGHT.search(right) or (
+            _ATTRACT_KO_LEFT.search(left) and "유치" in sentence):
         return "target", "money to be attracted from others (investment attraction, 유치) is a goal, not a commitment"
+    funder = _FROM_FUNDER.search(right)
+    if funder and cue in ("budget", "investment", "fund", "total", "other"):
+        kind = funder.lastgroup
+        return f"{kind}_funds", f"the money comes from {funder.group(kind)}"
     if cue in ("budget", "investment", "fund", "total", "other") and _PRIVATE_ACTOR.search(clause):
         return "private_funds", "a private company or investor puts it in"
     if cue in _CUE_TO_ROLE:
@@ -527,6 +547,37 @@ def _cue_after(right: str) -> str:
     return "other"
 
 
+def _sentence_parts(ms: list[_M]) -> list[tuple[int, list[int], float | None]]:
+    """Parts listed in one sentence that add up to a commitment stated nearby.
+
+    The commitments of one sentence ("6 billion won of city funds, 9 billion won of
+    national funds and the remaining 15 billion won") are checked, as a group, against
+    every other commitment within two sentences (the total); the first or last of the
+    group may also be the total of the others. Values as written or adjusted, within 1 %.
+    """
+    commit = [i for i, m in enumerate(ms) if m.is_commitment and m.relation is None and m.value]
+    by_sentence: dict[int, list[int]] = defaultdict(list)
+    for i in commit:
+        by_sentence[ms[i].row["sentence_idx"]].append(i)
+    out = []
+    used: set[int] = set()
+    for sent, group in sorted(by_sentence.items()):
+        if len(group) < 2:
+            continue
+        checks = [(t, group) for t in commit if t not in group and abs(ms[t].row["sentence_idx"] - sent) <= 2]
+        if len(group) >= 3:
+            checks += [(group[0], group[1:]), (group[-1], group[:-1])]
+        for t, parts in checks:
+            if t in used or any(p in used for p in parts):
+                continue
+            total = sum(ms[p].value for p in parts)
+            if _close(ms[t].value, total):
+                out.append((t, list(parts), 1.0))
+                used.update(parts)
+                break
+    return out
+
+
 def _reconcile(ms: list[_M]) -> list[tuple[int, list[int], float | None]]:
     """Totals and their parts among commitment mentions (kpolicy.extract.money's check).
 
@@ -554,7 +605,7 @@ def _relations(ms: list[_M]) -> set[int]:
     Returns the totals whose commitment parts disagree with them (the ledger's own
     ``parts_mismatch``, which replaces the amounts table's check over all figures).
     """
-    recs = _reconcile(ms)
+    recs = _sentence_parts(ms) + _reconcile(ms)
     mismatch = {t for t, _, scale in recs if scale is None}
     # Two totals checked against the same parts, one agreeing and one not: one total.
     by_parts: dict[tuple[int, ...], list[tuple[int, float | None]]] = {}
@@ -627,9 +678,15 @@ def _relations(ms: list[_M]) -> set[int]:
         return mismatch
     head = max(heads, key=lambda i: (ms[i].value, -i))
     hv = ms[head].value
+
+    def private(i: int) -> bool:  # the mention or a repeat of it is private money
+        return ms[i].role == "private_funds" or any(m.role == "private_funds" and m.related == i and m.relation == "same_as" for m in ms)
+
     for i in roots:
         if i == head or ms[i].locked or _SEPARATE.search(ms[i].sentence):
             continue
+        if private(head) != private(i):
+            continue  # a company's investment and a government's support are separate commitments
         v = ms[i].value
         if v is not None and v < hv * (1 - SAME_TOLERANCE):
             ms[i].relation, ms[i].related = "part_of", head
@@ -1059,6 +1116,10 @@ def build_ledger(
         n_years = (p1 - p0 + 1) if p0 is not None and p1 is not None and p1 >= p0 else 1
         role = r["role"]
         funder, funder_source = _ROLE_FUNDER.get(role), "the role"
+        if funder is None:  # a repeat of the figure may name who pays
+            stated = {_ROLE_FUNDER.get(ms[x]["role"]) for x in same} - {None}
+            if len(stated) == 1:
+                funder, funder_source = stated.pop(), "a repeat of the figure names it"
         if funder is None:
             part_funders = {_ROLE_FUNDER.get(ms[x]["role"]) for x in parts} - {None}
             if len(part_funders) > 1:
