@@ -571,7 +571,7 @@ def _sentence_parts(ms: list[_M]) -> list[tuple[int, list[int], float | None]]:
             if t in used or any(p in used for p in parts):
                 continue
             total = sum(ms[p].value for p in parts)
-            if _close(ms[t].value, total):
+            if _close(ms[t].value, total) and not any(_close(ms[p].value, ms[t].value) for p in parts):
                 out.append((t, list(parts), 1.0))
                 used.update(parts)
                 break
@@ -1072,7 +1072,7 @@ def build_ledger(
         pub_year, level, about = docs.get(doc, (None, None, []))
         same = [x for x in descendants(mid, "same_as")]
         evidence = [mid, *same]
-        parts = [x for x in descendants(mid, "part_of") if x not in same]
+        parts = [x for e in evidence for x in descendants(e, "part_of") if x not in same]
         sentence = stext.get((doc, r["sentence_idx"]), "")
         # The region: the document's about-region; the one the sentence names when several.
         named_here = [x for x in about if x in named.get((doc, r["sentence_idx"]), set())]

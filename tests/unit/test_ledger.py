@@ -264,3 +264,27 @@ def test_a_headline_naming_a_part_or_rounding_the_lead_counts_once(tmp_path: Pat
             "The province announced the plan on the 5th.\n")),
     })
     assert ledger.totals(c, "literal").select("region", "committed_krw").rows() == [("Daejeon", 45.6e9), ("Gyeonggi", 6e12)]
+
+
+def test_a_companys_investment_and_a_citys_support_are_two_commitments(tmp_path: Path) -> None:
+    c = corpus_of(tmp_path, {"a": ("Incheon", "2023-07-01", (
+        "Incheon lands 3 trillion won bio plant\n"
+        "Incheon City said Example Biologics will invest 3 trillion won in a bio plant in Songdo, and the city will support 20 billion won for roads.\n"
+        "The city expects an economic effect of 5 trillion won.\n"))})
+    led = {r["surface"]: r for r in c.facts("ledger").iter_rows(named=True)}
+    assert set(led) == {"3 trillion won", "20 billion won"}  # 5 trillion is an effect
+    assert str(led["3 trillion won"]["funder"]) == "private" and str(led["20 billion won"]["funder"]) == "local"
+    assert total(c, "Incheon") == 3.02e12  # 3 trillion + 20 billion
+
+
+def test_parts_named_by_who_pays_add_up_to_the_total(tmp_path: Path) -> None:
+    c = corpus_of(tmp_path, {"a": ("Seoul", "2024-05-03", (
+        "Seoul to spend 50 billion won on AI care robots\n"
+        "The city said on the 3rd it will spend 50 billion won by 2026 on AI care robots.\n"
+        "Of the total, 30 billion won will come from the city and 20 billion won from the central government.\n"
+        "The city aims to cut care costs by 10 billion won a year.\n"))})
+    m = dict(zip(c.facts("money_mentions")["surface"], c.facts("money_mentions")["role"].cast(pl.String)))
+    assert m["30 billion won"] == "local_funds" and m["20 billion won"] == "national_funds"
+    row = c.facts("ledger").row(0, named=True)
+    assert c.facts("ledger").height == 1 and str(row["funder"]) == "mixed" and row["n_parts"] == 2
+    assert total(c, "Seoul") == 50e9
