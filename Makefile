@@ -43,8 +43,10 @@ browser:
 lab: install
 	$(BIN)/jupyter lab notebooks
 
+STORIES_SIZES ?= 10000,100000
 bench: install
 	$(BIN)/kpolicy bench $(BENCH_ARGS)   # e.g. make bench BENCH_ARGS=--quick
+	$(BIN)/kpolicy bench --stories $(STORIES_SIZES)   # near-duplicates and stories; e.g. STORIES_SIZES=10000,100000,1000000
 
 # Re-resolve the lock file from pyproject.toml (run after changing a pin).
 lock:
