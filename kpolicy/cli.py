@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--with-text", action="store_true", help="include raw_text and text columns")
     _add_listing_options(sub.add_parser("sentences", help="list sentences with offsets"))
     _add_listing_options(sub.add_parser("rejects", help="list files that could not be loaded, with reasons"))
-    _add_listing_options(sub.add_parser("duplicates", help="list files skipped as byte-identical duplicates"))
+    _add_listing_options(sub.add_parser("duplicates", help="list files skipped as duplicates (same bytes, or the same text saved differently)"))
 
     from kpolicy.facts import CORPUS_KINDS, DERIVED_KINDS, FACT_KINDS
 

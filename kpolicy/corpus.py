@@ -24,6 +24,7 @@ import json
 import os
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -759,16 +760,52 @@ RECORD_FIELDS: tuple[str, ...] = tuple(CATALOG_KEYS)
 RECORD_INVALID = "invalid_record"
 
 
+_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def text_key(raw: str) -> bytes:
+    """SHA-256 of a decoded text with the differences of saving undone: line endings
+    unified, byte-order marks dropped, Unicode composed (NFC) and the white space at
+    either end stripped. Two files with the same key hold the same article."""
+    t = raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw
+    t = t.replace("\ufeff", "")
+    if not unicodedata.is_normalized("NFC", t):
+        t = unicodedata.normalize("NFC", t)
+    return hashlib.sha256(t.strip().encode("utf-8", "surrogatepass")).digest()
+
+
+def _saved_form(encoding: str, has_bom: bool, raw: str) -> tuple[str, str, str, str]:
+    """How a text was saved: (encoding, byte-order mark, line endings, Unicode form)."""
+    newline = "CRLF" if "\r\n" in raw else "CR" if "\r" in raw else "LF" if "\n" in raw else "no line breaks"
+    if unicodedata.is_normalized("NFC", raw):
+        form = "composed (NFC)"
+    elif unicodedata.is_normalized("NFD", raw):
+        form = "decomposed (NFD)"
+    else:
+        form = "mixed NFC/NFD"
+    return (encoding.upper(), "a byte-order mark" if has_bom else "no byte-order mark", f"{newline} line endings", form)
+
+
+def _differences(mine: tuple[str, ...], kept: tuple[str, ...], kept_id: str) -> str:
+    what = ("encoding", "byte-order mark", "line endings", "Unicode form")
+    diffs = [f"{w} ({a} here, {b} in {kept_id!r})" for w, a, b in zip(what, mine, kept) if a != b]
+    said = "; ".join(diffs) if diffs else "only white space at the start or end"
+    return f"Same text as {kept_id!r} once decoded and normalised; it differs in {said}."
+
+
 class Ingest:
     """The running state of one load: the contents and doc_ids seen so far.
 
-    Keeps only a SHA-256 digest and a doc_id per kept document, so a corpus of any
-    size can be deduplicated while its documents are processed in batches.
+    Keeps only two SHA-256 digests (of the bytes, and of the decoded text: see
+    :func:`text_key`), how it was saved and a doc_id per kept document, so a corpus of
+    any size can be deduplicated while its documents are processed in batches.
     """
 
     def __init__(self, max_figures: int = DEFAULT_MAX_FIGURES) -> None:
         self.max_figures = max_figures
         self._by_hash: dict[bytes, str] = {}
+        self._by_text: dict[bytes, str] = {}
+        self._forms: dict[str, tuple[str, str, str, str]] = {}
         self._ids: set[str] = set()
         #: Record fields that were not doc_id, text or a metadata field (ignored).
         self.ignored_fields: set[str] = set()
@@ -783,6 +820,21 @@ class Ingest:
         while f"{rel}~{n}" in self._ids:  # only if a path equals an earlier fallback id
             n += 1
         return f"{rel}~{n}"
+
+    def _same_text(self, where: str, raw: str, form: tuple[str, str, str, str]) -> tuple[bytes, dict[str, Any] | None]:
+        """The text key of ``raw``, and a duplicates row if an earlier document has it."""
+        key = text_key(raw)
+        kept = self._by_text.get(key)
+        if kept is None:
+            return key, None
+        detail = _differences(form, self._forms.get(kept, form), kept)
+        return key, {"path": where, "duplicate_of": kept, "content_sha256": key.hex(), "reason": "same_text", "detail": detail}
+
+    def _keep(self, doc_id: str, digest: bytes, key: bytes, form: tuple[str, str, str, str]) -> None:
+        self._ids.add(doc_id)
+        self._by_hash[digest] = doc_id
+        self._by_text[key] = doc_id
+        self._forms[doc_id] = form
 
     def file(self, f: FoundFile, catalog: dict[str, CatalogEntry], max_bytes: int) -> Item:
         """Read one discovered file: a document, a reject or a duplicate."""
@@ -799,15 +851,18 @@ class Ingest:
             digest = hashlib.sha256(data).digest()
             kept = self._by_hash.get(digest)
             if kept is not None:
-                return "duplicate", {"path": f.rel, "duplicate_of": kept, "content_sha256": digest.hex()}
+                return "duplicate", {"path": f.rel, "duplicate_of": kept, "content_sha256": digest.hex(), "reason": "same_bytes", "detail": f"Byte for byte the same file as {kept!r}."}
             raw, encoding = decode_bytes(data)
+            form = _saved_form(encoding, data.startswith(_BOMS), raw)
+            key, same = self._same_text(f.rel, raw, form)
+            if same is not None:
+                return "duplicate", same
             n_figures = self._check_figures(raw)
         except Rejected as rej:
             return "reject", {"path": f.rel, "reason": rej.reason, "detail": rej.detail}
 
         doc_id = self._file_doc_id(f.rel)
-        self._ids.add(doc_id)
-        self._by_hash[digest] = doc_id
+        self._keep(doc_id, digest, key, form)
         curated = catalog.get(doc_id)
         return "document", DocInput(doc_id, f.rel, digest.hex(), encoding, raw, curated.values if curated else {}, n_bytes=len(data), n_figures=n_figures)
 
@@ -862,7 +917,11 @@ class Ingest:
             digest = hashlib.sha256(data).digest()
             kept = self._by_hash.get(digest)
             if kept is not None:
-                return "duplicate", {"path": where, "duplicate_of": kept, "content_sha256": digest.hex()}
+                return "duplicate", {"path": where, "duplicate_of": kept, "content_sha256": digest.hex(), "reason": "same_bytes", "detail": f"The same text as {kept!r}, character for character."}
+            form = _saved_form("utf-8", False, text)
+            key, same = self._same_text(where, text, form)
+            if same is not None:
+                return "duplicate", same
             if doc_id in self._ids:
                 raise Rejected(RECORD_INVALID, f"The doc_id {doc_id!r} is already used by an earlier record with different text; doc_ids must be unique.")
             raw, encoding = _check_text(text, "utf-8", "The record's text")
@@ -875,8 +934,7 @@ class Ingest:
         if "regions" in given and not isinstance(given["regions"], str):
             given["regions"] = list(given["regions"])  # a Parquet list arrives as a list already
         curated = clean_metadata(given, doc_id, lambda key, msg: KpolicyError(f"{where}: {msg}")) if given else {}
-        self._ids.add(doc_id)
-        self._by_hash[digest] = doc_id
+        self._keep(doc_id, digest, key, form)
         return "document", DocInput(doc_id, where, digest.hex(), encoding, raw, curated, "source record", len(data), n_figures)
 
 

@@ -67,6 +67,8 @@ REJECT_REASONS: tuple[str, ...] = (
     "too_many_figures",
 )
 RejectReason = pl.Enum(list(REJECT_REASONS))
+DUPLICATE_REASONS: tuple[str, ...] = ("same_bytes", "same_text")
+DuplicateReason = pl.Enum(list(DUPLICATE_REASONS))
 
 
 @dataclass(frozen=True)
@@ -297,11 +299,13 @@ REJECTS = register(
 DUPLICATES = register(
     Table(
         "duplicates",
-        "Files whose bytes are identical to an earlier loaded file (kept once, in documents).",
+        "Files whose bytes, or whose decoded and normalised text, equal an earlier loaded file's (kept once, in documents).",
         (
             Column("path", pl.String, "Path of the duplicate, relative to the corpus folder (or `file.jsonl:LINE` / `file.parquet#ROW`)."),
             Column("duplicate_of", pl.String, "doc_id of the document that was kept."),
-            Column("content_sha256", pl.String, "SHA-256 shared by both files."),
+            Column("content_sha256", pl.String, "SHA-256 shared by both files: of the bytes (`same_bytes`), or of the text with line endings unified, byte-order marks dropped, NFC and ends stripped (`same_text`)."),
+            Column("reason", DuplicateReason, "`same_bytes`: identical bytes; `same_text`: the same text saved differently."),
+            Column("detail", pl.String, "One sentence naming what differs (encoding, byte-order mark, line endings, Unicode form)."),
         ),
         key=("path",),
     )

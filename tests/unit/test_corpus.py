@@ -95,7 +95,7 @@ def test_recursive_duplicates_unsupported_and_hidden(tmp_path: Path) -> None:
     assert corpus.files_found == 4
     assert corpus.documents["doc_id"].to_list() == ["one", "c/one"]
     assert corpus.documents["path"].to_list() == ["a/one.txt", "c/one.txt"]
-    assert corpus.duplicates.rows() == [("b/copy.md", "one", corpus.documents["content_sha256"][0])]
+    assert corpus.duplicates.rows() == [("b/copy.md", "one", corpus.documents["content_sha256"][0], "same_bytes", "Byte for byte the same file as 'one'.")]
     assert corpus.rejects.select("path", pl.col("reason").cast(pl.String)).rows() == [("b/report.pdf", "unsupported_type")]
     corpus.check_accounting()
 
@@ -206,9 +206,11 @@ def test_every_file_is_accounted_for_in_a_hostile_folder(tmp_path: Path) -> None
     """documents + rejects + duplicates = files found, whatever the folder holds."""
     files = {
         "a.txt": GOOD.encode("utf-8"),
-        "bom.txt": b"\xef\xbb\xbf" + KOREAN.encode("utf-8"),
-        "le.txt": KOREAN.encode("utf-16-le"),
-        "be.md": ("\ufeff" + KOREAN).encode("utf-16-be"),
+        # Three different texts: the same text in three encodings is one document and
+        # two duplicates (test_hardening_inputs.py).
+        "bom.txt": b"\xef\xbb\xbf" + ("BOM " + KOREAN).encode("utf-8"),
+        "le.txt": ("LE " + KOREAN).encode("utf-16-le"),
+        "be.md": ("\ufeff" + "BE " + KOREAN).encode("utf-16-be"),
         "cp949.txt": ("부산시 " + KOREAN).encode("cp949"),
         "latin.txt": "Café Séoul plan, déjà vu".encode("latin-1"),
         "copy.txt": GOOD.encode("utf-8"),

@@ -59,3 +59,53 @@ def test_nfd_amounts_round_trip(tmp_path: Path, form: str) -> None:
     for row in amounts.iter_rows(named=True):
         src = text_raw[row["source_start"] : row["source_end"]]
         assert unicodedata.normalize("NFC", src) == row["surface"]
+
+
+# ---------------------------------------------------------------------------------
+# 5. Unicode: the same article in four encodings is one document and three duplicates
+# ---------------------------------------------------------------------------------
+
+ARTICLE = "부산 AI 계획\n\n부산시는 2027년까지 AI 산업에 500억 원을 투자한다.\n시는 인재 양성에 힘쓴다.\n"
+
+
+def test_same_article_in_four_encodings_is_one_document(tmp_path: Path) -> None:
+    (tmp_path / "a_utf8.txt").write_bytes(ARTICLE.encode("utf-8"))
+    (tmp_path / "b_bom.txt").write_bytes(b"\xef\xbb\xbf" + ARTICLE.encode("utf-8"))
+    (tmp_path / "c_crlf.txt").write_bytes(ARTICLE.replace("\n", "\r\n").encode("utf-8"))
+    (tmp_path / "d_utf16.txt").write_bytes(ARTICLE.encode("utf-16"))
+    (tmp_path / "e_nfd.txt").write_bytes(unicodedata.normalize("NFD", ARTICLE).encode("utf-8"))
+    (tmp_path / "f_copy.txt").write_bytes(ARTICLE.encode("utf-8"))
+    corpus = load_corpus(tmp_path, infer_regions=False)
+    corpus.check_accounting()
+    assert corpus.documents["doc_id"].to_list() == ["a_utf8"]
+    dups = {r["path"]: r for r in corpus.duplicates.iter_rows(named=True)}
+    assert set(dups) == {"b_bom.txt", "c_crlf.txt", "d_utf16.txt", "e_nfd.txt", "f_copy.txt"}
+    assert all(r["duplicate_of"] == "a_utf8" for r in dups.values())
+    assert dups["f_copy.txt"]["reason"] == "same_bytes"
+    assert {p: r["reason"] for p, r in dups.items() if p != "f_copy.txt"} == dict.fromkeys(
+        ["b_bom.txt", "c_crlf.txt", "d_utf16.txt", "e_nfd.txt"], "same_text"
+    )
+    assert "byte-order mark" in dups["b_bom.txt"]["detail"]
+    assert "CRLF" in dups["c_crlf.txt"]["detail"]
+    assert "UTF-16" in dups["d_utf16.txt"]["detail"]
+    assert "NFD" in dups["e_nfd.txt"]["detail"]
+    # Busan's money is counted once.
+    assert corpus.facts("amounts").height == 1
+
+
+def test_same_text_records_are_duplicates(tmp_path: Path) -> None:
+    import json
+
+    from kpolicy.corpus import open_source
+
+    path = tmp_path / "docs.jsonl"
+    path.write_text(
+        json.dumps({"doc_id": "a", "text": ARTICLE}) + "\n"
+        + json.dumps({"doc_id": "b", "text": unicodedata.normalize("NFD", ARTICLE).replace("\n", "\r\n")}) + "\n",
+        encoding="utf-8",
+    )
+    items = list(open_source(path).items())
+    assert [k for k, _ in items] == ["document", "duplicate"]
+    dup = items[1][1]
+    assert dup["reason"] == "same_text" and dup["duplicate_of"] == "a"
+    assert "CRLF" in dup["detail"] and "NFD" in dup["detail"]

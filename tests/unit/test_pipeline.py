@@ -145,7 +145,7 @@ def test_record_metadata_is_curated_and_bad_records_are_rejected(tmp_path: Path)
     assert (doc["doc_id"], doc["title"], doc["level"], doc["regions"]) == ("a", "Given title", "metropolitan", ["Daejeon"])
     assert doc["curated_fields"] == ["level", "published_date", "regions", "title"]
     assert doc["date_source"] == "source record" and doc["date_precision"] == "month"
-    assert tables["duplicates"].row(0) == ("docs.jsonl:2", "a", doc["content_sha256"])
+    assert tables["duplicates"].row(0)[:4] == ("docs.jsonl:2", "a", doc["content_sha256"], "same_bytes")
     reasons = dict(tables["rejects"].select("path", "reason").iter_rows())
     assert reasons == {
         "docs.jsonl:3": "empty", "docs.jsonl:4": "empty", "docs.jsonl:5": "empty", "docs.jsonl:6": "invalid_record",
