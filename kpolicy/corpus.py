@@ -27,7 +27,7 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import polars as pl
@@ -298,6 +298,20 @@ class CatalogEntry:
     doc_id: str
     values: dict[str, Any]
     line: int
+
+
+def catalog_keys(rel: str) -> tuple[str, str]:
+    """The catalog keys that name a file: its path relative to the corpus folder without
+    the suffix (``a/report`` for ``a/report.txt``), or with it. Matching is exact, so a
+    key ``report`` names ``report.txt`` and never ``a/report.txt``."""
+    return str(PurePosixPath(rel).with_suffix("")), rel
+
+
+def _catalog_entry(catalog: dict[str, CatalogEntry], rel: str) -> CatalogEntry | None:
+    for key in catalog_keys(rel):
+        if key in catalog:
+            return catalog[key]
+    return None
 
 
 def _fail(path: Path, line: int | None, msg: str) -> KpolicyError:
@@ -697,7 +711,7 @@ def _load(
             sentences.extend(sents)
             offsets.extend(offs)
 
-    unknown = sorted(set(catalog) - {d["doc_id"] for d in docs} - {Path(r["path"]).stem for r in rejects + duplicates})
+    unknown = sorted(set(catalog) - {k for f in found for k in catalog_keys(f.rel)})
     if unknown:
         e = catalog[unknown[0]]
         raise _fail(catalog_path, e.line, f"catalog entry {unknown[0]!r} matches no file in {root}")
@@ -863,7 +877,7 @@ class Ingest:
 
         doc_id = self._file_doc_id(f.rel)
         self._keep(doc_id, digest, key, form)
-        curated = catalog.get(doc_id)
+        curated = _catalog_entry(catalog, f.rel)
         return "document", DocInput(doc_id, f.rel, digest.hex(), encoding, raw, curated.values if curated else {}, n_bytes=len(data), n_figures=n_figures)
 
     def _check_figures(self, text: str) -> int:
@@ -1057,10 +1071,7 @@ class Source:
             matched: set[str] = set()
             for f in self.found:
                 kind, item = ingest.file(f, self.catalog, max_bytes)
-                if self.catalog:
-                    key = item.doc_id if kind == "document" else Path(item["path"]).stem
-                    if key in self.catalog:
-                        matched.add(key)
+                matched.update(k for k in catalog_keys(f.rel) if k in self.catalog)
                 yield kind, item
             unknown = sorted(set(self.catalog) - matched)
             if unknown:
@@ -1094,7 +1105,7 @@ def open_source(source: str | Path) -> Source:
         catalog = read_catalog(catalog_path) if catalog_path else {}
         found = discover(path)
         # Fail before any work when a catalog entry cannot match (items() re-checks exactly).
-        possible = {Path(f.rel).stem for f in found} | {str(Path(f.rel).with_suffix("")) for f in found}
+        possible = {k for f in found for k in catalog_keys(f.rel)}
         unknown = sorted(set(catalog) - possible)
         if unknown:
             raise _fail(catalog_path, catalog[unknown[0]].line, f"catalog entry {unknown[0]!r} matches no file in {path}")

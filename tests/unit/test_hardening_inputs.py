@@ -109,3 +109,41 @@ def test_same_text_records_are_duplicates(tmp_path: Path) -> None:
     dup = items[1][1]
     assert dup["reason"] == "same_text" and dup["duplicate_of"] == "a"
     assert "CRLF" in dup["detail"] and "NFD" in dup["detail"]
+
+
+# ---------------------------------------------------------------------------------
+# 2. Catalog keys match relative paths exactly
+# ---------------------------------------------------------------------------------
+
+GOOD = "Ulsan Hydrogen Plan\n\nUlsan City will invest 5 billion won in hydrogen stations by 2027.\n"
+
+
+def _titles(corpus) -> dict[str, str]:
+    return dict(zip(corpus.documents["path"], corpus.documents["title"]))
+
+
+def test_a_catalog_key_does_not_apply_to_a_file_in_a_subfolder(tmp_path: Path) -> None:
+    from kpolicy.errors import KpolicyError
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "report.txt").write_text(GOOD)
+    (tmp_path / "catalog.yaml").write_text("report:\n  title: Curated for the top-level report\n")
+    with pytest.raises(KpolicyError, match=r"catalog\.yaml:1: catalog entry 'report' matches no file"):
+        load_corpus(tmp_path, infer_regions=False)
+    from kpolicy.corpus import open_source
+
+    with pytest.raises(KpolicyError, match=r"catalog\.yaml:1: catalog entry 'report' matches no file"):
+        open_source(tmp_path)
+
+
+def test_catalog_keys_are_paths_without_suffix(tmp_path: Path) -> None:
+    from kpolicy.corpus import open_source
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "report.txt").write_text(GOOD)
+    (tmp_path / "report.txt").write_text(GOOD.replace("5 billion", "6 billion"))
+    (tmp_path / "catalog.yaml").write_text("report:\n  title: Top\na/report:\n  title: Sub\n")
+    corpus = load_corpus(tmp_path, infer_regions=False)
+    assert _titles(corpus) == {"a/report.txt": "Sub", "report.txt": "Top"}
+    items = [item for kind, item in open_source(tmp_path).items() if kind == "document"]
+    assert {d.path: d.curated["title"] for d in items} == {"a/report.txt": "Sub", "report.txt": "Top"}
