@@ -898,8 +898,8 @@ class Ingest:
         text, or without a usable ``doc_id`` is a reject; one whose text equals an earlier
         document's is a duplicate.
 
-        Raises:
-            KpolicyError: a metadata field has a bad value (as in catalog.yaml).
+        A metadata field with a bad value (as in catalog.yaml) makes the record an
+        ``invalid_record`` reject naming the record and the field.
         """
         try:
             if isinstance(record, Rejected):
@@ -940,14 +940,18 @@ class Ingest:
                 raise Rejected(RECORD_INVALID, f"The doc_id {doc_id!r} is already used by an earlier record with different text; doc_ids must be unique.")
             raw, encoding = _check_text(text, "utf-8", "The record's text")
             n_figures = self._check_figures(raw)
+            given = {k: record[k] for k in RECORD_FIELDS if record.get(k) is not None}
+            if isinstance(given.get("regions"), tuple):
+                given["regions"] = list(given["regions"])
+            try:
+                curated = clean_metadata(given, doc_id, lambda field, msg: KpolicyError(f"field {field!r}: {msg}")) if given else {}
+            except KpolicyError as exc:
+                # One bad field rejects its record, not the run (issue 12: record 7's date).
+                raise Rejected(RECORD_INVALID, f"The record {doc_id!r} has a bad {exc}.") from None
         except Rejected as rej:
             return "reject", {"path": where, "reason": rej.reason, "detail": rej.detail}
 
         self.ignored_fields.update(k for k in record if k not in RECORD_FIELDS and k not in ("doc_id", "text"))
-        given = {k: record[k] for k in RECORD_FIELDS if record.get(k) is not None}
-        if "regions" in given and not isinstance(given["regions"], str):
-            given["regions"] = list(given["regions"])  # a Parquet list arrives as a list already
-        curated = clean_metadata(given, doc_id, lambda key, msg: KpolicyError(f"{where}: {msg}")) if given else {}
         self._keep(doc_id, digest, key, form)
         return "document", DocInput(doc_id, where, digest.hex(), encoding, raw, curated, "source record", len(data), n_figures)
 
@@ -1197,14 +1201,160 @@ def _jsonl_records(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[t
             yield where, record
 
 
-def _parquet_records(path: Path, columns: list[str], chunk_rows: int) -> Iterator[tuple[str, dict[str, Any]]]:
-    """``(file#ROW, record)`` per row (ROW counts from 0), read ``chunk_rows`` rows at a time."""
+def _parquet_records(path: Path, columns: list[str], chunk_rows: int) -> Iterator[tuple[str, dict[str, Any] | Rejected]]:
+    """``(file#ROW, record)`` per row (ROW counts from 0), read ``chunk_rows`` rows at a time.
+
+    Row groups are read one at a time, so a corrupt page spoils only its own row group:
+    its unread rows become one ``unreadable`` :class:`Rejected` at ``file#row_group_N``
+    and the next row group is read.
+    """
     name = path.name
-    row = 0
-    for chunk in pl.scan_parquet(path).select(columns).collect_batches(chunk_size=chunk_rows):
-        for record in chunk.iter_rows(named=True):
-            yield f"{name}#{row}", record
-            row += 1
+    try:
+        groups = parquet_row_groups(path)
+    except (OSError, ValueError, IndexError, RecursionError):
+        groups = []
+    if not groups:  # a footer this reader cannot follow: the file is one group
+        groups = [pl.scan_parquet(path).select(pl.len()).collect().item()]
+    start = 0
+    for g, n_rows in enumerate(groups):
+        row = start
+        try:
+            for chunk in pl.scan_parquet(path).slice(start, n_rows).select(columns).collect_batches(chunk_size=chunk_rows):
+                for record in chunk.iter_rows(named=True):
+                    yield f"{name}#{row}", record
+                    row += 1
+        except Exception as exc:  # polars raises several error types for a corrupt page
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            yield f"{name}#row_group_{g}", Rejected(
+                "unreadable",
+                f"Row group {g} (rows {row:,} to {start + n_rows - 1:,}) cannot be read ({type(exc).__name__}: {first}); "
+                "its rows were skipped and the other row groups loaded.",
+            )
+        start += n_rows
+
+
+def parquet_row_groups(path: Path) -> list[int]:
+    """Rows per row group of a Parquet file, read from its footer alone.
+
+    The footer is Thrift (compact protocol) ``FileMetaData``; only ``row_groups``
+    (field 4) and each group's ``num_rows`` (field 3) are read, everything else is
+    skipped. Polars reads a row range without exposing the row groups behind it.
+
+    Raises:
+        ValueError: not a Parquet footer, or one this reader cannot follow.
+    """
+    with open(path, "rb") as fh:
+        size = fh.seek(0, os.SEEK_END)
+        if size < 12:
+            raise ValueError("too short for Parquet")
+        fh.seek(size - 8)
+        tail = fh.read(8)
+        n = int.from_bytes(tail[:4], "little")
+        if tail[4:] != b"PAR1" or n > size - 12 or n > 64 * 1024 * 1024:
+            raise ValueError("no Parquet footer")
+        fh.seek(size - 8 - n)
+        meta = fh.read(n)
+    t = _ThriftCompact(meta)
+    groups: list[int] = []
+    for fid, ftype in t.fields():
+        if fid == 4 and ftype == 9:
+            _, count = t.list_header()
+            for _ in range(count):
+                rows = None
+                for gid, gtype in t.fields():
+                    if gid == 3 and gtype == 6:
+                        rows = t.zigzag()
+                    else:
+                        t.skip(gtype)
+                if rows is None or rows < 0:
+                    raise ValueError("a row group without num_rows")
+                groups.append(rows)
+        else:
+            t.skip(ftype)
+    return groups
+
+
+class _ThriftCompact:
+    """Just enough of Thrift's compact protocol to walk a Parquet footer."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.pos, self.depth = data, 0, 0
+
+    def byte(self) -> int:
+        b = self.data[self.pos]  # IndexError at the end: a truncated footer
+        self.pos += 1
+        return b
+
+    def varint(self) -> int:
+        out = shift = 0
+        while True:
+            b = self.byte()
+            out |= (b & 0x7F) << shift
+            if not b & 0x80:
+                return out
+            shift += 7
+            if shift > 70:
+                raise ValueError("varint too long")
+
+    def zigzag(self) -> int:
+        v = self.varint()
+        return (v >> 1) ^ -(v & 1)
+
+    def fields(self) -> Iterator[tuple[int, int]]:
+        """``(field id, type)`` of each field of a struct, up to its stop byte."""
+        last = 0
+        while True:
+            head = self.byte()
+            ftype = head & 0x0F
+            if ftype == 0:
+                return
+            delta = head >> 4
+            last = last + delta if delta else self.zigzag()
+            yield last, ftype
+
+    def list_header(self) -> tuple[int, int]:
+        head = self.byte()
+        count = head >> 4
+        if count == 15:
+            count = self.varint()
+        return head & 0x0F, count
+
+    def skip(self, ftype: int) -> None:
+        if ftype in (1, 2):  # bool: the value is in the type
+            return
+        if ftype == 3:
+            self.pos += 1
+        elif ftype in (4, 5, 6):
+            self.varint()
+        elif ftype == 7:
+            self.pos += 8
+        elif ftype == 8:
+            length = self.varint()  # read first: "pos += varint()" would lose the length bytes
+            self.pos += length
+        elif ftype in (9, 10):
+            etype, count = self.list_header()
+            for _ in range(count):
+                self.pos += 1 if etype in (1, 2) else 0
+                if etype not in (1, 2):
+                    self.skip(etype)
+        elif ftype == 11:
+            count = self.varint()
+            if count:
+                kv = self.byte()
+                for _ in range(count):
+                    self.skip(kv >> 4)
+                    self.skip(kv & 0x0F)
+        elif ftype == 12:
+            self.depth += 1
+            if self.depth > 64:
+                raise ValueError("footer nested too deep")
+            for _, t in self.fields():
+                self.skip(t)
+            self.depth -= 1
+        else:
+            raise ValueError(f"unknown Thrift type {ftype}")
+        if self.pos > len(self.data):
+            raise ValueError("truncated footer")
 
 
 def _non_space(s: str) -> int:

@@ -147,3 +147,54 @@ def test_catalog_keys_are_paths_without_suffix(tmp_path: Path) -> None:
     assert _titles(corpus) == {"a/report.txt": "Sub", "report.txt": "Top"}
     items = [item for kind, item in open_source(tmp_path).items() if kind == "document"]
     assert {d.path: d.curated["title"] for d in items} == {"a/report.txt": "Sub", "report.txt": "Top"}
+
+
+# ---------------------------------------------------------------------------------
+# 4. A bad record, page or row group becomes a reject and the run goes on
+# ---------------------------------------------------------------------------------
+
+
+def test_a_bad_published_date_in_record_7_is_a_reject(tmp_path: Path) -> None:
+    import json
+
+    from kpolicy import pipeline
+
+    lines = [{"doc_id": f"d{i}", "text": f"Busan will invest {i + 1} billion won in AI by 2027.", "published_date": "2025-03-01"} for i in range(10)]
+    lines[6]["published_date"] = "2025-13-45"
+    lines[8]["regions"] = 5  # not a list: a reject too, not a TypeError
+    source = tmp_path / "docs.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    summary = pipeline.run(source, tmp_path / "out")
+    assert (summary.documents, summary.rejects) == (8, 2)
+    rejects = pipeline.read_tables(tmp_path / "out")["rejects"].collect().sort("path")
+    assert rejects["path"].to_list() == ["docs.jsonl:7", "docs.jsonl:9"]
+    assert set(rejects["reason"].to_list()) == {"invalid_record"}
+    assert "published_date" in rejects["detail"][0] and "'d6'" in rejects["detail"][0]
+    assert "regions" in rejects["detail"][1]
+
+
+def _corrupt_parquet(path: Path, rows: int = 3000, group: int = 1000) -> None:
+    df = pl.DataFrame({
+        "doc_id": [f"d{i}" for i in range(rows)],
+        "text": [f"Seoul will invest {i + 1} billion won in AI by 2027. Doc {i}." * 2 for i in range(rows)],
+    })
+    df.write_parquet(path, row_group_size=group, compression="uncompressed", statistics=False)
+    data = bytearray(path.read_bytes())
+    mid = len(data) // 2  # inside the second row group's text page
+    data[mid : mid + 200] = b"\xff" * 200
+    path.write_bytes(bytes(data))
+
+
+def test_a_corrupt_parquet_row_group_is_a_reject_and_the_rest_loads(tmp_path: Path) -> None:
+    from kpolicy import pipeline
+
+    source = tmp_path / "docs.parquet"
+    _corrupt_parquet(source)
+    summary = pipeline.run(source, tmp_path / "out", batch_docs=500)
+    assert (summary.documents, summary.rejects) == (2000, 1)
+    tables = pipeline.read_tables(tmp_path / "out")
+    reject = tables["rejects"].collect().row(0, named=True)
+    assert reject["path"] == "docs.parquet#row_group_1" and reject["reason"] == "unreadable"
+    assert "Row group 1" in reject["detail"] and "1,000" in reject["detail"]
+    ids = tables["documents"].select("doc_id").collect()["doc_id"].to_list()
+    assert ids[0] == "d0" and ids[-1] == "d2999" and "d1000" not in ids

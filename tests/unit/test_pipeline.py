@@ -157,13 +157,19 @@ def test_record_metadata_is_curated_and_bad_records_are_rejected(tmp_path: Path)
     assert tables["amounts"]["surface"].to_list() == ["30 billion won"]
 
 
-def test_bad_record_metadata_is_one_line_naming_the_line(tmp_path: Path) -> None:
+def test_bad_record_metadata_is_a_reject_naming_the_record_and_field(tmp_path: Path) -> None:
+    # Issue 12: one bad record no longer aborts the run; it is an invalid_record reject.
     source = tmp_path / "docs.jsonl"
-    source.write_text(json.dumps({"doc_id": "a", "text": "Seoul plan", "level": "county"}) + "\n")
-    with pytest.raises(KpolicyError, match=r"docs\.jsonl:1: unknown level 'county' in entry 'a'; valid: national"):
-        pipeline.run(source, tmp_path / "out")
-    with pytest.raises(KpolicyError, match="did not complete"):
-        pipeline.read_tables(tmp_path / "out")
+    source.write_text(
+        json.dumps({"doc_id": "a", "text": "Seoul plan", "level": "county"}) + "\n"
+        + json.dumps({"doc_id": "b", "text": "Busan will invest 5 billion won in AI."}) + "\n"
+    )
+    summary = pipeline.run(source, tmp_path / "out")
+    assert (summary.documents, summary.rejects) == (1, 1)
+    rejects = pipeline.read_tables(tmp_path / "out")["rejects"].collect()
+    row = rejects.row(0, named=True)
+    assert row["path"] == "docs.jsonl:1" and row["reason"] == "invalid_record"
+    assert "level" in row["detail"] and "'a'" in row["detail"] and "valid: national" in row["detail"]
 
 
 def test_bad_sources_are_one_clear_line(tmp_path: Path) -> None:
