@@ -5,28 +5,33 @@ Every notebook of a batch loads the same corpus and asks for the same fact table
 ``paths.CACHE_DIR/<key>/`` and the others read them back. The key covers everything the
 tables depend on:
 
-* the corpus: every discovered file's relative path, size and modification time, and
-  the catalog's;
+* the corpus: every discovered file's relative path and the SHA-256 of its bytes, and
+  the catalog's (never sizes and times: an in-place edit that keeps the size and
+  restores the modification time still changes the key);
 * the loader's options (``max_bytes``, ``infer_regions``);
 * the code and reference data: a hash of every ``.py``, ``.yaml`` and ``.csv`` file in
   the kpolicy package.
 
 So an edited document, catalog, extractor or gazetteer entry gives a new key, never a
-stale table. Writes go to a temporary file and are renamed, so parallel notebooks never
-read a half-written table. Delete the folder at any time to reclaim space.
+stale table. Each table is written atomically (:func:`kpolicy.safety.atomic_write`)
+next to a ``.sha256`` file holding its checksum, and checked against it on every read:
+an entry that was edited, truncated or is missing its checksum is deleted and rebuilt,
+and stderr says so once. Delete the folder at any time to reclaim space.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
+import io
+import sys
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
 
-from kpolicy import paths, schema
+from kpolicy import paths, safety, schema
+from kpolicy.errors import KpolicyError
 
 
 @lru_cache(maxsize=1)
@@ -40,31 +45,54 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def corpus_key(root: Path, files: list[tuple[str, int, int]], options: dict[str, object]) -> str:
-    """Cache key of a corpus: file stats, loader options and the code fingerprint."""
+def corpus_key(root: Path, files: list[tuple[str, str]], options: dict[str, object]) -> str:
+    """Cache key of a corpus: file contents (:func:`hash_files`), loader options and the
+    code fingerprint."""
     h = hashlib.sha256()
     h.update(str(root.resolve()).encode())
-    for rel, size, mtime in files:
-        h.update(f"{rel}\0{size}\0{mtime}\n".encode())
+    for rel, digest in files:
+        h.update(f"{rel}\0{digest}\n".encode())
     h.update(repr(sorted(options.items())).encode())
     h.update(code_fingerprint().encode())
     return h.hexdigest()[:32]
 
 
-def stat_files(root: Path, rels: list[str]) -> list[tuple[str, int, int]]:
-    """``(relative path, size, mtime_ns)`` of each file (missing files get -1)."""
+def hash_files(root: Path, rels: Iterable[str], max_bytes: int | None = None, skip: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """``(relative path, SHA-256 of the bytes)`` of each file.
+
+    Files in ``skip`` (links the loader refuses to follow, e.g. out of the corpus) are
+    never opened, and files over ``max_bytes`` (rejected unread as too large) are named
+    by their size: neither one's content can reach a table. A missing or unreadable
+    file gets ``-``.
+    """
+    skipped = set(skip)
     out = []
     for rel in rels:
+        path = root / rel
+        if rel in skipped:
+            out.append((rel, "skipped"))
+            continue
         try:
-            st = (root / rel).stat()
-            out.append((rel, st.st_size, st.st_mtime_ns))
+            size = path.stat().st_size
+            if max_bytes is not None and size > max_bytes:
+                out.append((rel, f"too_large:{size}"))
+                continue
+            h = hashlib.sha256()
+            with open(path, "rb") as fh:
+                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    h.update(block)
+            out.append((rel, h.hexdigest()))
         except OSError:
-            out.append((rel, -1, -1))
+            out.append((rel, "-"))
     return out
 
 
+#: Cache folders whose damage was already reported (stderr says so once per folder).
+_REPORTED: set[Path] = set()
+
+
 class TableCache:
-    """Parquet files in one cache folder, one per table."""
+    """Parquet files in one cache folder, one per table, each with a checksum file."""
 
     def __init__(self, key: str):
         self.dir = paths.CACHE_DIR / key
@@ -72,26 +100,52 @@ class TableCache:
     def _path(self, name: str) -> Path:
         return self.dir / f"{name}.parquet"
 
+    def _sum_path(self, name: str) -> Path:
+        return self.dir / f"{name}.parquet.sha256"
+
     def get(self, name: str) -> pl.DataFrame | None:
-        """The cached table, conformed to its declared schema, or None."""
+        """The cached table, conformed to its declared schema, or None.
+
+        An entry whose bytes do not match its checksum (edited, truncated, or written
+        without one) is deleted, so that the caller rebuilds it.
+        """
         path = self._path(name)
         if not path.is_file():
             return None
         try:
-            df = pl.read_parquet(path)
+            data = path.read_bytes()
+            expected = self._sum_path(name).read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            expected, data = "", b""
+        if hashlib.sha256(data).hexdigest() != expected:
+            self._discard(name, "its bytes changed since it was written" if expected else "it has no checksum")
+            return None
+        try:
+            df = pl.read_parquet(data)
             return schema.conform(df, name) if name in schema.all_tables() else df
-        except Exception:  # an unreadable or outdated file is simply recomputed
+        except Exception:  # an outdated file (schema changed) is simply recomputed
             return None
 
+    def _discard(self, name: str, why: str) -> None:
+        for p in (self._path(name), self._sum_path(name)):
+            try:
+                p.unlink(missing_ok=True)
+            except OSError:
+                pass
+        if self.dir not in _REPORTED:
+            _REPORTED.add(self.dir)
+            print(f"kpolicy: cache entry {self._path(name)} failed its checksum ({why}); deleted it and rebuilding", file=sys.stderr)
+
     def put(self, name: str, df: pl.DataFrame) -> None:
-        """Store a table atomically (a cache that cannot be written is skipped)."""
-        tmp = None
+        """Store a table's checksum, then the table, each atomically (a cache that cannot
+        be written is skipped). Notebooks filling the same entry at once write the same
+        bytes, so a reader never sees a table and a checksum that disagree for long."""
+        buf = io.BytesIO()
+        df.write_parquet(buf)
+        data = buf.getvalue()
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.dir)
-            os.close(fd)
-            df.write_parquet(tmp)
-            os.replace(tmp, self._path(name))
-        except OSError:
-            if tmp:
-                Path(tmp).unlink(missing_ok=True)
+            safety.atomic_write(self._sum_path(name), hashlib.sha256(data).hexdigest() + "\n")
+            safety.atomic_write(self._path(name), data)
+        except (OSError, KpolicyError):
+            pass

@@ -663,8 +663,10 @@ def load_corpus(
     if cache:
         from kpolicy import cache as cache_mod
 
-        rels = [f.rel for f in found] + ([catalog_path.name] if catalog_path else [])
-        key = cache_mod.corpus_key(root, cache_mod.stat_files(root, rels), {"max_bytes": max_bytes, "infer_regions": infer_regions, "max_figures": max_figures})
+        refused = [f.rel for f in found if f.problem is not None]
+        files = cache_mod.hash_files(root, [f.rel for f in found], max_bytes=max_bytes, skip=refused)
+        files += cache_mod.hash_files(root, [catalog_path.name] if catalog_path else [])
+        key = cache_mod.corpus_key(root, files, {"max_bytes": max_bytes, "infer_regions": infer_regions, "max_figures": max_figures})
         store = cache_mod.TableCache(key)
         cached = {name: store.get(name) for name in CORPUS_TABLES}
         if all(t is not None for t in cached.values()):

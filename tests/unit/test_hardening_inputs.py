@@ -198,3 +198,50 @@ def test_a_corrupt_parquet_row_group_is_a_reject_and_the_rest_loads(tmp_path: Pa
     assert "Row group 1" in reject["detail"] and "1,000" in reject["detail"]
     ids = tables["documents"].select("doc_id").collect()["doc_id"].to_list()
     assert ids[0] == "d0" and ids[-1] == "d2999" and "d1000" not in ids
+
+
+# ---------------------------------------------------------------------------------
+# 7. Cache integrity: keyed by content, checked on read
+# ---------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def cache_dir(tmp_path: Path, monkeypatch) -> Path:
+    from kpolicy import paths
+
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(paths, "CACHE_DIR", folder)
+    return folder
+
+
+def test_an_in_place_edit_with_the_mtime_restored_gives_fresh_facts(tmp_path: Path, cache_dir: Path) -> None:
+    import os
+
+    corpus_dir = tmp_path / "c"
+    corpus_dir.mkdir()
+    doc = corpus_dir / "a.txt"
+    doc.write_text(GOOD)
+    st = doc.stat()
+    assert load_corpus(corpus_dir, cache=True).facts("amounts")["amount_krw"].to_list() == [5e9]
+    doc.write_text(GOOD.replace("5 billion", "7 billion"))  # same size
+    os.utime(doc, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert doc.stat().st_size == st.st_size and doc.stat().st_mtime_ns == st.st_mtime_ns
+    assert load_corpus(corpus_dir, cache=True).facts("amounts")["amount_krw"].to_list() == [7e9]
+
+
+def test_a_tampered_cache_entry_is_detected_and_rebuilt(tmp_path: Path, cache_dir: Path, capsys) -> None:
+    corpus_dir = tmp_path / "c"
+    corpus_dir.mkdir()
+    (corpus_dir / "a.txt").write_text(GOOD)
+    load_corpus(corpus_dir, cache=True).facts("amounts")
+    (entry,) = list(cache_dir.rglob("amounts.parquet"))
+    tampered = pl.read_parquet(entry).with_columns(pl.lit(7.77e14).alias("amount_krw"))
+    tampered.write_parquet(entry)
+    capsys.readouterr()
+    amounts = load_corpus(corpus_dir, cache=True).facts("amounts")
+    assert amounts["amount_krw"].to_list() == [5e9]
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "amounts.parquet" in err and "checksum" in err and "rebuil" in err
+    # The rebuilt entry is good again: read back silently.
+    assert load_corpus(corpus_dir, cache=True).facts("amounts")["amount_krw"].to_list() == [5e9]
+    assert capsys.readouterr().err == ""
