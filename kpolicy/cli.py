@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 
 import polars as pl
+from polars.exceptions import PanicException
 
 from kpolicy.errors import KpolicyError
 
@@ -246,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kpolicy: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # one line, never a traceback, unless --debug
+    except (Exception, PanicException) as exc:  # one line, never a traceback, unless --debug (a polars panic is a BaseException)
         if args.debug:
             raise
         print(f"kpolicy: internal error: {type(exc).__name__}: {exc} (re-run with --debug for details)", file=sys.stderr)

@@ -18,12 +18,14 @@ or a Parquet file of documents one item at a time (:mod:`kpolicy.pipeline` batch
 from __future__ import annotations
 
 import codecs
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import re
 import sys
+import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,6 +34,7 @@ from typing import Any
 
 import polars as pl
 import yaml
+from polars.exceptions import PanicException
 
 from kpolicy import safety, schema
 from kpolicy.errors import KpolicyError
@@ -1123,9 +1126,10 @@ def open_source(source: str | Path) -> Source:
         return Source("jsonl", path, None)
     if suffix in PARQUET_SUFFIXES:
         try:
-            columns = list(pl.read_parquet_schema(path))
-            total = pl.scan_parquet(path).select(pl.len()).collect().item()
-        except Exception as exc:  # polars raises several error types for a bad file
+            with _native_stderr_silenced():
+                columns = list(pl.read_parquet_schema(path))
+                total = pl.scan_parquet(path).select(pl.len()).collect().item()
+        except (Exception, PanicException) as exc:  # polars raises several error types (and panics) for a bad file
             raise KpolicyError(f"{path}: cannot read as Parquet ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})") from None
         missing = [c for c in ("doc_id", "text") if c not in columns]
         if missing:
@@ -1136,6 +1140,32 @@ def open_source(source: str | Path) -> Source:
         f"unknown source format {path.name!r}: give a corpus folder, a JSONL file ({', '.join(JSONL_SUFFIXES)}) "
         f"or a Parquet file ({', '.join(PARQUET_SUFFIXES)})"
     )
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """Send file descriptor 2 to a scratch file for the duration.
+
+    A corrupt Parquet footer can make polars panic; the panic becomes a Python exception
+    (reported in one line by the caller), but Rust first prints its own message, with a
+    backtrace when RUST_BACKTRACE is set, straight to the process's stderr. Only used
+    while one thread probes a file (open_source), so no other output is hidden.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no real descriptor 2: nothing to hide
+        yield
+        return
+    try:
+        with tempfile.TemporaryFile() as sink:
+            os.dup2(sink.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
 
 
 def jsonl_line_limit(max_bytes: int) -> int:
@@ -1216,7 +1246,11 @@ def _parquet_records(path: Path, columns: list[str], chunk_rows: int) -> Iterato
     except (OSError, ValueError, IndexError, RecursionError):
         groups = []
     if not groups:  # a footer this reader cannot follow: the file is one group
-        groups = [pl.scan_parquet(path).select(pl.len()).collect().item()]
+        try:
+            groups = [pl.scan_parquet(path).select(pl.len()).collect().item()]
+        except (Exception, PanicException) as exc:
+            yield f"{name}#row_group_0", Rejected("unreadable", f"The file's rows cannot be counted ({type(exc).__name__}); none were read.")
+            return
     start = 0
     for g, n_rows in enumerate(groups):
         row = start
@@ -1225,7 +1259,7 @@ def _parquet_records(path: Path, columns: list[str], chunk_rows: int) -> Iterato
                 for record in chunk.iter_rows(named=True):
                     yield f"{name}#{row}", record
                     row += 1
-        except Exception as exc:  # polars raises several error types for a corrupt page
+        except (Exception, PanicException) as exc:  # polars raises several error types (or panics) for a corrupt page
             first = str(exc).splitlines()[0] if str(exc) else ""
             yield f"{name}#row_group_{g}", Rejected(
                 "unreadable",

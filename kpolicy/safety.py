@@ -154,14 +154,21 @@ def load_yaml(
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise KpolicyError(f"{path}: the {what} is not UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
-    loader = PlainLoader(text, str(path))
+    try:
+        # The reader checks every character when it is built: a control character is a
+        # ReaderError here, before any parsing (issue 12 fuzz: it was an internal error).
+        loader = PlainLoader(text, str(path))
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(0, exc.position)) + 1
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise KpolicyError(f"{path}:{line}: malformed YAML: the control character {char} is not allowed; remove it") from None
     loader.max_depth, loader.max_nodes = max_depth, max_nodes
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = getattr(exc, "problem", None) or (str(exc).splitlines() or ["unreadable"])[0]
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         raise KpolicyError(f"{where}: malformed YAML: {problem}") from None
     finally:
