@@ -53,13 +53,17 @@ REWRITE_JACCARD = 0.5
 #: the whole body), and at and above which it is at least a rewrite.
 SYNDICATED_CONTAINMENT = 0.8
 REWRITE_CONTAINMENT = 0.7
+#: Containment is estimated from the Jaccard estimate and the two set sizes; below this
+#: estimated Jaccard (a few matching MinHash values) that estimate is noise, so no pair
+#: under it is linked by text, whatever its sizes (a short document beside a long one).
+MIN_ESTIMATE = 0.25
 #: MinHash permutations, and the LSH bands of rows that propose candidate pairs: 42 bands
 #: of 3 values find a pair at Jaccard 0.35 with probability 0.84, at 0.5 with 0.99 (the
 #: estimate, not the index, then decides); a band bucket shared by more than MAX_BUCKET
-#: documents is common phrasing and proposes no pairs.
+#: (50) documents is common phrasing and proposes no pairs.
 NUM_PERM = 128
 BANDS, ROWS = 42, 3
-MAX_BUCKET = 200
+MAX_BUCKET = 50
 #: Publication dates further apart than this are not one story (fact links).
 DATE_WINDOW_DAYS = 21
 #: Shared distinct amounts that link two documents by their facts.
@@ -182,12 +186,14 @@ def _candidate_pairs(sigs: "np.ndarray") -> "np.ndarray":
     :data:`BANDS` bands of :data:`ROWS` values each: a pair with Jaccard similarity s is a
     candidate with probability 1 - (1 - s^ROWS)^BANDS (0.84 at s = 0.35, > 0.99 at 0.5).
     A band bucket larger than :data:`MAX_BUCKET` documents is phrasing that many documents
-    share, not a story, and is skipped: cost stays near-linear in the number of documents.
+    share, not a story, and is skipped: cost stays near-linear in the number of documents,
+    and pairs are merged band by band so that memory follows the distinct pairs.
     """
     import numpy as np
 
     n = sigs.shape[0]
-    found = []
+    codes = np.empty(0, dtype=np.int64)
+    pending: list = []
     mult = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64)[:ROWS]
     for b in range(BANDS):
         band = sigs[:, b * ROWS : (b + 1) * ROWS].astype(np.uint64)
@@ -197,13 +203,19 @@ def _candidate_pairs(sigs: "np.ndarray") -> "np.ndarray":
         k = key[order]
         starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
         sizes = np.diff(np.r_[starts, n])
-        for st, size in zip(starts[(sizes >= 2) & (sizes <= MAX_BUCKET)], sizes[(sizes >= 2) & (sizes <= MAX_BUCKET)]):
-            members = np.sort(order[st : st + size])
-            i, j = np.triu_indices(size, 1)
-            found.append(members[i].astype(np.int64) * n + members[j])
-    if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate(found))
+        band_codes = []
+        # Buckets of one size at a time, vectorised: a (buckets x size) matrix of members.
+        for size in np.unique(sizes[(sizes >= 2) & (sizes <= MAX_BUCKET)]):
+            at = starts[sizes == size]
+            members = np.sort(order[at[:, None] + np.arange(size)[None, :]], axis=1).astype(np.int64)
+            i, j = np.triu_indices(int(size), 1)
+            band_codes.append((members[:, i] * n + members[:, j]).ravel())
+        if band_codes:
+            pending.append(np.unique(np.concatenate(band_codes)))
+        if len(pending) >= 6 or (b == BANDS - 1 and pending):
+            # Merged every few bands: memory follows the distinct pairs, not the bands.
+            codes = np.unique(np.concatenate([codes, *pending]))
+            pending = []
     return np.stack([codes // n, codes % n], axis=1)
 
 
@@ -229,10 +241,13 @@ def text_links(signatures: pl.DataFrame, documents: pl.DataFrame) -> list[dict[s
     out = []
     for lo in range(0, len(pairs), 200_000):  # bounded memory for the comparison
         chunk = pairs[lo : lo + 200_000]
+        # A first look at 32 of the 128 values drops the pairs that cannot pass.
+        rough = (mat[chunk[:, 0], :32] == mat[chunk[:, 1], :32]).mean(axis=1)
+        chunk = chunk[rough >= MIN_ESTIMATE]
         est = (mat[chunk[:, 0]] == mat[chunk[:, 1]]).mean(axis=1)
         a, b = size[chunk[:, 0]], size[chunk[:, 1]]
         contained = np.minimum(1.0, est * (a + b) / ((1 + est) * np.minimum(a, b)))
-        keep = (est >= REWRITE_JACCARD) | (contained >= REWRITE_CONTAINMENT)
+        keep = (est >= MIN_ESTIMATE) & ((est >= REWRITE_JACCARD) | (contained >= REWRITE_CONTAINMENT))
         for (i, j), jac, con in zip(chunk[keep], est[keep], contained[keep]):
             da, db = ids[i], ids[j]
             (la, ra), (lb, rb) = meta.get(da, ("und", set())), meta.get(db, ("und", set()))
@@ -339,10 +354,22 @@ def _fact_candidates(documents: pl.DataFrame, amounts: pl.DataFrame) -> set[tupl
     )
     keys = vals.join(meta, on="doc_id").drop_nulls("region")
     keys = keys.filter(pl.len().over("region", "key", "window") <= MAX_FACT_BUCKET)
+    # Keys carry whether the value is distinctive (3+ significant digits: the mantissa
+    # part of the key does not end in 0 ... unless it is like 456).
+    keys = keys.with_columns(((pl.col("key") // 100) % 10 != 0).alias("distinct"))
+    dates = documents.select("doc_id", "published_date")
     pairs = (
-        keys.join(keys, on=["region", "key", "window"], suffix="_b")
+        keys.join(keys.select("region", "key", "window", pl.col("doc_id").alias("doc_id_b")), on=["region", "key", "window"])
         .filter(pl.col("doc_id") < pl.col("doc_id_b"))
-        .select("doc_id", "doc_id_b").unique()
+        .group_by("doc_id", "doc_id_b")
+        .agg(pl.col("key").n_unique().alias("n_shared"), pl.col("distinct").any())
+        .join(dates, on="doc_id").join(dates.rename({"doc_id": "doc_id_b", "published_date": "date_b"}), on="doc_id_b")
+        # Only pairs that one of the link rules can accept go on to the full check: two
+        # shared values, a distinctive one, or one value within CLOSE_DAYS (or no dates).
+        .filter((pl.col("n_shared") >= MIN_SHARED_AMOUNTS) | pl.col("distinct")
+                | pl.col("published_date").is_null() | pl.col("date_b").is_null()
+                | ((pl.col("published_date") - pl.col("date_b")).dt.total_days().abs() <= CLOSE_DAYS))
+        .select("doc_id", "doc_id_b")
     )
     return set(pairs.iter_rows())
 
