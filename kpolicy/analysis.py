@@ -422,17 +422,12 @@ def counted_rows_over_ceiling(ledger: pl.DataFrame) -> pl.DataFrame:
     mis-read figure was summed. Returns ``ledger_id``, ``region``, ``surface``, ``basis``,
     ``value_krw`` and ``ceiling_krw``.
     """
-    from kpolicy.extract.money import load_scales
+    from kpolicy.ledger import ceiling_for
 
-    sc = load_scales()
     rows = []
     for r in ledger.iter_rows(named=True):
         region = str(r["region"])
-        regional = sc.regional_budget_krw.get(region, sc.regional_budget_max_krw) if region != "National" else 0.0
-        yearly = {"private": sc.gdp_krw, "local": regional or sc.regional_budget_max_krw, "national": sc.national_budget_krw}.get(
-            str(r["funder"]), sc.national_budget_krw + regional)
-        years = (r["period_end"] - r["period_start"] + 1) if r["period_start"] is not None and r["period_end"] is not None and r["period_end"] >= r["period_start"] else 1
-        ceiling = yearly * max(1, min(years, 30))
+        ceiling = ceiling_for(str(r["funder"]), region, r["period_start"], r["period_end"])
         for basis in BASES:
             value = r[f"value_krw_{basis}"]
             if r[f"is_counted_{basis}"] and value is not None and value > ceiling:

@@ -23,7 +23,6 @@ another document.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -418,7 +417,6 @@ class _M:
     note: str = ""
     excluded: bool = False
     locked: bool = False  # role set by curation: rules do not change it
-    won_equivalent: int | None = None  # index of a KRW restatement of this foreign figure
     pub_year: int | None = None
     years: list[tuple[int, str]] = field(default_factory=list)
 
@@ -522,7 +520,7 @@ def _from_to(ms: list[_M]) -> None:
 
 def _conversions(ms: list[_M]) -> None:
     """A bracketed restatement: a won figure after a foreign one carries the commitment."""
-    for a, b in zip(ms, ms[1:]):
+    for k, (a, b) in enumerate(zip(ms, ms[1:])):
         if b.row["cue_role"] != "conversion":
             continue
         if a.row["currency"] != "KRW" and b.row["currency"] == "KRW" and not b.locked:
@@ -532,17 +530,16 @@ def _conversions(ms: list[_M]) -> None:
                 after = re.sub(r"^" + _SP + r"*[)）]", "", b.right)
                 a.role, a.reason = _base_role(_M({**a.row, "cue_role": _cue_after(after)}, a.left, after, a.sentence), a.pub_year, a.years)
             b.role, b.reason = a.role, f"the stated won equivalent of {a.row['surface']} ({a.reason})"
-            a.won_equivalent = ms.index(b)
-            a.relation, a.related = "same_as", ms.index(b)
+            a.relation, a.related = "same_as", k + 1
             a.relation_reason = f"restated in won as {b.row['surface']}: the won figure is used"
 
 
 def _cue_after(right: str) -> str:
     """The amounts table's cue role for a figure followed by ``right`` (right-window rules only)."""
-    from kpolicy.extract.money import ROLE_RULES, py
+    from kpolicy.extract.money import _ROLE_RULES_PY
 
-    for role, window, pattern in ROLE_RULES:
-        if window == "right" and py(pattern).search(right):
+    for role, window, pattern in _ROLE_RULES_PY:
+        if window == "right" and pattern.search(right):
             return role
     return "other"
 
@@ -883,6 +880,13 @@ def _fx(currency: str, year: int | None) -> _Fx | None:
                f"({info['year_used']} average, {info['how']}; {info['source']}; {status})")
 
 
+def ceiling_for(funder: str, region: str, period_start: int | None, period_end: int | None) -> float:
+    """The most a commitment can be (won): the whole yearly budget of whoever pays it
+    (:func:`_ceiling`) times the years of its period (1 when none is stated, at most 30)."""
+    years = period_end - period_start + 1 if period_start is not None and period_end is not None and period_end >= period_start else 1
+    return _ceiling(funder, region) * max(1, min(years, 30))
+
+
 def _ceiling(funder: str, region: str) -> float:
     """The whole yearly budget of whoever pays (won): see the ledger's ``ceiling_krw`` column."""
     from kpolicy.extract.money import load_scales
@@ -942,9 +946,11 @@ def _coreference(rows: list[dict[str, Any]], documents: pl.DataFrame, stories: p
     def terms(r: dict[str, Any]) -> set[str]:
         return by_sentence.get((r["doc_id"], r["sentence_idx"])) or by_doc.get(r["doc_id"], set())
 
+    from kpolicy.stories import significant_digits
+
     def distinctive(r: dict[str, Any]) -> bool:
         v = r["value_krw_adjusted"] or r["value_krw_literal"] or 0
-        return v > 0 and len(f"{v:.6e}".split("e")[0].replace(".", "").rstrip("0")) >= 3
+        return v > 0 and significant_digits(v) >= 3
 
     def sort_key(r: dict[str, Any]) -> tuple:
         date = meta.get(r["doc_id"], (None, None))[0]
@@ -1113,7 +1119,6 @@ def build_ledger(
             counts_adjusted = adj_value is not None
         years_here = syears.get((doc, r["sentence_idx"]), [])
         p0, p1, psrc = _period(sentence, years_here, pub_year)
-        n_years = (p1 - p0 + 1) if p0 is not None and p1 is not None and p1 >= p0 else 1
         role = r["role"]
         funder, funder_source = _ROLE_FUNDER.get(role), "the role"
         if funder is None:  # a repeat of the figure may name who pays
@@ -1132,7 +1137,7 @@ def build_ledger(
                 funder, funder_source = "local", f"the document's level ({level} government), inferred"
             else:
                 funder, funder_source = "unstated", "not stated"
-        ceiling = _ceiling(funder, region) * max(1, min(n_years, 30))
+        ceiling = ceiling_for(funder, region, p0, p1)
         biggest = max(v for v in (literal, adj_value) if v is not None) if (literal is not None or adj_value is not None) else None
         exceeds = biggest is not None and biggest > ceiling
         if exceeds:
@@ -1154,7 +1159,7 @@ def build_ledger(
             "adjustment_reason": reasons.get(mid) or (reasons.get(equivalent and f"{doc}@{equivalent['char_start']}", None) if equivalent else None),
             "ceiling_krw": ceiling, "is_over_ceiling": exceeds,
             "period_start": p0, "period_end": p1, "period_source": psrc,
-            "is_annual": bool(_ANNUAL.search(sentence[max(0, r["char_start"] - 1) :]) or _ANNUAL.search(sentence)),
+            "is_annual": bool(_ANNUAL.search(sentence)),
             "published_year": pub_year, "funder": funder, "funder_source": funder_source,
             "n_parts": len(parts), "why": why,
             "doc_ids": [doc], "n_articles": 1, "n_outlets": 1, "coreference": None,

@@ -268,9 +268,9 @@ def _key(value: float) -> str:
     return f"{round(value / 10 ** (e - 2))}e{e - 2}"
 
 
-def _sig_digits(value: float) -> int:
-    digits = f"{value:.6e}".split("e")[0].replace(".", "").rstrip("0")
-    return len(digits)
+def significant_digits(value: float) -> int:
+    """Significant digits of a value, to 7 (float noise such as 140.79999999999998 reads as 4)."""
+    return len(f"{value:.6e}".split("e")[0].replace(".", "").rstrip("0"))
 
 
 def fact_links(
@@ -304,7 +304,7 @@ def fact_links(
         if not _dates_close(da, pa, db, pb):
             continue
         shared = sorted(set(values[a]) & set(values[b]), key=lambda k: -values[a][k])
-        distinctive = [k for k in shared if _sig_digits(values[a][k]) >= 3]
+        distinctive = [k for k in shared if significant_digits(values[a][k]) >= 3]
         common_years = yrs[a] & yrs[b]
         close_in_time = da is not None and db is not None and abs((da - db).days) <= CLOSE_DAYS
         if (len(shared) >= MIN_SHARED_AMOUNTS or (distinctive and common_years)
@@ -379,7 +379,7 @@ def _dates_close(da: dt.date | None, pa: str | None, db: dt.date | None, pb: str
         return True  # unknown dates do not rule a link out; the amounts and region must do it
     if pa == "day" and pb == "day":
         return abs((da - db).days) <= DATE_WINDOW_DAYS
-    return abs(da.year - db.year) <= 0 if "year" in (pa, pb) else abs((da - db).days) <= DATE_WINDOW_DAYS + 31
+    return da.year == db.year if "year" in (pa, pb) else abs((da - db).days) <= DATE_WINDOW_DAYS + 31
 
 
 def _gap(da: dt.date | None, db: dt.date | None) -> str:
