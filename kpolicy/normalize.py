@@ -196,7 +196,7 @@ def _nfc_pass(m: Mapped) -> Mapped:
     new_end: list[int] = []
     pos = 0
     changed = False
-    for match in _NON_ASCII_RUN.finditer(text):
+    for match in _NFC_RUN.finditer(text):
         run = match.group(0)
         if unicodedata.is_normalized("NFC", run):
             continue
@@ -204,7 +204,7 @@ def _nfc_pass(m: Mapped) -> Mapped:
         pieces = _nfc_segments(run)
         composed = [unicodedata.normalize("NFC", run[i:j]) for i, j in pieces]
         if "".join(composed) != unicodedata.normalize("NFC", run):  # never seen; keep the plain map
-            fallback = _sub(Mapped(run, src[a : b + 1], m.end[a:b] if m.end is not None else None), _NON_ASCII_RUN, _nfc, cover=True)
+            fallback = _sub(Mapped(run, src[a : b + 1], m.end[a:b] if m.end is not None else None), _NFC_RUN, _nfc, cover=True)
             composed, piece_maps = [fallback.text], [(fallback.src[:-1], [fallback.end_of(k) for k in range(len(fallback.text))])]
         else:
             piece_maps = [([src[a + i]] * len(c), [m.end_of(a + j - 1)] * len(c)) for (i, j), c in zip(pieces, composed)]
@@ -231,6 +231,10 @@ def _nfc_pass(m: Mapped) -> Mapped:
 
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+# A run for NFC: non-ASCII characters and the one character before them, since an ASCII
+# letter is the starter that a following combining mark composes with ("e" + U+0301).
+# No composition has an ASCII character as its second part, so one is enough.
+_NFC_RUN = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
 _FULLWIDTH = re.compile(r"[\uff01-\uff5e]")
 _ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")

@@ -46,6 +46,16 @@ def test_source_spans_cover_whole_characters(form: str) -> None:
         assert unicodedata.normalize("NFC", raw[start:end]) == ch, (i, ch, raw[start:end])
 
 
+def test_ascii_letter_with_combining_mark_is_composed() -> None:
+    # "e" + U+0301: the starter is ASCII, so a pass over non-ASCII runs alone left the mark
+    # apart and a span ending on it did not round-trip (found by the fuzz test in CI).
+    raw = "create 10 jobs in Montre\u0301al cafe\u0301"
+    m = normalize_mapped(raw)
+    assert m.text == "create 10 jobs in Montr\u00e9al caf\u00e9"
+    for i, ch in enumerate(m.text):
+        assert unicodedata.normalize("NFC", raw[m.src[i] : m.end_of(i)]) == ch, (i, ch)
+
+
 @pytest.mark.parametrize("form", ["nfd", "mixed"])
 def test_nfd_amounts_round_trip(tmp_path: Path, form: str) -> None:
     raw = {"nfd": _nfd(KO), "mixed": _mixed(KO)}[form]
