@@ -536,7 +536,7 @@ def _conversions(ms: list[_M]) -> None:
 
 def _cue_after(right: str) -> str:
     """The amounts table's cue role for a figure followed by ``right`` (right-window rules only)."""
-    from kpolicy.extract.money import _ROLE_RULES_PY
+    from kpolicy.extract.money.context import _ROLE_RULES_PY
 
     for role, window, pattern in _ROLE_RULES_PY:
         if window == "right" and pattern.search(right):
@@ -580,7 +580,7 @@ def _reconcile(ms: list[_M]) -> list[tuple[int, list[int], float | None]]:
 
     Returns (total index, part indices, scale factor or None when the parts exceed it).
     """
-    from kpolicy.extract.money import _reconcile_rows
+    from kpolicy.extract.money.reconcile import _reconcile_rows
 
     rows = []
     for m in ms:
