@@ -7,9 +7,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kpolicy-installed
 JOBS   ?= 2
 
-.PHONY: install report test browser lab bench lock clean help
+.PHONY: install report test browser lab bench eval lock clean help
 help:
-	@echo "make report | make test | make lab | make bench | make lock | make clean"
+	@echo "make report | make test | make lab | make bench | make eval | make lock | make clean"
 
 # The venv is rebuilt only when the pins change. Everything is installed inside .venv:
 # no --user installs, no kernelspec registration (ipykernel's built-in python3 kernel
@@ -47,6 +47,11 @@ STORIES_SIZES ?= 10000,100000
 bench: install
 	$(BIN)/kpolicy bench $(BENCH_ARGS)   # e.g. make bench BENCH_ARGS=--quick
 	$(BIN)/kpolicy bench --stories $(STORIES_SIZES)   # near-duplicates and stories; e.g. STORIES_SIZES=10000,100000,1000000
+
+# Score the money extractor on the real-text development set (labels in devset/labels,
+# texts saved by hand into the git-ignored devset/texts; see devset/README.md).
+eval: install
+	$(BIN)/kpolicy eval
 
 # Re-resolve the lock file from pyproject.toml (run after changing a pin).
 lock:

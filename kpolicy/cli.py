@@ -12,6 +12,7 @@ Commands::
     kpolicy bench      [--docs N] [--seed S] [--quick] [--scale N] [--format jsonl|parquet|folder]
                        [--jobs N] [--batch-docs N] [--workdir DIR] [--no-analysis]
     kpolicy schema     [--out FILE]
+    kpolicy eval       [--labels DIR] [--texts DIR]
 
 Errors are one line on stderr and a non-zero exit (2 for bad input, 1 for a failed
 report run, 3 for an internal error); ``--debug`` shows the traceback.
@@ -94,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the data dictionary (Markdown)")
     p.add_argument("--out", metavar="FILE", default=None, help="write to FILE")
+
+    p = sub.add_parser("eval", help="score the money extractor on the real-text development set (devset/)")
+    p.add_argument("--labels", metavar="DIR", default=None, help="label files (default: devset/labels)")
+    p.add_argument("--texts", metavar="DIR", default=None, help="saved article texts (default: devset/texts)")
     return parser
 
 
@@ -175,6 +180,10 @@ def _run(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(text)
         return 0
+    if args.command == "eval":
+        from kpolicy import devset
+
+        return devset.run(args.labels, args.texts)
     if args.command == "bench":
         from kpolicy import bench
 
