@@ -35,6 +35,16 @@ a minute and fails on any correctness miss, never on speed. ``kpolicy bench`` an
 Correctness is checked against what the generator planted: every unambiguous amount
 recovered with its exact value, every translation garble flagged, and every planted
 official (name and title) and organisation found by the actors extractor.
+
+**Money precision and recall** (stage mode and ``--quick``; ``--money-docs N``): a second
+corpus from the generator's written grammar (``kpolicy/data/synth_money_forms.yaml``,
+:func:`kpolicy.synth.generate_money`), with forms the extractor may not read, hard negatives
+and planted garbles, each with its exact span in a truth table. :func:`score_money` reports
+recall (span overlap, currency, value within 0.5 %), precision with the extra amounts by
+where they fell (on which kind of hard negative, or a second piece of one amount), value
+accuracy, recall per form (a form the extractor does not read shows 0), the clean-flag
+rate, garble recall, flag precision and a verdict against the aims (clean-flag rate
+<= 1 %, garble recall >= 95 %). The aims are reported; ``--strict-money`` fails on a miss.
 """
 
 from __future__ import annotations
@@ -238,6 +248,251 @@ def check_planted_actors_lazy(actors: pl.LazyFrame, planted: Path, chunk_docs: i
         counts["actors"] += plan.select(pl.len()).collect().item()
         counts["actors_found"] += int(n_official.item() + n_org.item())
     return counts
+
+
+# ---------------------------------------------------------------------------------
+# Money correctness on the grammar-driven corpus (synth.generate_money): precision and recall
+# ---------------------------------------------------------------------------------
+
+#: Aims of issue 13 (reported; ``--strict-money`` makes a miss fail the run).
+AIM_CLEAN_FLAG_RATE = 0.01
+AIM_GARBLE_RECALL = 0.95
+#: A planted amount is recovered when an extracted amount overlaps its span, has its
+#: currency, and its value (for a closed range, both ends) is within this relative tolerance.
+VALUE_TOLERANCE = 0.005
+#: Documents of the money corpus (``--money-docs``; ``--quick`` uses :data:`QUICK_MONEY_DOCS`).
+MONEY_DOCS = 600
+QUICK_MONEY_DOCS = 300
+
+
+def _close(got: float | None, want: float | None, tol: float = VALUE_TOLERANCE) -> bool:
+    if got is None or want is None:
+        return got is None and want is None
+    return abs(got - want) <= tol * abs(want)
+
+
+def _value_ok(f: dict, t: dict) -> bool:
+    """An extracted row ``f`` reads planted amount ``t`` right: same currency, value within
+    the tolerance, and for a closed range both ends."""
+    if f.get("currency") != t["currency"] or not _close(f.get("value_native"), t["value"]):
+        return False
+    if t["bound"] == "exact" and t["low"] is not None and t["high"] is not None and t["low"] != t["high"]:
+        return _close(f.get("value_low_native"), t["low"]) and _close(f.get("value_high_native"), t["high"])
+    return True
+
+
+@dataclass
+class MoneyScore:
+    """What :func:`score_money` measured. Counts are of planted items (truth rows) or of
+    extracted rows, as named; rates are None when their denominator is 0."""
+
+    amounts: int  # planted amounts (clean and context amounts of garbles)
+    detected: int  # ... with an overlapping extracted row
+    correct: int  # ... whose matched row has the planted currency and value
+    rows: int  # extracted rows
+    matched_rows: int  # rows matched one-to-one with a planted amount or garble
+    extras: dict[str, int]  # unmatched rows by where they fell: split (a second row on a planted item), negative:<type>, unplanted
+    clean_detected: int  # clean planted amounts (not part of a garble) with an overlapping row
+    clean_flagged: int  # ... of which some overlapping row is_suspect
+    garbles: int
+    garbles_flagged: int  # some row overlapping the garble or one of its context amounts is suspect
+    suspect_rows: int
+    suspect_rows_right: int  # suspect rows overlapping a planted garble or its context amounts
+    bound_checked: int  # detected amounts when the extractor gives `bound`
+    bound_right: int
+    per_form: pl.DataFrame  # form, category, language, planted, detected, correct, recall, clean_flags
+    negatives: pl.DataFrame  # type, planted, with_rows (negatives an extracted row overlaps)
+    per_garble: pl.DataFrame  # pattern, planted, flagged
+
+    @staticmethod
+    def _rate(a: int, b: int) -> float | None:
+        return a / b if b else None
+
+    @property
+    def recall(self) -> float | None:
+        return self._rate(self.correct, self.amounts)
+
+    @property
+    def precision(self) -> float | None:
+        return self._rate(self.matched_rows, self.rows)
+
+    @property
+    def value_accuracy(self) -> float | None:
+        return self._rate(self.correct, self.detected)
+
+    @property
+    def clean_flag_rate(self) -> float | None:
+        return self._rate(self.clean_flagged, self.clean_detected)
+
+    @property
+    def garble_recall(self) -> float | None:
+        return self._rate(self.garbles_flagged, self.garbles)
+
+    @property
+    def flag_precision(self) -> float | None:
+        return self._rate(self.suspect_rows_right, self.suspect_rows)
+
+    def aims_met(self) -> bool:
+        return (self.clean_flag_rate or 0.0) <= AIM_CLEAN_FLAG_RATE and (self.garble_recall or 0.0) >= AIM_GARBLE_RECALL
+
+    def verdict(self) -> str:
+        def part(label: str, x: float | None, aim: str, ok: bool) -> str:
+            shown = "n/a" if x is None else f"{x:.1%}"
+            return f"{label} {shown} (aim {aim}: {'met' if ok else 'MISSED'})"
+
+        cfr, gr = self.clean_flag_rate, self.garble_recall
+        return "money aims: " + "; ".join([
+            part("clean-flag rate", cfr, "<= 1%", cfr is not None and cfr <= AIM_CLEAN_FLAG_RATE),
+            part("garble recall", gr, ">= 95%", gr is not None and gr >= AIM_GARBLE_RECALL),
+        ])
+
+
+def score_money(truth: pl.DataFrame, found: pl.DataFrame) -> MoneyScore:
+    """Score extracted amounts against a truth table (:func:`kpolicy.synth.truth_table`).
+
+    ``found`` has ``doc_id, char_start, char_end`` (in the same text as the truth's spans),
+    ``currency, value_native, value_low_native, value_high_native, is_suspect`` and
+    optionally ``bound``. Rows overlap a planted item when their spans share a character.
+    Each planted amount or garble is matched with at most one overlapping row (a row with
+    the right value first), each row with at most one item; unmatched rows are the extras,
+    counted by where they fell.
+    """
+    has_bound = "bound" in found.columns
+    items_by_doc: dict[str, list[dict]] = {}
+    for t in truth.iter_rows(named=True):
+        items_by_doc.setdefault(t["doc_id"], []).append(t)
+    rows_by_doc: dict[str, list[dict]] = {}
+    for f in found.iter_rows(named=True):
+        rows_by_doc.setdefault(f["doc_id"], []).append(f)
+
+    def overlaps(f: dict, t: dict) -> bool:
+        return f["char_start"] < t["char_end"] and t["char_start"] < f["char_end"]
+
+    amounts = detected = correct = clean_detected = clean_flagged = garbles = garbles_flagged = 0
+    matched_rows = suspect_rows = suspect_right = bound_checked = bound_right = 0
+    extras: dict[str, int] = {}
+    form_rows: dict[str, dict] = {}
+    neg_rows: dict[str, list[int]] = {}
+    garble_rows: dict[str, list[int]] = {}
+    for doc_id in sorted(set(items_by_doc) | set(rows_by_doc)):
+        items = items_by_doc.get(doc_id, [])
+        rows = rows_by_doc.get(doc_id, [])
+        used: set[int] = set()
+        matched: dict[int, int] = {}  # item index -> row index
+        for i, t in enumerate(items):
+            if t["kind"] == "negative":
+                continue
+            cands = [j for j, f in enumerate(rows) if j not in used and overlaps(f, t)]
+            good = [j for j in cands if _value_ok(rows[j], t)]
+            if cands:
+                matched[i] = (good or cands)[0]
+                used.add(matched[i])
+        matched_rows += len(used)
+        group_spans = [t for t in items if t["group"] is not None or t["kind"] == "garble"]
+        for j, f in enumerate(rows):
+            if f["is_suspect"]:
+                suspect_rows += 1
+                suspect_right += any(overlaps(f, t) for t in group_spans)
+            if j in used:
+                continue
+            if any(overlaps(f, t) for t in items if t["kind"] != "negative"):
+                where = "split"
+            else:
+                neg = next((t for t in items if t["kind"] == "negative" and overlaps(f, t)), None)
+                where = f"negative:{neg['category']}" if neg else "unplanted"
+            extras[where] = extras.get(where, 0) + 1
+        for i, t in enumerate(items):
+            hit = [f for f in rows if overlaps(f, t)]
+            if t["kind"] == "negative":
+                c = neg_rows.setdefault(t["category"], [0, 0])
+                c[0] += 1
+                c[1] += bool(hit)
+                continue
+            if t["kind"] == "garble":
+                garbles += 1
+                group = [u for u in group_spans if u["group"] == t["group"]] if t["group"] is not None else [t]
+                flagged = any(f["is_suspect"] for f in rows for u in group if overlaps(f, u))
+                garbles_flagged += flagged
+                g = garble_rows.setdefault(t["garble_pattern"] or "?", [0, 0])
+                g[0] += 1
+                g[1] += flagged
+                continue
+            amounts += 1
+            row = rows[matched[i]] if i in matched else None
+            ok = row is not None and _value_ok(row, t)
+            detected += row is not None
+            correct += ok
+            fr = form_rows.setdefault(t["form"], {"form": t["form"], "category": t["category"], "language": t["language"],
+                                                  "planted": 0, "detected": 0, "correct": 0, "clean_flags": 0})
+            fr["planted"] += 1
+            fr["detected"] += row is not None
+            fr["correct"] += ok
+            if row is not None and has_bound:
+                bound_checked += 1
+                bound_right += (row.get("bound") or "exact") == t["bound"]
+            if t["garble_pattern"] is None and row is not None:
+                clean_detected += 1
+                flagged = any(f["is_suspect"] for f in hit)
+                clean_flagged += flagged
+                fr["clean_flags"] += flagged
+    per_form = pl.DataFrame(
+        list(form_rows.values()),
+        schema={"form": pl.String, "category": pl.String, "language": pl.String, "planted": pl.Int64, "detected": pl.Int64,
+                "correct": pl.Int64, "clean_flags": pl.Int64},
+    ).with_columns((pl.col("correct") / pl.col("planted")).round(3).alias("recall")).sort("category", "recall", "form")
+    negatives = pl.DataFrame(
+        [{"type": k, "planted": v[0], "with_rows": v[1]} for k, v in sorted(neg_rows.items())],
+        schema={"type": pl.String, "planted": pl.Int64, "with_rows": pl.Int64},
+    )
+    per_garble = pl.DataFrame(
+        [{"pattern": k, "planted": v[0], "flagged": v[1]} for k, v in sorted(garble_rows.items())],
+        schema={"pattern": pl.String, "planted": pl.Int64, "flagged": pl.Int64},
+    )
+    return MoneyScore(amounts, detected, correct, sum(len(rs) for rs in rows_by_doc.values()), matched_rows, extras,
+                      clean_detected, clean_flagged, garbles, garbles_flagged, suspect_rows, suspect_right,
+                      bound_checked, bound_right, per_form, negatives, per_garble)
+
+
+def run_money(n_docs: int = MONEY_DOCS, seed: int = 0) -> MoneyScore:
+    """Generate the grammar-driven money corpus, run the loader and the money extractor on
+    it as ``kpolicy extract`` does, and score the amounts against the truth table
+    (offsets in the files' text: the amounts' ``source_start``/``source_end``)."""
+    from kpolicy.corpus import load_corpus
+
+    with tempfile.TemporaryDirectory(prefix="kpolicy-bench-money-") as tmp:
+        docs = synth.write_money_corpus(tmp, n_docs, seed)
+        amounts = load_corpus(tmp, infer_regions=False).facts("amounts")
+    cols = ["doc_id", "currency", "value_native", "value_low_native", "value_high_native", "is_suspect"]
+    if "bound" in amounts.columns:
+        cols.append("bound")
+    found = amounts.select(*cols, pl.col("source_start").alias("char_start"), pl.col("source_end").alias("char_end"))
+    return score_money(synth.truth_table(docs), found)
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.1%}"
+
+
+def _print_money(m: MoneyScore, n_docs: int) -> None:
+    extras = sum(m.extras.values())
+    print(f"money correctness on {n_docs:,} grammar-generated documents (kpolicy/data/synth_money_forms.yaml):")
+    print(f"  recall: {m.correct:,}/{m.amounts:,} planted amounts recovered (span overlap, currency, value within "
+          f"{VALUE_TOLERANCE:.1%}) = {_pct(m.recall)}; detected (span only) {m.detected:,} = {_pct(m.detected / m.amounts if m.amounts else None)}")
+    print(f"  precision: {m.matched_rows:,}/{m.rows:,} extracted amounts are planted ones = {_pct(m.precision)}; "
+          f"{extras:,} extra: " + (", ".join(f"{k} {v:,}" for k, v in sorted(m.extras.items())) or "none"))
+    print(f"  value accuracy: {m.correct:,}/{m.detected:,} detected amounts read with the planted currency and value = {_pct(m.value_accuracy)}"
+          + (f"; bound right {m.bound_right:,}/{m.bound_checked:,}" if m.bound_checked else "; bound: not in the extractor's output"))
+    print(f"  clean-flag rate: {m.clean_flagged:,}/{m.clean_detected:,} clean planted amounts found are flagged suspect = {_pct(m.clean_flag_rate)}")
+    print(f"  garble recall: {m.garbles_flagged:,}/{m.garbles:,} planted garbles flagged = {_pct(m.garble_recall)}")
+    print(f"  flag precision: {m.suspect_rows_right:,}/{m.suspect_rows:,} suspect amounts are planted garbles or their context = {_pct(m.flag_precision)}")
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=170, fmt_str_lengths=60, tbl_hide_dataframe_shape=True):
+        print("  planted garbles by pattern:")
+        print(m.per_garble)
+        print("  hard negatives (planted, and how many an extracted amount overlaps):")
+        print(m.negatives)
+        print("  per-form recall (0 = a form the extractor does not read):")
+        print(m.per_form.select("category", "form", "language", "planted", "detected", "correct", "recall", "clean_flags"))
+    print(m.verdict())
 
 
 def _warm_up(n: int = 60, seed: int = 99) -> float:
@@ -629,6 +884,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         "--quick", action="store_true",
         help=f"CI: {QUICK_DOCS:,} documents in stages and {QUICK_SCALE_DOCS:,} streamed; fails only on correctness",
     )
+    parser.add_argument("--money-docs", type=int, default=MONEY_DOCS, metavar="N",
+                        help=f"grammar-generated documents for the money precision/recall section (default {MONEY_DOCS}; --quick: {QUICK_MONEY_DOCS})")
+    parser.add_argument("--strict-money", action="store_true",
+                        help="fail when the money aims are missed (clean-flag rate <= 1%%, garble recall >= 95%%); by default they are reported")
     parser.add_argument("--scale", type=int, default=None, metavar="N", help="stream N generated documents through the pipeline instead")
     parser.add_argument("--format", choices=("jsonl", "parquet", "folder"), default="jsonl", help="input for --scale (default jsonl)")
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="pipeline worker processes for --scale (default 1)")
@@ -677,6 +936,13 @@ def run_from_args(args: argparse.Namespace) -> int:
         _print_stages(table, ratios)
         _print_correctness(counts)
         ok = _correct(counts)
+        n_money = QUICK_MONEY_DOCS if args.quick else args.money_docs
+        if n_money > 0:
+            money_score = run_money(n_money, args.seed)
+            _print_money(money_score, n_money)
+            if args.strict_money and not money_score.aims_met():
+                print("kpolicy bench: money aims missed (--strict-money)")
+                ok = False
         if args.quick:
             figures = run_scale(QUICK_SCALE_DOCS, args.seed, "jsonl", batch_docs=32, progress=False)
             _print_scale(figures)

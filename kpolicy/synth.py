@@ -15,6 +15,16 @@ The output depends only on ``(n, seed, korean_share)``.
 
 The sentences are written for kpolicy; they quote no outside source, and the people
 named are made up.
+
+:func:`generate_money` writes a second, money-only corpus for an honest benchmark of the
+money extractor. It is driven by a written grammar of its own,
+``kpolicy/data/synth_money_forms.yaml`` (:func:`load_money_spec`): every form of an amount
+in the money contract's categories (including forms the extractor is not yet known to
+read), hard negatives that look like money and are not (areas, counts, phone numbers,
+dates, percentages, years, article numbers, the verb "won") and planted translation
+garbles, each made from a clean figure. Every planted item gets a row of the truth table
+(:class:`Truth`, :func:`truth_table`) with its exact character span in the document. This
+code does not import the extractor: the two are independent readings of the contract.
 """
 
 from __future__ import annotations
@@ -194,6 +204,36 @@ class PlantedActor:
     title: str | None = None
 
 
+@dataclass(frozen=True)
+class Truth:
+    """One planted item of the money corpus: ``text[char_start:char_end] == surface``.
+
+    ``kind`` is ``amount`` (a clean amount, or the context amount of a garble), ``negative``
+    (text that is not money) or ``garble``. ``category`` is the contract category of an
+    amount's form, the type of a negative (area, count, ...) or ``garble``. ``value``,
+    ``low`` and ``high`` are literal, in major units of ``currency``; an open bound has its
+    open side ``None``. A garble has its ``garble_pattern`` and the ``intended_value`` of the
+    clean figure it was made from; a garble and its context amounts share a ``group``.
+    """
+
+    doc_id: str
+    char_start: int
+    char_end: int
+    surface: str
+    kind: str
+    form: str
+    category: str
+    language: str
+    currency: str | None = None
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    bound: str | None = None
+    garble_pattern: str | None = None
+    intended_value: float | None = None
+    group: int | None = None
+
+
 @dataclass
 class SynthDoc:
     doc_id: str
@@ -202,6 +242,8 @@ class SynthDoc:
     text: str
     amounts: list[Planted] = field(default_factory=list)
     actors: list[PlantedActor] = field(default_factory=list)
+    #: Money corpus (:func:`generate_money`) only: one row per planted item.
+    truth: list[Truth] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------
@@ -680,3 +722,348 @@ def write_records(path: str | Path, n: int, seed: int = 0, chunk_docs: int = 20_
             for c in chunks:
                 c.unlink(missing_ok=True)
     return Written(path, planted, n, n_bytes)
+
+
+# ---------------------------------------------------------------------------------
+# The money benchmark corpus, from a written grammar (kpolicy/data/synth_money_forms.yaml)
+# ---------------------------------------------------------------------------------
+
+MONEY_SPEC_FILE = Path(__file__).parent / "data" / "synth_money_forms.yaml"
+#: Truth table of a money corpus written by :func:`write_money_corpus`.
+TRUTH_FILE = ".truth.jsonl"
+#: The money contract's eight categories, plus ``plain`` (the news generator's forms).
+MONEY_CATEGORIES = ("plain", "korean_compound", "number_words", "minor_units", "ranges", "postfix_symbols",
+                    "scale_after_currency", "currencies", "open_bounds")
+NEGATIVE_TYPES = ("area", "count", "phone", "date", "percentage", "year", "article", "verb_won")
+BOUNDS = ("exact", "approx", "at_least", "at_most")
+TRUTH_KINDS = ("amount", "negative", "garble")
+
+
+def truth_schema() -> dict:
+    """Polars schema of :func:`truth_table`."""
+    import polars as pl
+
+    return {
+        "doc_id": pl.String, "char_start": pl.Int64, "char_end": pl.Int64, "surface": pl.String, "kind": pl.String,
+        "form": pl.String, "category": pl.String, "language": pl.String, "currency": pl.String, "value": pl.Float64,
+        "low": pl.Float64, "high": pl.Float64, "bound": pl.String, "garble_pattern": pl.String,
+        "intended_value": pl.Float64, "group": pl.Int64,
+    }
+
+
+def _calc(expr: str | int | float, env: dict[str, float]) -> float:
+    """Arithmetic of the spec (+ - * / %, comparisons, and/or, names of variables), without eval."""
+    import ast
+    import operator as op
+
+    if isinstance(expr, (int, float)):
+        return float(expr)
+    bin_ops = {ast.Add: op.add, ast.Sub: op.sub, ast.Mult: op.mul, ast.Div: op.truediv, ast.Mod: op.mod}
+    cmp_ops = {ast.Gt: op.gt, ast.Lt: op.lt, ast.GtE: op.ge, ast.LtE: op.le, ast.Eq: op.eq, ast.NotEq: op.ne}
+
+    def ev(node: ast.AST) -> float:
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            return float(env[node.id])
+        if isinstance(node, ast.BinOp) and type(node.op) in bin_ops:
+            return bin_ops[type(node.op)](ev(node.left), ev(node.right))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -ev(node.operand)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in cmp_ops:
+            return float(cmp_ops[type(node.ops[0])](ev(node.left), ev(node.comparators[0])))
+        if isinstance(node, ast.BoolOp):
+            vals = [bool(ev(v)) for v in node.values]
+            return float(all(vals) if isinstance(node.op, ast.And) else any(vals))
+        raise ValueError(f"synth_money_forms.yaml: unsupported expression {expr!r}")
+
+    return ev(ast.parse(str(expr), mode="eval"))
+
+
+def _decimal_text(x: float, places: int) -> str:
+    text = f"{x:.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _sample_vars(rng: random.Random, spec: dict) -> tuple[dict[str, object], dict[str, float]]:
+    """Draw the variables of one spec entry: (what the template shows, numeric values)."""
+    for _ in range(200):
+        shown: dict[str, object] = {}
+        vals: dict[str, float] = {}
+        for name, v in (spec.get("vars") or {}).items():
+            if "int" in v:
+                lo, hi = v["int"]
+                n = rng.randint(lo, hi) * v.get("mult", 1)
+                shown[name], vals[name] = n, float(n)
+            elif "dec" in v:
+                places = v.get("places", 1)
+                lo, hi = (round(b * 10**places) for b in v["dec"])
+                x = rng.randint(lo, hi) / 10**places
+                shown[name], vals[name] = _decimal_text(x, places), x
+            elif "choice" in v:
+                text, value = rng.choice(v["choice"])
+                shown[name], vals[name] = str(text), float(value)
+            elif "expr" in v:
+                x = _calc(v["expr"], vals)
+                places = v.get("places", 0)
+                shown[name] = int(round(x)) if x == int(x) else _decimal_text(x, places)
+                vals[name] = x
+            else:
+                raise ValueError(f"synth_money_forms.yaml: {spec['name']}: variable {name} has no kind")
+        if "where" not in spec or _calc(spec["where"], vals):
+            return shown, vals
+    raise ValueError(f"synth_money_forms.yaml: {spec['name']}: 'where' never holds")
+
+
+def _cut_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """Remove the [[ ]] markers: the plain text and the marked spans in it."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    i = n = 0
+    while (a := text.find("[[", i)) >= 0:
+        b = text.index("]]", a)
+        out.append(text[i:a])
+        n += a - i
+        out.append(text[a + 2:b])
+        spans.append((n, n + b - a - 2))
+        n += b - a - 2
+        i = b + 2
+    out.append(text[i:])
+    return "".join(out), spans
+
+
+@dataclass(frozen=True)
+class MoneySpec:
+    """The parsed grammar: carriers per language, forms, negatives, garbles (dicts as in the YAML)."""
+
+    carriers: dict[str, list[str]]
+    forms: list[dict]
+    negatives: list[dict]
+    garbles: list[dict]
+
+
+def load_money_spec(path: str | Path | None = None) -> MoneySpec:
+    """Read and check ``synth_money_forms.yaml`` (or ``path``): unique names, known
+    categories, types, bounds and languages, one span per form and negative and one span
+    per listed role of a garble, and every template renders."""
+    import yaml
+
+    data = yaml.safe_load(Path(path or MONEY_SPEC_FILE).read_text(encoding="utf-8"))
+    spec = MoneySpec(data["carriers"], data["forms"], data["negatives"], data["garbles"])
+    names: set[str] = set()
+    rng = random.Random(0)
+    for entry in [*spec.forms, *spec.negatives, *spec.garbles]:
+        name = entry["name"]
+        if name in names:
+            raise ValueError(f"synth_money_forms.yaml: duplicate name {name}")
+        names.add(name)
+        if entry["language"] not in ("en", "ko"):
+            raise ValueError(f"synth_money_forms.yaml: {name}: language must be en or ko")
+        shown, _ = _sample_vars(rng, entry)
+        lines = entry.get("lines") or [entry["template"]]
+        n_spans = sum(len(_cut_spans(t.format(**shown, **_CONTEXT_PROBE))[1]) for t in lines)
+        want = len(entry["spans"]) if "spans" in entry else 1
+        if n_spans != want:
+            raise ValueError(f"synth_money_forms.yaml: {name}: {n_spans} [[spans]], expected {want}")
+    for f in spec.forms:
+        if f["category"] not in MONEY_CATEGORIES or f.get("bound", "exact") not in BOUNDS or not f.get("currency"):
+            raise ValueError(f"synth_money_forms.yaml: form {f['name']}: bad category, bound or currency")
+    for g in spec.negatives:
+        if g["type"] not in NEGATIVE_TYPES:
+            raise ValueError(f"synth_money_forms.yaml: negative {g['name']}: unknown type {g['type']}")
+    for g in spec.garbles:
+        if not all(s["role"] in ("garble", "context") for s in g["spans"]) or sum(s["role"] == "garble" for s in g["spans"]) != 1:
+            raise ValueError(f"synth_money_forms.yaml: garble {g['name']}: one span with role garble, the rest context")
+    return spec
+
+
+_CONTEXT_PROBE = {"body": "city", "theme": "robotics", "region": "Busan", "who": "부산시"}
+
+
+class _Deck:
+    """Entries dealt in shuffled rounds, so that every one is planted once per round."""
+
+    def __init__(self, entries: list[dict], rng: random.Random) -> None:
+        self.entries, self.rng, self.left = entries, rng, []  # type: ignore[var-annotated]
+
+    def deal(self) -> dict:
+        if not self.left:
+            self.left = list(self.entries)
+            self.rng.shuffle(self.left)
+        return self.left.pop()
+
+
+class _MoneyDoc:
+    """Lines of one money document and the truth rows of their [[spans]]."""
+
+    def __init__(self, doc_id: str, language: str) -> None:
+        self.doc_id, self.language = doc_id, language
+        self.lines: list[tuple[str, list[dict]]] = []  # (text, span records with line offsets)
+
+    def text_and_truth(self) -> tuple[str, list[Truth]]:
+        rows: list[Truth] = []
+        pos = 0
+        for line, spans in self.lines:
+            for s in spans:
+                start, end = pos + s.pop("start"), pos + s.pop("end")
+                rows.append(Truth(self.doc_id, start, end, line[start - pos:end - pos], language=self.language, **s))
+            pos += len(line) + 1
+        return "\n".join(line for line, _ in self.lines) + "\n", rows
+
+
+def _amount_fields(entry: dict, span: dict, vals: dict[str, float]) -> dict:
+    value = _calc(span["value"], vals)
+    bound = span.get("bound", "exact")
+    low = _calc(span["low"], vals) if "low" in span else value
+    high = _calc(span["high"], vals) if "high" in span else value
+    if bound == "at_least":
+        high = None
+    elif bound == "at_most":
+        low = None
+    return {"currency": span["currency"], "value": value, "low": low, "high": high, "bound": bound}
+
+
+def _money_doc(rng: random.Random, spec: MoneySpec, decks: dict[tuple[str, str], _Deck], doc_id: str, language: str) -> SynthDoc:
+    if language == "en":
+        name, region = rng.choice(list(_REGIONS_EN.items()))
+        theme = rng.choice([t for t in _THEMES_EN if not any(c.isdigit() for c in t)])
+        body = "city" if region in _METROPOLITAN else "province"
+        ctx = {"region": name, "theme": theme, "body": body, "who": name}
+        title = rng.choice([f"{name} unveils plan to expand {theme}", f"{name} bets on {theme} to revive local industry"])
+        fillers = _FILLER_EN
+    else:
+        name, region = rng.choice(list(_REGIONS_KO.items()))
+        theme = rng.choice([t for t in _THEMES_KO if not any(c.isdigit() for c in t)])
+        body = "시" if region in _METROPOLITAN else "도"
+        ctx = {"region": name, "theme": theme, "body": body, "who": name if rng.random() < 0.5 else body}
+        title = f"{name}, {theme} 산업 육성 계획 발표"
+        fillers = _FILLER_KO
+    doc = _MoneyDoc(doc_id, language)
+    body_lines: list[tuple[str, list[dict]]] = []
+    group = 0
+
+    def form_line() -> tuple[str, list[dict]]:
+        f = decks[(language, "form")].deal()
+        shown, vals = _sample_vars(rng, f)
+        phrase, spans = _cut_spans(f["template"].format(**shown))
+        carrier = rng.choice(spec.carriers[language])
+        head, tail = carrier.split("{A}", 1)
+        head = head.format(**ctx)
+        tail = tail.format(**ctx, obj=_josa(phrase, "을", "를"))
+        (a, b), = spans
+        fields = _amount_fields(f, {"bound": f.get("bound", "exact"), **f}, vals)
+        rec = {"start": len(head) + a, "end": len(head) + b, "kind": "amount", "form": f["name"], "category": f["category"], **fields}
+        return head + phrase + tail, [rec]
+
+    def negative_line() -> tuple[str, list[dict]]:
+        g = decks[(language, "negative")].deal()
+        shown, _ = _sample_vars(rng, g)
+        line, spans = _cut_spans(g["template"].format(**shown, **ctx))
+        (a, b), = spans
+        return line, [{"start": a, "end": b, "kind": "negative", "form": g["name"], "category": g["type"]}]
+
+    for _ in range(rng.randint(5, 7)):
+        body_lines.append(form_line())
+    for _ in range(rng.randint(2, 4)):
+        body_lines.append(negative_line())
+    for _ in range(rng.randint(1, 3)):
+        body_lines.append((rng.choice(fillers), []))
+    rng.shuffle(body_lines)
+    garble_lines: list[tuple[str, list[dict]]] = []
+    if rng.random() < 0.5:
+        g = decks[(language, "garble")].deal()
+        group += 1
+        shown, vals = _sample_vars(rng, g)
+        span_specs = iter(g["spans"])
+        for template in g["lines"]:
+            line, spans = _cut_spans(template.format(**shown, **ctx))
+            recs = []
+            for a, b in spans:
+                s = next(span_specs)
+                fields = _amount_fields(g, s, vals)
+                if s["role"] == "garble":
+                    recs.append({"start": a, "end": b, "kind": "garble", "form": g["name"], "category": "garble", **fields,
+                                 "garble_pattern": g["pattern"], "intended_value": _calc(s["intended"], vals), "group": group})
+                else:
+                    recs.append({"start": a, "end": b, "kind": "amount", "form": f"{g['name']}:context", "category": "garble_context",
+                                 **fields, "garble_pattern": g["pattern"], "group": group})
+            garble_lines.append((line, recs))
+        if g.get("position") == "headline":
+            title_line, rest = garble_lines[0], garble_lines[1:]
+            doc.lines.append(title_line)
+            doc.lines.append(("", []))
+            doc.lines.extend(rest)
+            doc.lines.extend(body_lines)
+        else:
+            at = rng.randrange(len(body_lines) + 1)
+            doc.lines += [(title, []), ("", []), *body_lines[:at], *garble_lines, *body_lines[at:]]
+    else:
+        doc.lines += [(title, []), ("", []), *body_lines]
+    text, truth = doc.text_and_truth()
+    return SynthDoc(doc_id, language, region, text, truth=truth)
+
+
+def iter_money_docs(n: int, seed: int = 0, korean_share: float = 0.4, spec: MoneySpec | None = None) -> Iterator[SynthDoc]:
+    """The money benchmark corpus: ``n`` short news-style documents (English and Korean),
+    each with 5-7 amounts in forms of the grammar, 2-4 hard negatives, filler sentences
+    and, in about half of them, one planted garble. Forms, negatives and garbles are dealt
+    per language in shuffled rounds, so a corpus of a few dozen documents plants every one
+    of them. Deterministic in ``(n, seed, korean_share)`` and the grammar file."""
+    spec = spec or load_money_spec()
+    rng = random.Random(seed)
+    decks = {}
+    for lang in ("en", "ko"):
+        decks[(lang, "form")] = _Deck([f for f in spec.forms if f["language"] == lang], rng)
+        decks[(lang, "negative")] = _Deck([g for g in spec.negatives if g["language"] == lang], rng)
+        decks[(lang, "garble")] = _Deck([g for g in spec.garbles if g["language"] == lang], rng)
+    width = max(5, len(str(n)))
+    for i in range(n):
+        language = "ko" if rng.random() < korean_share else "en"
+        yield _money_doc(rng, spec, decks, f"money_{i:0{width}d}", language)
+
+
+def generate_money(n: int, seed: int = 0, korean_share: float = 0.4) -> list[SynthDoc]:
+    """:func:`iter_money_docs` as a list."""
+    return list(iter_money_docs(n, seed, korean_share))
+
+
+def _news_truth(d: SynthDoc) -> list[Truth]:
+    """Truth rows for a news document (:func:`generate`), from its planted amounts in text order."""
+    rows, pos = [], 0
+    for p in d.amounts:
+        start = d.text.index(p.surface, pos)
+        pos = start + len(p.surface)
+        pattern = intended = None
+        if p.is_garble:
+            pattern = "duplicated_scale" if "trillion trillion" in p.surface else "eok_as_billion"
+            intended = p.amount_krw / 1e12 if pattern == "duplicated_scale" else p.amount_krw / 10
+        rows.append(Truth(d.doc_id, start, pos, p.surface, "garble" if p.is_garble else "amount", "news", "garble" if p.is_garble else "plain",
+                          d.language, "KRW", p.amount_krw, p.amount_krw, p.amount_krw, "exact", pattern, intended))
+    return rows
+
+
+def truth_table(docs: list[SynthDoc]):
+    """One row per planted item of ``docs`` (a polars DataFrame, :func:`truth_schema`).
+
+    A money-corpus document contributes its :attr:`SynthDoc.truth`; a news document
+    (:func:`generate`) its planted amounts and garbles, located in its text."""
+    import polars as pl
+
+    rows = [asdict(t) for d in docs for t in (d.truth or _news_truth(d))]
+    return pl.DataFrame(rows, schema=truth_schema(), orient="row") if rows else pl.DataFrame(schema=truth_schema())
+
+
+def write_money_corpus(folder: str | Path, n: int, seed: int = 0) -> list[SynthDoc]:
+    """Write :func:`generate_money`'s documents to ``folder`` (one ``.txt`` each) and their
+    truth rows to ``.truth.jsonl`` (a hidden file, which the loader skips)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    docs = generate_money(n, seed)
+    with open(folder / TRUTH_FILE, "w", encoding="utf-8") as fh:
+        for d in docs:
+            (folder / f"{d.doc_id}.txt").write_text(d.text, encoding="utf-8")
+            for t in d.truth:
+                fh.write(json.dumps(asdict(t), ensure_ascii=False) + "\n")
+    return docs

@@ -90,3 +90,78 @@ def test_write_records_streams_the_same_documents(tmp_path: Path) -> None:
     planted = [json.loads(line) for line in written.planted.read_text(encoding="utf-8").splitlines()]
     assert planted == [synth.planted_record(d) for d in docs]
     assert not list(tmp_path.glob(".docs.parquet.chunk*"))  # temporary chunks removed
+
+
+# ---- the grammar-driven money corpus ---------------------------------------------------
+
+
+def test_money_truth_spans_match_the_text_exactly() -> None:
+    docs = synth.generate_money(80, seed=3)
+    truth = synth.truth_table(docs)
+    assert truth.height > 600
+    text = {d.doc_id: d.text for d in docs}
+    for t in truth.iter_rows(named=True):
+        assert text[t["doc_id"]][t["char_start"]:t["char_end"]] == t["surface"], t
+        if t["kind"] == "negative":
+            assert t["value"] is None and t["currency"] is None
+        else:
+            assert t["value"] is not None and t["currency"] and t["bound"] in synth.BOUNDS
+        if t["kind"] == "garble":
+            assert t["garble_pattern"] and t["intended_value"] is not None and t["group"] is not None
+    # Open bounds leave their open side empty; closed ranges have low < high.
+    rows = truth.filter(pl.col("kind") == "amount")
+    assert rows.filter((pl.col("bound") == "at_least") & pl.col("high").is_not_null()).height == 0
+    assert rows.filter((pl.col("bound") == "at_most") & pl.col("low").is_not_null()).height == 0
+    assert rows.filter(pl.col("category") == "ranges").select((pl.col("low") < pl.col("high")).all()).item()
+    # News documents get truth rows too, located in their text.
+    news = synth.generate(20, seed=1)
+    news_truth = synth.truth_table(news)
+    assert news_truth.height == sum(len(d.amounts) for d in news)
+    by_id = {d.doc_id: d.text for d in news}
+    assert all(by_id[t["doc_id"]][t["char_start"]:t["char_end"]] == t["surface"] for t in news_truth.iter_rows(named=True))
+
+
+def test_money_corpus_plants_every_form_negative_and_garble_of_the_spec() -> None:
+    spec = synth.load_money_spec()
+    assert {f["category"] for f in spec.forms} == set(synth.MONEY_CATEGORIES)
+    assert {g["type"] for g in spec.negatives} == set(synth.NEGATIVE_TYPES)
+    assert {g["pattern"] for g in spec.garbles} >= {"eok_as_billion", "duplicated_scale", "year_as_amount", "total_below_parts", "headline_differs"}
+    truth = synth.truth_table(synth.generate_money(60, seed=0))
+    assert set(truth.filter(pl.col("kind") == "amount")["form"]) >= {f["name"] for f in spec.forms}
+    assert set(truth.filter(pl.col("kind") == "negative")["form"]) == {g["name"] for g in spec.negatives}
+    assert set(truth.filter(pl.col("kind") == "garble")["form"]) == {g["name"] for g in spec.garbles}
+
+
+def test_money_garbles_are_planted_from_a_clean_figure() -> None:
+    truth = synth.truth_table(synth.generate_money(60, seed=2)).filter(pl.col("kind") == "garble")
+    for t in truth.iter_rows(named=True):
+        if t["garble_pattern"] == "eok_as_billion":  # 1408억 written as "KRW 1408 billion"
+            assert t["value"] == 10 * t["intended_value"] and t["value"] >= 1000e9
+        elif t["garble_pattern"] == "duplicated_scale":
+            assert "trillion trillion" in t["surface"] or "billion billion" in t["surface"]
+        elif t["garble_pattern"] == "year_as_amount":
+            assert 2019e9 <= t["value"] <= 2030e9 and t["value"] != t["intended_value"]
+        elif t["garble_pattern"] == "total_below_parts":
+            assert t["value"] * 10 == t["intended_value"]
+
+
+def test_money_corpus_is_reproducible_with_a_seed(tmp_path: Path) -> None:
+    a, b = synth.generate_money(30, seed=5), synth.generate_money(30, seed=5)
+    assert [d.text for d in a] == [d.text for d in b] and [d.truth for d in a] == [d.truth for d in b]
+    assert [d.text for d in synth.generate_money(30, seed=6)] != [d.text for d in a]
+    written = synth.write_money_corpus(tmp_path, 30, seed=5)
+    assert [d.text for d in written] == [d.text for d in a]
+    assert (tmp_path / "money_00000.txt").read_text(encoding="utf-8") == a[0].text
+    lines = (tmp_path / synth.TRUTH_FILE).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == sum(len(d.truth) for d in a)
+
+
+def test_the_money_spec_is_checked_on_load(tmp_path: Path) -> None:
+    import pytest
+
+    bad = synth.MONEY_SPEC_FILE.read_text(encoding="utf-8").replace("name: en_million_won,", "name: en_trillion_won,")
+    (tmp_path / "bad.yaml").write_text(bad, encoding="utf-8")
+    with pytest.raises(ValueError, match="duplicate name en_trillion_won"):
+        synth.load_money_spec(tmp_path / "bad.yaml")
+    assert synth._calc("a * 1e8 + b * 1e7", {"a": 2, "b": 4}) == 2.4e8
+    assert synth._cut_spans("about [[5 billion won]] and [[6 won]]") == ("about 5 billion won and 6 won", [(6, 19), (24, 29)])
