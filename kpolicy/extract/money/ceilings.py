@@ -4,13 +4,25 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 import yaml
 
 from kpolicy import paths
 from kpolicy.extract.money.explain import format_money
 
+
+
+@dataclass(frozen=True, eq=False)
+class ProgrammeCeiling:
+    """The most one figure tied to a programme of one type can be (``programmes`` in the YAML)."""
+
+    name: str
+    label: str  # "the whole Smart Challenge programme (스마트챌린지) for a year"
+    cues: re.Pattern[str]  # words that tie a sentence to the programme
+    high_krw: float
+    confidence: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -24,6 +36,7 @@ class MoneyScales:
     regional_budget_krw: dict[str, float]
     municipal_budget_krw: float
     single_local_project_krw: float
+    programmes: tuple[ProgrammeCeiling, ...] = field(default=())
 
     @property
     def regional_budget_max_krw(self) -> float:
@@ -36,7 +49,8 @@ def load_scales() -> MoneyScales:
 
     See ``kpolicy/data/money_scales.yaml``: the national budgets carry
     ``confidence: verified`` with the page they were read in; GDP and the regional and
-    municipal ranges are ``approximate`` (recalled, unverified) ceilings.
+    municipal ranges are ``approximate`` (recalled, unverified) ceilings; the programme-type
+    ceilings (``programmes``) are judgements above a cited figure (verified where marked).
     """
     with open(paths.DATA_DIR / "money_scales.yaml", encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
@@ -49,6 +63,10 @@ def load_scales() -> MoneyScales:
         regional_budget_krw={k: float(v["high_krw"]) for k, v in data["regional_budget"]["entries"].items()},
         municipal_budget_krw=float(data["municipal_budget"]["high_krw"]),
         single_local_project_krw=float(data["single_local_project"]["high_krw"]),
+        programmes=tuple(
+            ProgrammeCeiling(name, e["label"], re.compile(e["cues"], re.I), float(e["high_krw"]), e["confidence"])
+            for name, e in (data.get("programmes") or {}).items()
+        ),
     )
 
 
