@@ -55,8 +55,9 @@ COUNTER_PATTERN = (
 )
 # "17,000 won the award" / "3 won the first prize": the verb, not the currency.
 VERB_WON_PATTERN = (
-    f"(?i)^{_SP}+(?:the|a|an|its|their|his|her|our|first|second|third|gold|silver|bronze"
-    "|awards?|prizes?|medals?|titles?|games?|matches?|seats?|votes?)\\b"
+    f"(?i)^{_SP}+(?:the|its|their|his|her|our|first|second|third|gold|silver|bronze"
+    "|awards?|prizes?|medals?|titles?|games?|matches?|seats?|votes?|places?|grants?|contracts?|bids?"
+    "|approval|praise|support|recognition|honou?rs?|spots?|slots?|races?|elections?|rounds?)\\b"
 )
 # "제3조" is Article 3 of a law, not 3 trillion won: a bare 조/억 amount right after 제.
 ARTICLE_PATTERN = f"제{_SP}?$"
@@ -167,6 +168,51 @@ def impossible_slot(slot: str) -> int | None:
     if slot.lower().startswith("on") and (n > 31 or n == 0):
         return n
     return None
+
+
+#: How a written figure bounds the amount (closed vocabulary): ``exact`` (as written, or a
+#: closed range), ``approx`` ("about", 약, 5억여 원, 가량), ``at_least`` ("more than", 이상,
+#: 최소) and ``at_most`` ("up to", 최대, 이하). For open bounds the open side of
+#: ``value_low_native``/``value_high_native`` (and their won columns) is null.
+BOUNDS: tuple[str, ...] = ("exact", "approx", "at_least", "at_most")
+Bound = pl.Enum(list(BOUNDS))
+
+_NOT_HANGUL_BEFORE = "(?:^|[^가-힣])"
+#: Bound cues, in priority order: (bound, window, pattern); ``left`` = the words right
+#: before the amount, ``right`` = the words right after it. The first rule that matches
+#: decides; otherwise a 여 inside the amount (5억여 원) makes it ``approx``.
+BOUND_RULES: tuple[tuple[str, str, str], ...] = (
+    # Negated comparisons first: "no more than" is at most, "not less than" at least.
+    ("at_most", "left", f"(?i)\\b(?:no|not){_SP}+(?:more{_SP}+than|exceeding|over|above){_SP}*$"),
+    ("at_least", "left", f"(?i)\\b(?:no|not){_SP}+(?:less{_SP}+than|under|below){_SP}*$"),
+    ("at_least", "left",
+     f"(?i)(?:\\b(?:more{_SP}+than|over|at{_SP}+least|upwards{_SP}+of|in{_SP}+excess{_SP}+of|exceeding"
+     f"|no{_SP}+less{_SP}+than|not{_SP}+less{_SP}+than|(?:a{_SP}+)?minimum{_SP}+of|greater{_SP}+than|above)"
+     f"|{_NOT_HANGUL_BEFORE}(?:최소|적어도)){_SP}*$"),
+    ("at_most", "left",
+     f"(?i)(?:\\b(?:less{_SP}+than|under|below|up{_SP}+to|at{_SP}+most|no{_SP}+more{_SP}+than"
+     f"|not{_SP}+more{_SP}+than|not{_SP}+exceeding|(?:a{_SP}+)?maximum{_SP}+of|capped{_SP}+at)"
+     f"|{_NOT_HANGUL_BEFORE}(?:최대|최고)){_SP}*$"),
+    ("approx", "left",
+     f"(?i)(?:\\b(?:about|around|approximately|approx\\.?|roughly|some|nearly|almost|close{_SP}+to"
+     f"|an{_SP}+estimated|estimated|circa)|{_NOT_HANGUL_BEFORE}(?:약|대략)){_SP}*$"),
+    ("at_least", "right",
+     f"^{_SP}*(?:이상|초과|넘(?:는|게|어|을|기)|[을를]{_SP}*(?:넘|웃돌)|(?i:or{_SP}+more|and{_SP}+(?:over|above|up|more))\\b)"),
+    ("at_most", "right",
+     f"^{_SP}*(?:이하|미만|이내|한도|까지|(?i:or{_SP}+less|or{_SP}+under|at{_SP}+most)\\b)"),
+    ("approx", "right", f"^(?:{_SP}*(?:가량|정도|안팎|내외|남짓|쯤)|대(?:$|[^가-힣]|[를로의에은는이]))"),
+)
+
+
+def _bound_expr() -> pl.Expr:
+    """The amount's ``bound`` from :data:`BOUND_RULES` over the ``_left``/``_right`` windows."""
+    expr = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
+    for bound, window, pattern in BOUND_RULES:
+        cond = pl.col(f"_{window}").str.contains(rust(pattern))
+        if bound != "approx":
+            cond = cond & ~pl.col("is_range")
+        expr = expr.when(cond).then(pl.lit(bound))
+    return expr.when(pl.col("surface").str.contains("여")).then(pl.lit("approx")).otherwise(pl.lit("exact"))
 
 
 def _role_expr() -> pl.Expr:

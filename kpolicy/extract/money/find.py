@@ -10,9 +10,9 @@ import polars as pl
 
 from kpolicy.extract.money.context import (
     ARTICLE_PATTERN, CONVERSION_PATTERN, COUNTER_PATTERN, KO_CONTINUATION, NATIONAL_CONTEXT_PATTERN,
-    VERB_WON_PATTERN, Role, _CLAUSE_MATCH, _LEFT_CHARS, _RIGHT_CHARS, _WIDE_CHARS, _role_expr,
+    VERB_WON_PATTERN, Bound, Role, _CLAUSE_MATCH, _bound_expr, _LEFT_CHARS, _RIGHT_CHARS, _WIDE_CHARS, _role_expr,
 )
-from kpolicy.extract.money.evidence import _annotate_document, _document_slots, _may_need_pass
+from kpolicy.extract.money.evidence import _annotate_document, _document_slots, _evidence_docs, _may_need_pass
 from kpolicy.extract.money.grammar import (
     ANCHOR_PATTERN, ParsedAmount, _MARK, _MONEY_RE, _NUL_STAND_IN, _SCAN_PATTERN, _SCAN_REPLACEMENT,
     parse_amount, rust,
@@ -41,10 +41,10 @@ def _read_piece(piece: str, at_start: bool) -> tuple[tuple[Any, ...], ...]:
     if m is None:  # cannot happen for a piece Polars matched; be safe
         return ()
     shift = 0 if at_start else 1
-    group = "m1" if m.group("m1") is not None else ("m3" if m.group("m3") is not None else "m2")
+    group = next(g for g in ("m4", "m1", "m3", "m2") if m.group(g) is not None)
     s, e = m.span(group)
     rows = []
-    for p in parse_amount(m.string[s:e], group == "m3"):
+    for p in parse_amount(m.string[s:e], group == "m3", group == "m4"):
         a, b = s - shift + p.sub_start, s - shift + p.sub_end
         rows.append((a, b, len(piece[:a].encode()), len(piece[:b].encode()), piece[a:b], p.currency, p.value,
                      p.low, p.high, p.is_range, p.has_currency, p.bare_won, p.ko_suffix, p))
@@ -146,7 +146,7 @@ def _candidate_amounts(sentences: pl.DataFrame) -> tuple[pl.DataFrame, list[Pars
     dropped = (
         (~pl.col("_has_currency") & (pl.col("_right").str.contains(rust(COUNTER_PATTERN))
                                      | pl.col("_left").str.contains(rust(ARTICLE_PATTERN))))
-        | (pl.col("_bare_won") & pl.col("_right").str.contains(rust(VERB_WON_PATTERN)))
+        | (pl.col("_bare_won") & ~pl.col("is_range") & pl.col("_right").str.contains(rust(VERB_WON_PATTERN)))
     )
     for suffix, pattern in KO_CONTINUATION.items():
         dropped = dropped | ((pl.col("_ko_suffix") == suffix).fill_null(False)
@@ -182,6 +182,7 @@ def _candidate_amounts(sentences: pl.DataFrame) -> tuple[pl.DataFrame, list[Pars
             (pl.col("_prev_currency").is_not_null() & (pl.col("_prev_currency") != pl.col("currency"))
              & pl.col("_left").str.contains(rust(CONVERSION_PATTERN))).alias("_conversion"),
             pl.col("_wide").str.contains(rust(NATIONAL_CONTEXT_PATTERN)).alias("_national_ctx"),
+            _bound_expr().alias("bound"),
         )
         .select(
             "doc_id",
@@ -193,6 +194,7 @@ def _candidate_amounts(sentences: pl.DataFrame) -> tuple[pl.DataFrame, list[Pars
             pl.col("_value").alias("value_native"),
             pl.when(krw).then(pl.col("_value")).alias("amount_krw"),
             "is_range",
+            "bound",
             pl.col("_low").alias("value_low_native"),
             pl.col("_high").alias("value_high_native"),
             pl.when(krw).then(pl.col("_low")).alias("amount_krw_low"),
@@ -249,9 +251,7 @@ def extract_amounts(sentences: pl.DataFrame, documents: pl.DataFrame | None = No
     n = len(doc_ids)
     bounds = [0, *(i for i in range(1, n) if doc_ids[i] != doc_ids[i - 1]), n]
     context = _document_context(documents)
-    # Only a whole number of 32 or more can echo an impossible date slot.
-    echo_docs = sorted({doc_ids[i] for i in range(n) if (parsed[cols["_pid"][i]].mantissa or 0) >= 32})
-    slots = _document_slots(sentences, echo_docs) if echo_docs else {}
+    slots = _document_slots(sentences, _evidence_docs(cols))
     suspect = [False] * n
     flags: list[str | None] = [None] * n
     explanation: list[str | None] = [None] * n
@@ -280,6 +280,13 @@ def extract_amounts(sentences: pl.DataFrame, documents: pl.DataFrame | None = No
         pl.Series(adjusted, dtype=pl.Float64).alias("amount_krw_adjusted"),
         pl.Series(reason, dtype=pl.String).alias("adjustment_reason"),
         pl.col("role").cast(Role),
+    ).with_columns(
+        # Open bounds: the open side is unknown ("more than 3조 원" has no high end).
+        *(pl.when(pl.col("bound") == side).then(None).otherwise(pl.col(c)).alias(c)
+          for side, cols in (("at_least", ("value_high_native", "amount_krw_high")),
+                             ("at_most", ("value_low_native", "amount_krw_low")))
+          for c in cols),
+        pl.col("bound").cast(Bound),
     ).select(OUTPUT_COLUMNS).cast(out_schema)
 
 

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
+import yaml
+
+from kpolicy import paths
+
 
 # ---------------------------------------------------------------------------------------
 # The grammar. Every piece below must compile identically in Rust's regex crate (Polars)
@@ -67,7 +71,9 @@ _SCALE_WORDS: dict[str, tuple[str, int]] = {
     "b": ("billion", 10**9),
     "trillion": ("trillion", 10**12), "trln": ("trillion", 10**12), "trn": ("trillion", 10**12),
     "tril": ("trillion", 10**12), "tn": ("trillion", 10**12), "t": ("trillion", 10**12),
-    "quadrillion": ("quadrillion", 10**15),
+    "quadrillion": ("quadrillion", 10**15), "tln": ("trillion", 10**12),
+    # South Asian scale words (Indian rupees): 1 lakh = 10^5, 1 crore = 10^7.
+    "lakh": ("lakh", 10**5), "lakhs": ("lakh", 10**5), "crore": ("crore", 10**7), "crores": ("crore", 10**7),
 }
 _SCALE_WORD = "(?i:" + "|".join(sorted((w for w in _SCALE_WORDS if len(w) > 1), key=len, reverse=True)) + ")"
 _SCALE_LETTER = "[kKmMbBtT]"  # only directly attached to a number: "$5m", "$1.2b"
@@ -76,85 +82,204 @@ _HANGUL_DIGITS: dict[str, int] = {"일": 1, "이": 2, "삼": 3, "사": 4, "오":
                                   "칠": 7, "팔": 8, "구": 9}
 _HANGUL_PLACES: dict[str, int] = {"십": 10, "백": 100, "천": 1000}
 _HNUM = "[일이삼사오육륙칠팔구십백천]{1,8}"
+_HDIGIT = "[일이삼사오육륙칠팔구]"
 
-# Currency signs and codes written before the number. "W" (a common ASCII stand-in for ₩)
-# must touch the digits: "W500 million".
+
+# ---------------------------------------------------------------------------------------
+# Currencies, from kpolicy/data/currencies.yaml: one line of data per sign, code or name.
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _CurrencyTable:
+    major: dict[str, str]  # token (lower case, single spaces) -> ISO code
+    minor: dict[str, tuple[str, int]]  # minor-unit token -> (ISO code, minor units per major)
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    codes: tuple[str, ...]
+    en: tuple[str, ...]
+    ko: tuple[str, ...]
+    minor_en: tuple[str, ...]
+    minor_after: tuple[str, ...]
+    minor_ko: tuple[str, ...]
+
+
+def _load_currencies() -> _CurrencyTable:
+    with open(paths.DATA_DIR / "currencies.yaml", encoding="utf-8") as fh:
+        entries = yaml.safe_load(fh)
+    major: dict[str, str] = {}
+    minor: dict[str, tuple[str, int]] = {}
+    lists: dict[str, list[str]] = {k: [] for k in ("before", "after", "codes", "en", "ko", "minor_en", "minor_after", "minor_ko")}
+    for e in entries:
+        code = e["code"]
+        for field in ("before", "after", "codes", "en", "ko"):
+            for token in e.get(field, ()):
+                lists[field].append(token)
+                major.setdefault(_token_key(token), code)
+        m = e.get("minor") or {}
+        for field in ("en", "after", "ko"):
+            for token in m.get(field, ()):
+                lists["minor_" + field].append(token)
+                minor[_token_key(token)] = (code, int(m["per_major"]))
+    return _CurrencyTable(major, minor, **{k: tuple(dict.fromkeys(v)) for k, v in lists.items()})
+
+
+def _token_key(token: str) -> str:
+    return re.sub(r"\s+", " ", token.strip()).lower()
+
+
+def _alt(tokens: Any, words: bool = False) -> str:
+    """An alternation of literal tokens, longest first (both engines are leftmost-first).
+
+    Only regex metacharacters are escaped (Rust rejects escapes of other characters); a
+    space inside a token matches one or two spaces, a dot is optional ("U.S." / "US").
+    """
+    out = []
+    for t in sorted(set(tokens), key=lambda t: (-len(t), t)):
+        s = "".join("\\" + ch if ch in "\\.^$|?*+()[]{}" else ch for ch in t)
+        if words:
+            s = s.replace("\\.", "\\.?").replace(" ", f"{_SP}{{1,2}}")
+        out.append(s)
+    return "(?:" + "|".join(out) + ")"
+
+
+_CURRENCIES = _load_currencies()
+_CODES = _alt(_CURRENCIES.codes)
+# Signs before the number. "W" (an ASCII stand-in for ₩) must touch the digits: "W500 million".
 _CUR_PRE = (
-    f"(?:(?:KRW|USD|EUR|JPY|CNY|RMB|GBP){_SP}{{0,2}}"
-    f"|(?:US|U\\.S\\.|HK|NT|S|A|C)?\\${_SP}?"
-    f"|CN¥{_SP}?|[₩￦€£¥]{_SP}?|W)"
+    f"(?:{_CODES}{_SP}{{0,2}}"
+    f"|{_alt(t for t in _CURRENCIES.before if t != 'W')}{_SP}?|W)"
 )
-_CUR_SUF_EN = (
-    f"(?i:(?:south{_SP}{{1,2}})?korean{_SP}{{1,2}}won|won|krw|(?:u\\.?s\\.?{_SP}?)?dollars?|usd"
-    "|euros?|eur|yen|jpy|yuan|renminbi|rmb|cny|gbp)\\b"
+# English names and codes after the number (case-insensitive), then an optional scale word
+# ("75 USD million"); "M" + a code is millions ("30 MUSD"); signs right after ("20€").
+_CUR_SUF_EN = f"(?i:{_alt([*_CURRENCIES.en, *(c.lower() for c in _CURRENCIES.codes)], words=True)})\\b"
+_MCODE = f"M{_CODES}\\b"
+_CUR_POST = _alt(_CURRENCIES.after)
+_CUR_SUF_KO = _alt(_CURRENCIES.ko)
+# Minor-unit signs right after the number: letters need a word boundary ("43c"), signs not ("10¢").
+_MINOR_AFTER = (
+    f"(?:{_alt(t for t in _CURRENCIES.minor_after if t.isascii() and t.isalpha())}\\b"
+    f"|{_alt(t for t in _CURRENCIES.minor_after if not (t.isascii() and t.isalpha()))})"
 )
-_CUR_SUF_KO = "(?:원|달러|엔|위안|유로|파운드)"
-_SUFFIX = f"(?:(?:{_SP}|-){{0,2}}{_CUR_SUF_EN}|{_SP}?(?:여{_SP}?)?{_CUR_SUF_KO})"
+_MINOR_SUF = (
+    f"(?:(?:{_SP}{{0,2}}|-)(?i:{_alt(_CURRENCIES.minor_en, words=True)})\\b"
+    f"|{_MINOR_AFTER}|{_SP}?{_alt(_CURRENCIES.minor_ko)})"
+)
+# "$20 and 43c", "64달러 45센트": a minor amount after a major one.
+_MINOR_TAIL = f"(?:{_SP}{{1,3}}(?i:and){_SP}{{1,3}}|,?{_SP}{{0,2}})[0-9]{{1,2}}{_MINOR_SUF}"
 
 # English: number (or number words) x scale word(s); compounds in descending order.
 _SCALES = f"{_SCALE_WORD}\\b(?:(?:{_SP}|-){{1,2}}{_SCALE_WORD}\\b){{0,2}}"  # "trillion trillion" is kept
+_SUFFIX = (
+    f"(?:(?:{_SP}|-){{0,2}}{_CUR_SUF_EN}(?:{_SP}{{1,2}}{_SCALES})?"
+    f"|{_SP}?{_MCODE}|{_SP}?(?:여{_SP}?)?{_CUR_SUF_KO}|{_SP}?{_CUR_POST})"
+)
+# Currency names only (no codes or signs), after number words.
+_NAME_SUFFIX = (
+    f"(?:(?:{_SP}|-){{1,2}}(?i:{_alt(_CURRENCIES.en, words=True)})\\b|{_SP}?{_CUR_SUF_KO})"
+)
+# Fractions before a scale word: "half a million", "a quarter of a billion", "three-fifths of a".
+_FRAC = (
+    f"(?i:(?:(?:a|an|one|two|three|four){_SP}*-?{_SP}*)?"
+    f"(?:half|halves|thirds?|quarters?|fifths?|tenths?)(?:{_SP}+of)?{_SP}+an?)"
+)
+# Digits or words, "point", digits or words: "172-point-seven", "one-point-28".
+_UNIT_ALT = "|".join(sorted(_UNIT_WORDS, key=len, reverse=True))
+_PNUM = (
+    f"(?i:(?:[0-9]{{1,4}}|{_WORDS_ALT})(?:{_SP}|-)point(?:{_SP}|-)"
+    f"(?:[0-9]{{1,8}}|(?:{_UNIT_ALT})(?:(?:{_SP}|-)(?:{_UNIT_ALT})){{0,3}}))"
+)
 _ENG_GROUP = (
-    f"(?:{_NUM}(?:(?:{_SP}|-){{0,2}}{_SCALES}|{_SCALE_LETTER}\\b)"
+    f"(?:{_PNUM}(?:{_SP}|-){{1,2}}{_SCALES}"
+    f"|{_NUM}(?:(?:{_SP}|-){{0,2}}{_SCALES}|{_SCALE_LETTER}\\b)"
+    f"|{_FRAC}(?:{_SP}|-){{1,2}}{_SCALES}"
     f"|{_WNUM}(?:{_SP}|-){{1,2}}{_SCALES})"
 )
 _ENG_COMPOUND = f"{_ENG_GROUP}(?:{_SP}{{1,3}}(?:(?i:and){_SP}{{1,3}})?{_ENG_GROUP}){{0,3}}"
 _LOW_EN = f"(?:{_ENG_GROUP}|{_NUM}|{_WNUM})"
 _RSEP_EN = f"(?:{_SP}{{0,2}}[-–—~∼〜～]{_SP}{{0,2}}|{_SP}{{1,3}}(?i:to){_SP}{{1,3}})"
 
-# Korean: groups of (number x 조/억/만) in descending order, then trailing units.
-_KNUM_A = f"{_NUM}[십백천]?"  # "5천" = 5,000
-_KNUM = f"(?:{_KNUM_A}|{_HNUM})"
-_KTAIL_MAN = f"(?:{_SP}?{_KNUM}{_SP}?만(?:{_SP}?{_KNUM_A})?)?"
-_KTAIL_EOK = f"(?:{_SP}?{_KNUM}{_SP}?억)?{_KTAIL_MAN}"
+# Korean: groups of (number x 조/억/만) in descending order, then trailing units. A number
+# below 10^4 may be written with places: "7천 5백", "천 4백", "4천500", "이천오백".
+_KPLACE = f"(?:[0-9]{{1,4}}|{_HDIGIT})?[천백십]"
+_KPLACES = f"(?:{_SP}?{_KPLACE}){{0,2}}(?:{_SP}?(?:[0-9]{{1,3}}|{_HDIGIT}))?"
+_KSUB_A = f"(?:[0-9]{{1,4}}[천백십]{_KPLACES}|{_NUM})"  # led by a digit
+_KSUB_H = f"(?:{_HDIGIT}?[천백십]{_KPLACES}|{_HNUM})"  # led by a Hangul numeral
+_KSUB = f"(?:{_KSUB_A}|{_KSUB_H})"
+# Units after 만 written in Hangul need a place ("이만칠천"), so a particle is not a digit ("2천만이다").
+_KUNITS = f"(?:{_KSUB_A}|{_HDIGIT}?[천백십]{_KPLACES})"
+_KTAIL_MAN = f"(?:{_SP}?{_KSUB}{_SP}?만(?:{_SP}?{_KUNITS})?)?"
+_KTAIL_EOK = f"(?:{_SP}?{_KSUB}{_SP}?억)?{_KTAIL_MAN}"
 
 
 def _kamt(first: str) -> str:
-    return f"{first}{_SP}?(?:조{_KTAIL_EOK}|억{_KTAIL_MAN}|만(?:{_SP}?{_KNUM_A})?)"
+    return f"{first}{_SP}?(?:조{_KTAIL_EOK}|억{_KTAIL_MAN}|만(?:{_SP}?{_KUNITS})?)"
 
 
-_KAMT_A = _kamt(_KNUM_A)
-_KAMT_H = _kamt(_HNUM)
+_KAMT_A = _kamt(_KSUB_A)
+_KAMT_H = _kamt(_KSUB_H)
 _RSEP_KO = f"{_SP}?[-–~∼〜～]{_SP}?"
 
 # Alternatives are tried in order at each start position (leftmost-first in both engines),
-# so ranges come before the single forms they begin with.
+# so ranges come before the single forms they begin with, and a major amount with its
+# minor tail before the major amount alone.
 _CORE_SCALED = (
     f"(?:{_KAMT_A}|{_NUM}){_RSEP_KO}{_KAMT_A}"
     f"|{_KAMT_A}"
     f"|{_LOW_EN}{_RSEP_EN}(?:{_CUR_PRE})?{_ENG_COMPOUND}"
     f"|{_ENG_COMPOUND}"
 )
-_CORE_ANY = f"{_CORE_SCALED}|{_NUM}(?:{_RSEP_EN}{_NUM})?"
 _M_LATIN = (
-    f"{_CUR_PRE}(?:{_CORE_ANY})(?:{_SUFFIX})?"
-    f"|(?:{_CORE_SCALED})(?:{_SUFFIX})?"
-    f"|{_KNUM_A}{_SUFFIX}"  # "17,000 won", "5천원"
+    f"{_CUR_PRE}{_NUM}{_MINOR_TAIL}"  # "$20 and 43c"
+    f"|{_NUM}{_SUFFIX}{_MINOR_TAIL}"  # "64달러 45센트"
+    f"|{_ENG_COMPOUND}{_SP}{{1,3}}(?:(?i:and){_SP}{{1,3}})?{_WNUM}{_NAME_SUFFIX}"  # "one thousand one dollars"
+    f"|(?:{_CUR_PRE})?(?:{_CORE_SCALED})(?:{_SUFFIX})?"
+    f"|{_CUR_PRE}{_NUM}(?:{_RSEP_EN}(?:{_CUR_PRE})?{_NUM})?(?:{_SUFFIX})?"
+    f"|{_KSUB_A}(?:(?:{_RSEP_KO}|{_RSEP_EN}){_KSUB_A})?{_SUFFIX}"  # "17,000 won", "5천원", "25,000–30,000원"
+    f"|{_NUM}{_MINOR_SUF}"  # "50 cents", "10¢"
+    f"|(?:{_PNUM}|{_WNUM}){_NAME_SUFFIX}"  # "ten dollars", "a dollar" (not "A KRW ...")
+    f"|{_WNUM}{_MINOR_SUF}"  # "fifty cents"
 )
-_M_BETWEEN = (
-    f"(?:{_CUR_PRE})?{_LOW_EN}{_SP}{{1,3}}(?i:and){_SP}{{1,3}}(?:{_CUR_PRE})?{_ENG_COMPOUND}(?:{_SUFFIX})?"
+_HIGH_EN = (
+    f"(?:(?:{_CUR_PRE})?{_ENG_COMPOUND}(?:{_SUFFIX})?|{_CUR_PRE}(?:{_NUM}|{_WNUM})(?:{_SUFFIX})?"
+    f"|{_NUM}{_SUFFIX}|{_WNUM}{_NAME_SUFFIX})"
 )
-# Amounts led by Hangul numerals must carry a currency: "오백억 원", "삼천만 원", "만 원".
-_M_HANGUL = f"{_KAMT_H}{_SUFFIX}|만{_SP}?원"
+_M_BETWEEN = f"(?:{_CUR_PRE})?{_LOW_EN}{_SP}{{1,3}}(?i:and){_SP}{{1,3}}{_HIGH_EN}"
+# "15 dollars 50": a two-digit tail after a currency name, only at the end of a clause.
+_M_TAIL = f"{_NUM}{_SP}{{1,2}}(?i:{_alt([*_CURRENCIES.en], words=True)}){_SP}[0-9]{{2}}"
+_TAIL_END = "(?:$|[.,;:!?)])"
+# Amounts led by Hangul numerals must carry a currency: "오백억 원", "삼천만 원", "만 오천 원",
+# and below 만 they need a place (십/백/천): "오천원", "십 달러" ("사원", "일원" are words).
+# A lone Hangul digit needs a space and a currency other than 원 ("오 달러"; "사원" is a word).
+_M_HANGUL = (
+    f"{_KAMT_H}{_SUFFIX}|{_HDIGIT}?[천백십]{_KPLACES}{_SUFFIX}|만(?:{_SP}?{_KUNITS})?{_SP}?원"
+    f"|{_HDIGIT}{_SP}{_alt(t for t in _CURRENCIES.ko if t != '원')}"
+)
 # A match may not start inside a number or a Latin word (the guard character is consumed
 # by the pre-group rather than looked behind, since Rust has no look-behind). Hangul-led
 # amounts may not start inside a Hangul word either ("인천" contains 천).
 _GUARD_LATIN = "(?:^|[^0-9.,A-Za-z])"
 _GUARD_HANGUL = "(?:^|[^0-9.,A-Za-z가-힣])"
 
-#: The candidate grammar (Rust and Python syntax). Group ``m1``/``m3``/``m2`` is the amount;
+#: The candidate grammar (Rust and Python syntax). Group ``m1``..``m4`` is the amount;
 #: ``p*`` is the guard character (and "between ") before it.
 MONEY_PATTERN = (
-    f"(?P<p1>{_GUARD_LATIN})(?P<m1>{_M_LATIN})"
+    f"(?P<p4>{_GUARD_LATIN})(?P<m4>{_M_TAIL}){_TAIL_END}"
+    f"|(?P<p1>{_GUARD_LATIN})(?P<m1>{_M_LATIN})"
     f"|(?P<p3>{_GUARD_LATIN}(?i:between){_SP}{{1,3}})(?P<m3>{_M_BETWEEN})"
     f"|(?P<p2>{_GUARD_HANGUL})(?P<m2>{_M_HANGUL})"
 )
-#: Every amount that survives parsing carries a currency (sign, code or word) or a number
-#: right before 억/조, so a sentence without one of these anchors cannot yield an amount.
-#: This small pattern is fast in Rust; the full grammar then runs on the candidates only.
+#: Every amount that survives parsing carries a currency (sign, code, word or minor unit)
+#: or a number right before 억/조, so a sentence without one of these anchors cannot yield
+#: an amount. This small pattern is fast in Rust; the full grammar then runs on the
+#: candidates only.
+_SIGNS = [*_CURRENCIES.before, *_CURRENCIES.after]
 ANCHOR_PATTERN = (
-    "[$₩￦€£¥]|KRW|USD|EUR|JPY|CNY|RMB|GBP|W[0-9]"
-    "|(?i:won|krw|dollars?|usd|euros?|eur|yen|jpy|yuan|renminbi|rmb|cny|gbp)\\b"
-    f"|[0-9십백천만억조]{_SP}?(?:여{_SP}?)?{_CUR_SUF_KO}"
+    f"{_alt(t for t in _SIGNS if not (t[:1].isascii() and t[:1].isalpha()))}"  # "$", "€", "C$", "元"
+    f"|{_alt(t for t in _SIGNS if t[:1].isascii() and t[:1].isalpha())}{_SP}?[0-9]"  # "W500", "Rs 5", "RM 5"
+    f"|{_CODES}|{_CUR_SUF_EN}|(?i:{_alt(_CURRENCIES.minor_en, words=True)})\\b"
+    f"|[0-9]{_MINOR_AFTER}"  # "43c", "10¢"
+    f"|[0-9일이삼사오육륙칠팔구십백천만억조]{_SP}?(?:여{_SP}?)?(?:{_CUR_SUF_KO}|{_alt(_CURRENCIES.minor_ko)})"
     f"|[0-9일이삼사오육륙칠팔구십백천]{_SP}?[억조]"
 )
 _MONEY_RE = py(MONEY_PATTERN)
@@ -198,20 +323,26 @@ class ParsedAmount(NamedTuple):
 
 
 _CUR_TOKEN = (
-    r"US\$|U\.S\.\$|HK\$|NT\$|S\$|A\$|C\$|CN¥|\$|₩|￦|€|£|¥"
-    r"|(?:KRW|USD|EUR|JPY|CNY|RMB|GBP)(?![A-Za-z])|W(?=[0-9])"
-    r"|(?i:(?:south\s+)?korean\s+won|won|krw|(?:u\.?s\.?\s?)?dollars?|usd|euros?|eur|yen|jpy"
-    r"|yuan|renminbi|rmb|cny|gbp)\b"
-    r"|원|달러|엔|위안|유로|파운드"
-)
+    f"{_CODES}(?![A-Za-z])|{_alt(t for t in _CURRENCIES.before if t != 'W')}|W(?=[0-9])"
+    f"|(?i:{_alt([*_CURRENCIES.en, *(c.lower() for c in _CURRENCIES.codes)], words=True)})\\b"
+    f"|{_CUR_SUF_KO}|{_CUR_POST}"
+).replace(_SP, "\\s")
+_MINOR_TOKEN = (
+    f"(?i:{_alt(_CURRENCIES.minor_en, words=True)})\\b|{_MINOR_AFTER}|{_alt(_CURRENCIES.minor_ko)}"
+).replace(_SP, "\\s")
+_FRACTIONS: dict[str, int] = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
+                              "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10}
 _TOKEN_RE = re.compile(
     ("|".join(
         (
+            f"(?P<minor>{_MINOR_TOKEN})",  # before currencies: "euro cents", "유로센트"
+            f"(?P<mcur>M{_CODES}(?![A-Za-z]))",  # "30 MUSD": millions of a currency
             f"(?P<cur>{_CUR_TOKEN})",
             r"(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)",
             r"(?P<scale>" + _SCALE_WORD + r"\b|[kKmMbBtT]\b)",
             r"(?P<big>[만억조])",
             r"(?P<hnum>[일이삼사오육륙칠팔구십백천]+)",
+            f"(?P<frac>{_FRAC.replace(_SP, chr(92) + 's')})",
             r"(?P<word>(?i:" + _WORDS_ALT + r"|point|and|to|an|a)\b)",
             r"(?P<dash>[-–—~∼〜～])",
             r"(?P<approx>여)",
@@ -223,31 +354,44 @@ _NUMBER_WORDS = frozenset([*_WORD_VALUE, "hundred", "point", "a", "an"])
 
 
 def _currency_code(token: str) -> str:
-    """ISO 4217 code for a currency token as it appears in text."""
-    t = re.sub(r"\s+", " ", token.strip()).lower()
-    if t in ("krw", "₩", "￦", "w", "won", "원") or t.endswith("korean won"):
-        return "KRW"
-    if t in ("hk$",):
-        return "HKD"
-    if t in ("nt$",):
-        return "TWD"
-    if t in ("s$",):
-        return "SGD"
-    if t in ("a$",):
-        return "AUD"
-    if t in ("c$",):
-        return "CAD"
-    if t.endswith("$") or "dollar" in t or t in ("usd", "달러"):
-        return "USD"
-    if t in ("€", "eur", "euro", "euros", "유로"):
-        return "EUR"
-    if t in ("¥", "yen", "jpy", "엔"):
-        return "JPY"
-    if t in ("cn¥", "yuan", "renminbi", "rmb", "cny", "위안"):
-        return "CNY"
-    if t in ("£", "gbp", "파운드"):
-        return "GBP"
-    raise ValueError(f"unknown currency token {token!r}")
+    """ISO 4217 code for a currency token as it appears in text (kpolicy/data/currencies.yaml)."""
+    key = _token_key(token)
+    code = _CURRENCIES.major.get(key) or _CURRENCIES.major.get(key.replace(".", ""))
+    if code is None and key.endswith("$"):
+        code = "USD"  # an unlisted dollar sign: read as US dollars, like "$" alone
+    if code is None:
+        raise ValueError(f"unknown currency token {token!r}")
+    return code
+
+
+def _fraction_value(text: str) -> Decimal:
+    """ "half a" -> 0.5, "a quarter of a" -> 0.25, "three-fifths of a" -> 0.6."""
+    words = re.findall(r"[a-z]+", text.lower())
+    num = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(words[0], 1) if words[0] not in _FRACTIONS else 1
+    den = next(_FRACTIONS[w] for w in words if w in _FRACTIONS)
+    return Decimal(num) / Decimal(den)
+
+
+def _point_tail(toks: list[tuple[str, str, int, int]], j: int) -> tuple[str, int, int] | None:
+    """Decimal digits after "-point-" at ``toks[j]`` ("-point-seven", " point 42"), as
+    (digits, end offset, next token index); None when the tokens are not that."""
+    if not (j + 3 < len(toks) + 0 and toks[j][0] in ("sp", "dash") and toks[j + 1][0] == "word"
+            and toks[j + 1][1].lower() == "point" and toks[j + 2][0] in ("sp", "dash")):
+        return None
+    k = j + 3
+    if toks[k][0] == "num" and toks[k][1].isdigit():
+        return toks[k][1], toks[k][3], k + 1
+    digits, end = "", None
+    while k < len(toks) and toks[k][0] == "word" and toks[k][1].lower() in _UNIT_WORDS:
+        digits += str(_WORD_VALUE[toks[k][1].lower()])
+        end = toks[k][3]
+        if k + 2 < len(toks) and toks[k + 1][0] in ("sp", "dash") and toks[k + 2][0] == "word" \
+                and toks[k + 2][1].lower() in _UNIT_WORDS:
+            k += 2
+        else:
+            k += 1
+            break
+    return (digits, end, k) if digits and end is not None else None
 
 
 def _words_value(words: list[str]) -> Decimal | None:
@@ -283,8 +427,9 @@ def _words_value(words: list[str]) -> Decimal | None:
     return value
 
 
-def _hangul_value(text: str) -> int | None:
-    """Value of a Hangul numeral below 10,000 ("오백" -> 500, "천" -> 1000), or None."""
+def _hangul_value(text: str) -> tuple[int, int] | None:
+    """Value of a Hangul numeral below 10,000 and its smallest place ("오백" -> (500, 100),
+    "천" -> (1000, 1000), "이십오" -> (25, 1)), or None."""
     total, digit, last_place = 0, None, 10**9
     for ch in text:
         if ch in _HANGUL_DIGITS:
@@ -299,7 +444,8 @@ def _hangul_value(text: str) -> int | None:
             digit, last_place = None, place
     if digit is not None:
         total += digit
-    return total or None
+        last_place = 1
+    return (total, last_place) if total else None
 
 
 @dataclass
@@ -328,12 +474,14 @@ class _Group:
 
 
 @functools.lru_cache(maxsize=65536)
-def parse_amount(surface: str, between: bool = False) -> tuple[ParsedAmount, ...]:
+def parse_amount(surface: str, between: bool = False, tail: bool = False) -> tuple[ParsedAmount, ...]:
     """Read the amounts in one candidate surface found by :data:`MONEY_PATTERN`.
 
     Args:
         surface: the candidate text, e.g. ``"KRW 3-7 billion"`` or ``"1조 5천억 원"``.
         between: the surface followed the word "between", so "and" separates a range.
+        tail: the surface ends with a two-digit number after a currency name, read as
+            minor units ("15 dollars 50" is US$15.50).
 
     Returns:
         Zero or more :class:`ParsedAmount` (offsets relative to ``surface``). Zero when the
@@ -342,9 +490,9 @@ def parse_amount(surface: str, between: bool = False) -> tuple[ParsedAmount, ...
         Values are in currency units.
     """
     try:
-        simple = _parse_simple(surface)
-        return simple if simple is not None else _parse(surface, between)
-    except (InvalidOperation, KeyError, ValueError, OverflowError):
+        simple = None if tail else _parse_simple(surface)
+        return simple if simple is not None else _parse(surface, between, tail)
+    except (InvalidOperation, KeyError, ValueError, OverflowError, ZeroDivisionError, StopIteration):
         return ()
 
 
@@ -416,12 +564,13 @@ def _tokens(surface: str) -> list[tuple[str, str, int, int]] | None:
     return toks if pos == len(surface) else None
 
 
-def _parse(surface: str, between: bool) -> tuple[ParsedAmount, ...]:
+def _parse(surface: str, between: bool, tail: bool = False) -> tuple[ParsedAmount, ...]:
     """The general grammar behind :func:`parse_amount`: tokens -> items -> groups -> amounts."""
     toks = _tokens(surface)
     if not toks:
         return ()
-    # 1. Items: numbers (arabic, words, Hangul), scales, currencies, separators.
+    # 1. Items: numbers (arabic, words, Hangul, fractions), scales, currencies, minor units,
+    #    separators. A number item carries (value, source, smallest Korean place).
     items: list[tuple[str, str, int, int, Any]] = []
     i = 0
     while i < len(toks):
@@ -439,32 +588,87 @@ def _parse(surface: str, between: bool) -> tuple[ParsedAmount, ...]:
                     j += 1
                 else:
                     break
-            value = _words_value(words)
+            if (words[-1] == "point" and j + 1 < len(toks) and toks[j][0] in ("sp", "dash")
+                    and toks[j + 1][0] == "num" and toks[j + 1][1].isdigit()):
+                words.pop()  # "one-point-28": words, then digits after the point
+                value = _words_value(words)
+                if value is None:
+                    return ()
+                value += Decimal("0." + toks[j + 1][1])
+                end, j = toks[j + 1][3], j + 2
+            else:
+                value = _words_value(words)
             if value is None:
                 return ()
-            items.append(("num", surface[s:end], s, end, (value, "word")))
+            items.append(("num", surface[s:end], s, end, (value, "word", 1)))
             i = j
             continue
         if kind == "num":
-            value, src = Decimal(text.replace(",", "")), "arabic"
+            value, src, place = Decimal(text.replace(",", "")), "arabic", 1
             if i + 1 < len(toks) and toks[i + 1][0] == "hnum" and toks[i + 1][2] == e:
-                place = toks[i + 1][1]
-                if place not in _HANGUL_PLACES:
+                p = toks[i + 1][1]
+                if p not in _HANGUL_PLACES:
                     return ()
-                value, src, e = value * _HANGUL_PLACES[place], "mixed", toks[i + 1][3]
+                value, src, place, e = value * _HANGUL_PLACES[p], "mixed", _HANGUL_PLACES[p], toks[i + 1][3]
                 i += 1
-            items.append(("num", surface[s:e], s, e, (value, src)))
+            elif text.isdigit() and (pt := _point_tail(toks, i + 1)) is not None:
+                value, e, i = Decimal(text + "." + pt[0]), pt[1], pt[2] - 1  # "172-point-seven"
+            items.append(("num", surface[s:e], s, e, (value, src, place)))
         elif kind == "hnum":
             hv = _hangul_value(text)
             if hv is None:
                 return ()
-            items.append(("num", text, s, e, (Decimal(hv), "hangul")))
+            items.append(("num", text, s, e, (Decimal(hv[0]), "hangul", hv[1])))
+        elif kind == "frac":
+            items.append(("num", text, s, e, (_fraction_value(text), "word", 1)))
+        elif kind == "mcur":  # "MUSD": millions of US dollars
+            items.append(("scale", "M", s, s + 1, None))
+            items.append(("cur", text[1:], s + 1, e, None))
         elif kind == "word":  # "and" / "to"
             items.append((low, text, s, e, None))
-        elif kind in ("cur", "scale", "big", "dash"):
+        elif kind in ("cur", "scale", "big", "dash", "minor"):
             items.append((kind, text, s, e, None))
         # spaces and 여 ("more than", in 5천억여 원) carry no value
         i += 1
+    # Korean numbers written with places merge while the places descend: "7천 5백" = 7,500,
+    # "천 4백" = 1,400, "4천500" = 4,500 (then 만/억/조 scale the whole).
+    merged: list[tuple[str, str, int, int, Any]] = []
+    for it in items:
+        prev = merged[-1] if merged else None
+        if (it[0] == "num" and prev is not None and prev[0] == "num" and prev[4][1] in ("mixed", "hangul")
+                and prev[4][2] > 1 and it[4][1] in ("arabic", "mixed", "hangul") and it[4][0] < prev[4][2]
+                and "." not in it[1]):
+            place = it[4][2] if it[4][1] != "arabic" else 1
+            merged[-1] = ("num", surface[prev[2]:it[3]], prev[2], it[3], (prev[4][0] + it[4][0], "mixed", place))
+        else:
+            merged.append(it)
+    items = merged
+    # Minor units: "50 cents", "$20 and 43c", "64달러 45센트", and "15 dollars 50" (``tail``).
+    minor: tuple[str, Decimal] | None = None
+    if tail and len(items) >= 3 and items[-1][0] == "num" and items[-2][0] == "cur":
+        code = _currency_code(items[-2][1])
+        per = next((v[1] for v in _CURRENCIES.minor.values() if v[0] == code), None)
+        if per is None:
+            return ()
+        minor = (code, items[-1][4][0] / per)
+        items = items[:-1]
+    elif any(it[0] == "minor" for it in items):
+        if items[-1][0] != "minor" or len(items) < 2 or items[-2][0] != "num" or items[-2][4][1] not in ("arabic", "word"):
+            return ()
+        code, per = _CURRENCIES.minor[_token_key(items[-1][1])]
+        count = items[-2][4][0]
+        items = items[:-2]
+        while items and items[-1][0] == "and":
+            items = items[:-1]
+        if not items:  # minor units alone: "50 cents" is US$0.50
+            if count <= 0:
+                return ()
+            items = [("num", surface[toks[0][2]:], 0, len(surface), (count / per, "arabic", 1)),
+                     ("cur", code, len(surface), len(surface), None)]
+        else:
+            if count >= per:
+                return ()  # "$20 and 143c" is not a price
+            minor = (code, count / per)
 
     # 2. Separators: a dash between a number and a number is a range; elsewhere a joiner.
     seps: list[int] = []
@@ -543,6 +747,15 @@ def _parse(surface: str, between: bool) -> tuple[ParsedAmount, ...]:
         return ()
 
     results: list[ParsedAmount] = []
+    if minor is not None:
+        if seps or len(side_amounts[0]) != 1:
+            return ()
+        if minor[0] != currency:
+            flags.append("currency_conflict")
+        gs = side_amounts[0][0]
+        value = total(gs) + minor[1]
+        made = _make(surface, 0, len(surface), currency, value, value, False, True, kept, flags, False, None, gs)
+        return (made,) if made is not None else ()
     if seps:
         if any(len(a) != 1 for a in side_amounts):
             return ()
@@ -580,7 +793,7 @@ def _parse(surface: str, between: bool) -> tuple[ParsedAmount, ...]:
     return tuple(r for r in results if r is not None)
 
 
-_KO_CURRENCY_WORDS = ("원", "달러", "엔", "위안", "유로", "파운드")
+_KO_CURRENCY_WORDS = frozenset(_CURRENCIES.ko)
 _YEAR_RE = re.compile(r"(?:19[5-9][0-9]|20[0-4][0-9]|2050)")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from kpolicy import schema
-from kpolicy.extract.money.context import ROLES, Role
+from kpolicy.extract.money.context import BOUNDS, ROLES, Bound, Role
 from kpolicy.schema import Column
 
 
@@ -21,10 +21,11 @@ AMOUNTS = schema.register(
             Column("value_native", pl.Float64, "Value in its own currency as written (US$1.2 billion -> 1.2e9); for a range, the low end.", "currency units"),
             Column("amount_krw", pl.Float64, "Literal value in won as written; null when the currency is not KRW. Never adjusted.", "KRW"),
             Column("is_range", pl.Boolean, "The mention is a range ('3~7억', '1.2 to 1.5 trillion won')."),
-            Column("value_low_native", pl.Float64, "Low end of a range (equals value_native for a single amount).", "currency units"),
-            Column("value_high_native", pl.Float64, "High end of a range (equals value_native for a single amount).", "currency units"),
-            Column("amount_krw_low", pl.Float64, "Low end in won; null when not KRW.", "KRW"),
-            Column("amount_krw_high", pl.Float64, "High end in won; null when not KRW.", "KRW"),
+            Column("bound", Bound, "How the figure bounds the amount: " + ", ".join(BOUNDS) + " ('more than 3조 원' is at_least, '최대 20억 원' at_most, '약 5억 원' approx)."),
+            Column("value_low_native", pl.Float64, "Low end of a range (equals value_native for a single amount); null for an at_most bound.", "currency units"),
+            Column("value_high_native", pl.Float64, "High end of a range (equals value_native for a single amount); null for an at_least bound.", "currency units"),
+            Column("amount_krw_low", pl.Float64, "Low end in won; null when not KRW or for an at_most bound.", "KRW"),
+            Column("amount_krw_high", pl.Float64, "High end in won; null when not KRW or for an at_least bound.", "KRW"),
             Column("is_suspect", pl.Boolean, "At least one garble flag is raised."),
             Column("flags", pl.List(pl.String), "Garble flags, short codes (see kpolicy.extract.money.FLAGS); empty when clean."),
             Column("explanation", pl.String, "One sentence saying why the amount is suspect; null when not suspect."),
