@@ -10,7 +10,7 @@ from kpolicy import bench, pipeline, schema, synth
 def test_bench_quick_recovers_every_planted_fact(capsys) -> None:
     assert bench.main(["--quick"]) == 0
     out = capsys.readouterr().out
-    assert "raw regex scan" in out and "naive per-sentence loop" in out
+    assert "raw regex scan" in out and "one call per sentence" in out
     assert "correctness:" in out and "planted officials and organisations found" in out
     assert "analysis over the output (lazy, streaming)" in out
     assert "money correctness on" in out and "per-form recall" in out and "hard negatives" in out
