@@ -434,11 +434,15 @@ def _rule_date_slots(d: _Doc) -> _Found:
     return f
 
 
+_DURATION_RE = py(DURATION_PATTERN)
+_RATIO_RE = py(RATIO_PATTERN)
+
+
 def _rule_duration(d: _Doc) -> _Found:
     """An impossible duration in the amount's sentence ('for 240 years')."""
     f = _Found()
     for s, (_, text) in d.text.sentences.items():
-        for m in re.finditer(py(DURATION_PATTERN), text):
+        for m in _DURATION_RE.finditer(text):
             years = int((m.group(1) or m.group(2)).replace(",", ""))
             if years <= _MAX_YEARS:
                 continue
@@ -454,7 +458,7 @@ def _rule_ratio(d: _Doc) -> _Found:
     """A matching or cost-sharing ratio no programme uses ('200:1 matching') in the amount's sentence."""
     f = _Found()
     for s, (_, text) in d.text.sentences.items():
-        for m in re.finditer(py(RATIO_PATTERN), text):
+        for m in _RATIO_RE.finditer(text):
             a, b = float(m.group(1)), float(m.group(2))
             window = text[max(0, m.start() - 40): m.end() + 40]
             clock = a <= 24 and b < 60 and (_CLOCK.search(text[m.end(): m.end() + 6]) or _CLOCK.search(text[: m.start()]))

@@ -14,7 +14,7 @@ from kpolicy.extract.money.context import (
 )
 from kpolicy.extract.money.evidence import _annotate_document, _document_slots, _evidence_docs, _may_need_pass
 from kpolicy.extract.money.grammar import (
-    ANCHOR_PATTERN, ParsedAmount, _MARK, _MONEY_RE, _NUL_STAND_IN, _SCAN_PATTERN, _SCAN_REPLACEMENT,
+    ANCHOR_PATTERN, SCAN_PASSES, ParsedAmount, _MARK, _MARK2, _MONEY_RE, _NUL_STAND_IN, _SCAN_REPLACEMENT,
     parse_amount, rust,
 )
 from kpolicy.extract.money.tables import AMOUNTS, OUTPUT_COLUMNS
@@ -85,6 +85,23 @@ def _same_row(shift: int) -> pl.Expr:
     return pl.col("_row").shift(shift) == pl.col("_row")
 
 
+def _marked(text: pl.Expr) -> pl.Expr:
+    """``text`` with every match of the scan passes marked as \\0match\\0 (see SCAN_PASSES).
+
+    Each later pass skips what is marked (its pattern first consumes a marked region), marks
+    its own matches with \\x02, and the two kinds of marks are then merged.
+    """
+    marked = text.str.replace_all(rust(SCAN_PASSES[0]), _SCAN_REPLACEMENT)
+    for pattern in SCAN_PASSES[1:]:
+        marked = (
+            marked.str.replace_all(rust("\\x00[^\\x00]*\\x00|" + pattern), _MARK2 + "${0}" + _MARK2)
+            .str.replace_all(_MARK2 + _MARK, _MARK, literal=True)
+            .str.replace_all(_MARK + _MARK2, _MARK, literal=True)
+            .str.replace_all(_MARK2, _MARK, literal=True)
+        )
+    return marked
+
+
 def _candidate_amounts(sentences: pl.DataFrame) -> tuple[pl.DataFrame, list[ParsedAmount]]:
     """Vectorised find, parse and context rules: one row per amount, before the document pass.
 
@@ -108,13 +125,13 @@ def _candidate_amounts(sentences: pl.DataFrame) -> tuple[pl.DataFrame, list[Pars
             pl.col("doc_id").cast(pl.String),
             pl.col("sentence_idx").cast(pl.UInt32),
             pl.col("char_start").cast(pl.Int64).alias("_sent_start"),
-            pl.col("text").cast(pl.String).fill_null("").str.replace_all(_MARK, _NUL_STAND_IN, literal=True)
+            pl.col("text").cast(pl.String).fill_null("").str.replace_all("[\\x00\\x02]", _NUL_STAND_IN)
             .alias("_text"),
         )
         .filter(pl.col("_text").str.contains(rust(ANCHOR_PATTERN)))
         .with_row_index("_row")
         .with_columns(
-            pl.col("_text").str.replace_all(rust(_SCAN_PATTERN), _SCAN_REPLACEMENT).str.split(_MARK).alias("_piece"),
+            _marked(pl.col("_text")).str.split(_MARK).alias("_piece"),
             pl.col("_text").cast(pl.Binary).alias("_bytes"),
         )
         .drop("_text")

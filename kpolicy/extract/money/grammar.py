@@ -46,6 +46,53 @@ def py(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+def _ascii_ci(pattern: str) -> str:
+    """Rewrite every ``(?i:...)`` group as ASCII letter classes: "(?i:won)" -> "(?:[Ww][Oo][Nn])".
+
+    The same meaning on ASCII text in both engines, without Unicode case folding ('s' also
+    matching 'ſ', 'k' the Kelvin sign), which multiplies the states of Rust's lazy DFA: the
+    scan pattern with folding ran about 100x slower once its alternatives grew.
+    Escapes and character classes are copied as they are.
+    """
+    out: list[str] = []
+    depth_ci: list[int] = []  # group depths at which an (?i: group opened
+    depth, i, n = 0, 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if ch == "[":
+            j = i + 1
+            if j < n and pattern[j] == "^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            out.append(pattern[i : j + 1])
+            i = j + 1
+            continue
+        if pattern.startswith("(?i:", i):
+            depth += 1
+            depth_ci.append(depth)
+            out.append("(?:")
+            i += 4
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth_ci and depth_ci[-1] == depth:
+                depth_ci.pop()
+            depth -= 1
+        elif depth_ci and ch.isascii() and ch.isalpha():
+            ch = f"[{ch.upper()}{ch.lower()}]"
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 _SP = "[ \t\u00a0\u2009\u202f\u3000]"  # spaces allowed inside an amount (never a newline)
 _NUM = r"(?:[0-9]{1,3}(?:,[0-9]{3}){1,6}|[0-9]{1,16})(?:\.[0-9]{1,8})?"
 
@@ -232,8 +279,10 @@ _CORE_SCALED = (
 _M_LATIN = (
     f"{_CUR_PRE}{_NUM}{_MINOR_TAIL}"  # "$20 and 43c"
     f"|{_NUM}{_SUFFIX}{_MINOR_TAIL}"  # "64달러 45센트"
-    f"|{_ENG_COMPOUND}{_SP}{{1,3}}(?:(?i:and){_SP}{{1,3}})?{_WNUM}{_NAME_SUFFIX}"  # "one thousand one dollars"
-    f"|(?:{_CUR_PRE})?(?:{_CORE_SCALED})(?:{_SUFFIX})?"
+    # A scaled core with its currency, or with units in words and a name ("one thousand one
+    # dollars"). One alternative, not two: two alternatives that both begin with the English
+    # compound made Rust's lazy DFA thrash (the scan ran 300x slower).
+    f"|(?:{_CUR_PRE})?(?:{_CORE_SCALED})(?:{_SUFFIX}|{_SP}{{1,3}}(?:(?i:and){_SP}{{1,3}})?{_WNUM}{_NAME_SUFFIX})?"
     f"|{_CUR_PRE}{_NUM}(?:{_RSEP_EN}(?:{_CUR_PRE})?{_NUM})?(?:{_SUFFIX})?"
     f"|{_KSUB_A}(?:(?:{_RSEP_KO}|{_RSEP_EN}){_KSUB_A})?{_SUFFIX}"  # "17,000 won", "5천원", "25,000–30,000원"
     f"|{_NUM}{_MINOR_SUF}"  # "50 cents", "10¢"
@@ -263,7 +312,7 @@ _GUARD_HANGUL = "(?:^|[^0-9.,A-Za-z가-힣])"
 
 #: The candidate grammar (Rust and Python syntax). Group ``m1``..``m4`` is the amount;
 #: ``p*`` is the guard character (and "between ") before it.
-MONEY_PATTERN = (
+MONEY_PATTERN = _ascii_ci(
     f"(?P<p4>{_GUARD_LATIN})(?P<m4>{_M_TAIL}){_TAIL_END}"
     f"|(?P<p1>{_GUARD_LATIN})(?P<m1>{_M_LATIN})"
     f"|(?P<p3>{_GUARD_LATIN}(?i:between){_SP}{{1,3}})(?P<m3>{_M_BETWEEN})"
@@ -274,7 +323,7 @@ MONEY_PATTERN = (
 #: an amount. This small pattern is fast in Rust; the full grammar then runs on the
 #: candidates only.
 _SIGNS = [*_CURRENCIES.before, *_CURRENCIES.after]
-ANCHOR_PATTERN = (
+ANCHOR_PATTERN = _ascii_ci(
     f"{_alt(t for t in _SIGNS if not (t[:1].isascii() and t[:1].isalpha()))}"  # "$", "€", "C$", "元"
     f"|{_alt(t for t in _SIGNS if t[:1].isascii() and t[:1].isalpha())}{_SP}?[0-9]"  # "W500", "Rs 5", "RM 5"
     f"|{_CODES}|{_CUR_SUF_EN}|(?i:{_alt(_CURRENCIES.minor_en, words=True)})\\b"
@@ -284,12 +333,22 @@ ANCHOR_PATTERN = (
 )
 _MONEY_RE = py(MONEY_PATTERN)
 # Polars marks whole matches as \0match\0. Rust resolves capture groups with a much slower
-# engine than it finds matches (8x here), so the scan pattern has none; Python re-matches
+# engine than it finds matches (8x here), so the scan patterns have none; Python re-matches
 # each distinct marked piece with MONEY_PATTERN to find where the amount starts.
-_SCAN_PATTERN = re.sub(r"\(\?P<\w+>", "(?:", MONEY_PATTERN)
+#
+# The scan runs in passes, one per family of top-level alternatives, each skipping what an
+# earlier pass marked: "between" ranges, then Latin-led amounts, then Hangul-led ones. One
+# pattern with all of them overflowed the cache of Rust's lazy DFA, which then fell back to
+# a slower engine (the scan ran about 300x slower than each pass alone).
+SCAN_PASSES: tuple[str, ...] = tuple(_ascii_ci(p) for p in (
+    f"{_GUARD_LATIN}(?i:between){_SP}{{1,3}}(?:{_M_BETWEEN})",
+    f"{_GUARD_LATIN}(?:{_M_TAIL}){_TAIL_END}|{_GUARD_LATIN}(?:{_M_LATIN})",
+    f"{_GUARD_HANGUL}(?:{_M_HANGUL})",
+))
 _MARK = "\x00"
-# A NUL already in the text stands in as \x01 while matching: the same byte length (windows
-# are cut by byte offsets) and, like NUL, a character no pattern here names.
+_MARK2 = "\x02"  # marks a later pass's matches until they are merged with the earlier ones
+# A NUL (or \x02) already in the text stands in as \x01 while matching: the same byte
+# length (windows are cut by byte offsets) and a character no pattern here names.
 _NUL_STAND_IN = "\x01"
 _SCAN_REPLACEMENT = _MARK + "${0}" + _MARK
 
