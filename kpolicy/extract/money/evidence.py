@@ -102,6 +102,7 @@ class DocText(NamedTuple):
 
     slots: list[tuple[int, str, int]]  # impossible date/ordinal slots: (number, text, sentence_idx)
     sentences: dict[int, tuple[int, str]]  # sentence_idx -> (char_start, text), cue sentences only
+    cued: bool = True  # some kept sentence has a cue (not only the headline): the pass must run
 
 
 class Annotation(NamedTuple):
@@ -576,7 +577,11 @@ def _rule_programme(d: _Doc) -> _Found:
     f = _Found()
     if not d.scales.programmes:
         return f
+    lowest = min(pr.high_krw for pr in d.scales.programmes)
+    over_sentences = {d.rows[i]["sentence_idx"] for i in d.krw if float(d.rows[i]["amount_krw_high"] or 0) > lowest}
     for s, (_, text) in d.text.sentences.items():
+        if s not in over_sentences:  # no amount there is above any programme's ceiling
+            continue
         named = [(pr, m) for pr in d.scales.programmes if (m := pr.cues.search(text))]
         if not named:
             continue
@@ -714,7 +719,9 @@ def _document_slots(sentences: pl.DataFrame, doc_ids: list[str]) -> dict[str, Do
     Keeps the impossible date/ordinal slots ("on the 5770th") and the text of every sentence
     a rule reads: the headline (sentence 0, when it has a digit) and sentences with a cue
     (a slot, a duration, a ratio, a hyphen between numbers, a total, a programme's name).
-    A document with none is absent, so ``doc_id in result`` says the pass must run.
+    A document with none is absent; one kept only for its headline has ``cued`` false, and
+    its pass runs only when :func:`_may_need_pass` says a rule that needs no cue can fire
+    (a headline figure against the body needs a stated total, which that also checks).
     """
     scales = load_scales()
     kept = (
@@ -726,15 +733,16 @@ def _document_slots(sentences: pl.DataFrame, doc_ids: list[str]) -> dict[str, Do
             pl.col("char_start").cast(pl.Int64),
             pl.col("text").cast(pl.String).fill_null(""),
         )
-        .filter(pl.col("text").str.contains(_cue_pattern(scales))
-                | ((pl.col("sentence_idx") == 0) & pl.col("text").str.contains("[0-9]")))
+        .with_columns(pl.col("text").str.contains(_cue_pattern(scales)).alias("_cue"))
+        .filter(pl.col("_cue") | ((pl.col("sentence_idx") == 0) & pl.col("text").str.contains("[0-9]")))
         .sort("doc_id", "sentence_idx")
         .collect(engine="in-memory")
     )
     slot_re = re.compile(py(SLOT_PATTERN))
+    cued = set(kept.filter(pl.col("_cue"))["doc_id"].to_list())
     out: dict[str, DocText] = {}
-    for doc_id, idx, start, text in kept.iter_rows():
-        doc = out.setdefault(doc_id, DocText([], {}))
+    for doc_id, idx, start, text, _ in kept.iter_rows():
+        doc = out.setdefault(doc_id, DocText([], {}, doc_id in cued))
         doc.sentences[idx] = (start, text)
         for m in slot_re.finditer(text):
             n = impossible_slot(m.group(0))

@@ -276,7 +276,7 @@ def extract_amounts(sentences: pl.DataFrame, documents: pl.DataFrame | None = No
     reason: list[str | None] = [None] * n
     for start, stop in zip(bounds, bounds[1:]):
         doc_id = doc_ids[start]
-        if not (doc_id in slots or _may_need_pass(cols, parsed, start, stop)):
+        if not ((doc_id in slots and slots[doc_id].cued) or _may_need_pass(cols, parsed, start, stop)):
             continue
         doc_rows = []
         for k in range(start, stop):

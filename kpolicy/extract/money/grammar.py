@@ -255,16 +255,23 @@ _KSUB_H = f"(?:{_HDIGIT}?[천백십]{_KPLACES}|{_HNUM})"  # led by a Hangul nume
 _KSUB = f"(?:{_KSUB_A}|{_KSUB_H})"
 # Units after 만 written in Hangul need a place ("이만칠천"), so a particle is not a digit ("2천만이다").
 _KUNITS = f"(?:{_KSUB_A}|{_HDIGIT}?[천백십]{_KPLACES})"
-_KTAIL_MAN = f"(?:{_SP}?{_KSUB}{_SP}?만(?:{_SP}?{_KUNITS})?)?"
-_KTAIL_EOK = f"(?:{_SP}?{_KSUB}{_SP}?억)?{_KTAIL_MAN}"
+# Where a currency must follow (Hangul-led amounts), a lone Hangul digit may end the units:
+# "백만일 원" = 1,000,001.
+_KUNITS_H = f"(?:{_KUNITS}|{_HDIGIT})"
 
 
-def _kamt(first: str) -> str:
-    return f"{first}{_SP}?(?:조{_KTAIL_EOK}|억{_KTAIL_MAN}|만(?:{_SP}?{_KUNITS})?)"
+def _ktail_man(units: str) -> str:
+    return f"(?:{_SP}?{_KSUB}{_SP}?만(?:{_SP}?{units})?)?"
+
+
+def _kamt(first: str, units: str = _KUNITS) -> str:
+    tail_man = _ktail_man(units)
+    tail_eok = f"(?:{_SP}?{_KSUB}{_SP}?억)?{tail_man}"
+    return f"{first}{_SP}?(?:조{tail_eok}|억{tail_man}|만(?:{_SP}?{units})?)"
 
 
 _KAMT_A = _kamt(_KSUB_A)
-_KAMT_H = _kamt(_KSUB_H)
+_KAMT_H = _kamt(_KSUB_H, _KUNITS_H)
 _RSEP_KO = f"{_SP}?[-–~∼〜～]{_SP}?"
 
 # Alternatives are tried in order at each start position (leftmost-first in both engines),
@@ -342,7 +349,10 @@ _MONEY_RE = py(MONEY_PATTERN)
 # a slower engine (the scan ran about 300x slower than each pass alone).
 SCAN_PASSES: tuple[str, ...] = tuple(_ascii_ci(p) for p in (
     f"{_GUARD_LATIN}(?i:between){_SP}{{1,3}}(?:{_M_BETWEEN})",
-    f"{_GUARD_LATIN}(?:{_M_TAIL}){_TAIL_END}|{_GUARD_LATIN}(?:{_M_LATIN})",
+    # A Hangul place numeral that continues in digits ("천 4백만 원") starts before any
+    # Latin-led match inside it; the single pattern found it leftmost, so this pass does.
+    f"{_GUARD_HANGUL}(?:{_HDIGIT}?[천백십]{_SP}?(?:{_KAMT_A}|{_KSUB_A}){_SUFFIX})"
+    f"|{_GUARD_LATIN}(?:{_M_TAIL}){_TAIL_END}|{_GUARD_LATIN}(?:{_M_LATIN})",
     f"{_GUARD_HANGUL}(?:{_M_HANGUL})",
 ))
 _MARK = "\x00"
