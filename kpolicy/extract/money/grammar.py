@@ -264,14 +264,19 @@ def _ktail_man(units: str) -> str:
     return f"(?:{_SP}?{_KSUB}{_SP}?만(?:{_SP}?{units})?)?"
 
 
-def _kamt(first: str, units: str = _KUNITS) -> str:
+def _kamt(first: str, units: str = _KUNITS, direct: bool = False) -> str:
+    """Korean groups (조, 억, 만) in descending order. ``direct``: units may follow 억 or 조
+    without 만 ("1억 1원"), only where a currency must follow (else "5억 2024년" would read
+    the year as units)."""
     tail_man = _ktail_man(units)
+    if direct:
+        tail_man = f"(?:{tail_man[3:-2]}|{_SP}?{units})?"
     tail_eok = f"(?:{_SP}?{_KSUB}{_SP}?억)?{tail_man}"
     return f"{first}{_SP}?(?:조{tail_eok}|억{tail_man}|만(?:{_SP}?{units})?)"
 
 
 _KAMT_A = _kamt(_KSUB_A)
-_KAMT_H = _kamt(_KSUB_H, _KUNITS_H)
+_KAMT_H = _kamt(_KSUB_H, _KUNITS_H, direct=True)
 _RSEP_KO = f"{_SP}?[-–~∼〜～]{_SP}?"
 
 # Alternatives are tried in order at each start position (leftmost-first in both engines),
@@ -286,6 +291,7 @@ _CORE_SCALED = (
 _M_LATIN = (
     f"{_CUR_PRE}{_NUM}{_MINOR_TAIL}"  # "$20 and 43c"
     f"|{_NUM}{_SUFFIX}{_MINOR_TAIL}"  # "64달러 45센트"
+    f"|{_kamt(_KSUB_A, direct=True)}{_SUFFIX}"  # "1억 1원", "3천억 5원": units right after 억/조
     # A scaled core with its currency, or with units in words and a name ("one thousand one
     # dollars"). One alternative, not two: two alternatives that both begin with the English
     # compound made Rust's lazy DFA thrash (the scan ran 300x slower).
