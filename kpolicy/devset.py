@@ -1,4 +1,4 @@
-"""Score the money extractor against the real-text development set (``devset/``).
+"""Score the money and targets extractors against the real-text development set (``devset/``).
 
 The development set is kept outside the repository: only its *labels* are committed
 (``devset/labels/<id>.yaml``, one per article, with the article's URL and retrieval date);
@@ -24,6 +24,16 @@ its sentences and documents), maps the predicted spans back to the saved files a
   other than their literal one.
 - **bound accuracy** — of the matched amounts, the share whose ``bound`` equals the label's
   (``exact`` unless the label says otherwise); only when the extractor emits ``bound``.
+
+**Targets.** Label files with a ``targets:`` section (KPI goals: "10,000 jobs by 2030",
+"세계 3위", ...) also score the targets extractor (``corpus.facts("targets")``, run on the
+same corpus): a predicted target matches a labelled one when their spans overlap and the
+predicted ``target`` value is within 0.5 % of the label's ``value`` (one-to-one, as for
+amounts); precision, recall, F1 and value accuracy as above, and, over the matched targets,
+the share on which the extractor agrees with the label's year, unit (reduced to pct / pp /
+rank / multiple / currency / count), bound, kind, annual flag and baseline, each only when
+the extractor emits that column. Unpaired predictions on a ``not_targets`` surface are
+counted apart. Files without a ``targets:`` section are left out of the targets scores.
 
 Everything is reported per language (``en``, ``ko``) and for ``all``. Articles whose text is
 missing are listed as skipped; with no texts at all the report says so and nothing fails.
@@ -55,9 +65,13 @@ ADJUSTED_TOL = 0.01
 LANGUAGES = ("en", "ko")
 BOUNDS = ("exact", "approx", "at_least", "at_most")
 _ARTICLE_KEYS = {"id", "url", "retrieved", "outlet", "language", "translated", "title", "amounts"}
-_OPTIONAL_ARTICLE_KEYS = {"not_money", "text_sha256", "notes"}
+_OPTIONAL_ARTICLE_KEYS = {"not_money", "text_sha256", "notes", "targets", "not_targets"}
 _AMOUNT_KEYS = {"surface", "currency", "value"}
 _OPTIONAL_AMOUNT_KEYS = {"occurrence", "low", "high", "bound", "garble", "intended", "note"}
+TARGET_BOUNDS = ("exact", "at_least", "at_most")
+TARGET_KINDS = ("count", "percent", "rank", "multiple", "money", "series")
+_TARGET_KEYS = {"surface", "value", "unit", "year", "annual", "bound", "kind", "baseline"}
+_OPTIONAL_TARGET_KEYS = {"occurrence", "note"}
 
 
 @dataclass
@@ -79,8 +93,37 @@ class Amount:
 
 
 @dataclass
+class Target:
+    """One labelled KPI target, located in its text (``start``/``end``: code points)."""
+
+    surface: str
+    occurrence: int
+    value: float
+    unit: str
+    year: int | None
+    annual: bool
+    bound: str
+    kind: str
+    baseline: float | None
+    baseline_year: int | None
+    note: str
+    start: int = -1
+    end: int = -1
+
+
+@dataclass
+class NotTarget:
+    """A quantity that looks like a target but is not; ``spans``: every place it occurs."""
+
+    surface: str
+    why: str
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
 class Article:
-    """One label file."""
+    """One label file. ``targets`` is None when the file has no ``targets:`` section
+    (its targets are not labelled, so it is left out of the targets scores)."""
 
     id: str
     path: Path
@@ -93,6 +136,8 @@ class Article:
     amounts: list[Amount]
     not_money: list[str] = field(default_factory=list)
     text_sha256: str | None = None
+    targets: list[Target] | None = None
+    not_targets: list[NotTarget] = field(default_factory=list)
 
 
 @dataclass
@@ -105,6 +150,13 @@ class Evaluation:
     scored: list[str]
     skipped: list[str]  # ids whose text is missing
     warnings: list[str]
+    #: The targets scores: one row per language with target labels and "all" (empty when no
+    #: article has a ``targets:`` section), and the paired labels/predictions.
+    targets_summary: pl.DataFrame | None = None
+    target_matches: pl.DataFrame | None = None
+    targets_scored: list[str] = field(default_factory=list)  # ids with target labels and text
+    #: Which comparable columns the targets extractor emits (``year``, ``unit``, ...): name or None.
+    target_columns: dict[str, str | None] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------
@@ -191,11 +243,77 @@ def load_article(path: str | Path) -> Article:
     not_money = data.get("not_money") or []
     if not isinstance(not_money, list) or not all(isinstance(s, str) and s for s in not_money):
         raise KpolicyError(f"{path}: not_money must be a list of surfaces")
+    targets = _load_targets(path, data["targets"]) if "targets" in data else None
     return Article(
         id=path.stem, path=path, url=str(data["url"]), retrieved=retrieved.isoformat(), outlet=str(data["outlet"]),
         language=data["language"], translated=data["translated"], title=str(data["title"]), amounts=amounts,
         not_money=not_money, text_sha256=data.get("text_sha256"),
+        targets=targets, not_targets=_load_not_targets(path, data.get("not_targets")),
     )
+
+
+def _year(value: Any, where: str, key: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2200:
+        raise KpolicyError(f"{where}: '{key}' must be a year such as 2030 or null, got {value!r}")
+    return value
+
+
+def _load_targets(path: Path, items: Any) -> list[Target]:
+    """The ``targets:`` section of a label file, checked field by field."""
+    if not isinstance(items, list):
+        raise KpolicyError(f"{path}: targets must be a list (possibly empty)")
+    out = []
+    for n, t in enumerate(items, 1):
+        where = f"{path}: target {n}"
+        if not isinstance(t, dict):
+            raise KpolicyError(f"{where}: must be a mapping with keys {sorted(_TARGET_KEYS)}")
+        if isinstance(t.get("surface"), str):
+            where += f" {t['surface']!r}"
+        if _TARGET_KEYS - t.keys():
+            raise KpolicyError(f"{where}: missing key(s) {sorted(_TARGET_KEYS - t.keys())}")
+        if t.keys() - _TARGET_KEYS - _OPTIONAL_TARGET_KEYS:
+            raise KpolicyError(f"{where}: unknown key(s) {sorted(t.keys() - _TARGET_KEYS - _OPTIONAL_TARGET_KEYS)}")
+        if not isinstance(t["surface"], str) or not t["surface"].strip():
+            raise KpolicyError(f"{where}: surface must be a non-empty string")
+        if not isinstance(t["unit"], str) or not t["unit"].strip():
+            raise KpolicyError(f"{where}: unit must be a non-empty string such as jobs, %, rank, KRW")
+        occurrence = t.get("occurrence", None)
+        if occurrence is not None and (isinstance(occurrence, bool) or not isinstance(occurrence, int) or occurrence < 1):
+            raise KpolicyError(f"{where}: occurrence must be a whole number >= 1, got {occurrence!r}")
+        if t["bound"] not in TARGET_BOUNDS:
+            raise KpolicyError(f"{where}: bound must be one of {list(TARGET_BOUNDS)}, got {t['bound']!r}")
+        if t["kind"] not in TARGET_KINDS:
+            raise KpolicyError(f"{where}: kind must be one of {list(TARGET_KINDS)}, got {t['kind']!r}")
+        if not isinstance(t["annual"], bool):
+            raise KpolicyError(f"{where}: annual must be true or false, got {t['annual']!r}")
+        baseline, baseline_year = t["baseline"], None
+        if baseline is not None:
+            if not isinstance(baseline, dict) or "value" not in baseline or baseline.keys() - {"value", "year"}:
+                raise KpolicyError(f"{where}: baseline must be null or a mapping {{value: ..., year: ...}}")
+            baseline_year = _year(baseline.get("year"), where, "baseline year")
+            baseline = _number(baseline["value"], where, "baseline value")
+        out.append(Target(
+            surface=t["surface"], occurrence=occurrence or 0, value=_number(t["value"], where, "value"),  # type: ignore[arg-type]
+            unit=t["unit"].strip(), year=_year(t["year"], where, "year"), annual=t["annual"], bound=t["bound"],
+            kind=t["kind"], baseline=baseline, baseline_year=baseline_year, note=str(t.get("note") or ""),
+        ))
+    return out
+
+
+def _load_not_targets(path: Path, items: Any) -> list[NotTarget]:
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise KpolicyError(f"{path}: not_targets must be a list of {{surface, why}}")
+    out = []
+    for n, x in enumerate(items, 1):
+        if not (isinstance(x, dict) and isinstance(x.get("surface"), str) and x["surface"]
+                and isinstance(x.get("why"), str) and x["why"].strip() and not x.keys() - {"surface", "why"}):
+            raise KpolicyError(f"{path}: not_targets {n} must be a mapping {{surface: ..., why: ...}}, got {x!r}")
+        out.append(NotTarget(x["surface"], x["why"]))
+    return out
 
 
 def load_labels(labels_dir: str | Path | None = None) -> list[Article]:
@@ -228,37 +346,52 @@ def find_all(text: str, surface: str) -> list[int]:
     return found
 
 
-def locate(article: Article, text: str) -> None:
-    """Set each amount's ``start``/``end`` in ``text``.
-
-    Raises:
-        KpolicyError: a surface (or a ``not_money`` surface) is not in the text, has fewer
-            occurrences than its ``occurrence``, is ambiguous (appears more than once and
-            no occurrence is given), or two labels name the same span.
-    """
+def _place(article: Article, items: list[Any], text: str, what: str) -> None:
+    """Set ``start``/``end`` of labelled items (amounts or targets) from surface and occurrence."""
     seen: dict[tuple[int, int], str] = {}
-    for a in article.amounts:
+    for a in items:
         starts = find_all(text, a.surface)
         if not starts:
-            raise KpolicyError(f"{article.path}: surface {a.surface!r} is not in the text {article.id}.txt")
+            raise KpolicyError(f"{article.path}: {what}{a.surface!r} is not in the text {article.id}.txt")
         if a.occurrence == 0 and len(starts) > 1:
             raise KpolicyError(
-                f"{article.path}: surface {a.surface!r} appears {len(starts)} times in {article.id}.txt; "
+                f"{article.path}: {what}{a.surface!r} appears {len(starts)} times in {article.id}.txt; "
                 "give its occurrence (1-based)"
             )
         k = max(a.occurrence, 1)
         if k > len(starts):
             raise KpolicyError(
-                f"{article.path}: surface {a.surface!r} occurrence {k} asked, but it appears "
+                f"{article.path}: {what}{a.surface!r} occurrence {k} asked, but it appears "
                 f"{len(starts)} time(s) in {article.id}.txt"
             )
         a.start, a.end = starts[k - 1], starts[k - 1] + len(a.surface)
         if (a.start, a.end) in seen:
-            raise KpolicyError(f"{article.path}: surface {a.surface!r} occurrence {k} is labelled twice")
+            raise KpolicyError(f"{article.path}: {what}{a.surface!r} occurrence {k} is labelled twice")
         seen[(a.start, a.end)] = a.surface
+
+
+def locate(article: Article, text: str) -> None:
+    """Set each amount's and each target's ``start``/``end`` in ``text``, and the spans of
+    the ``not_targets``.
+
+    Raises:
+        KpolicyError: a surface (or a ``not_money``/``not_targets`` surface) is not in the
+            text, has fewer occurrences than its ``occurrence``, is ambiguous (appears more
+            than once and no occurrence is given), or two labels name the same span.
+    """
+    _place(article, article.amounts, text, "surface ")
     for s in article.not_money:
         if s not in text:
             raise KpolicyError(f"{article.path}: not_money surface {s!r} is not in the text {article.id}.txt")
+    if article.targets is not None:
+        _place(article, article.targets, text, "target surface ")
+    for nt in article.not_targets:
+        nt.spans, i = [], text.find(nt.surface)
+        while i >= 0:
+            nt.spans.append((i, i + len(nt.surface)))
+            i = text.find(nt.surface, i + 1)
+        if not nt.spans:
+            raise KpolicyError(f"{article.path}: not_targets surface {nt.surface!r} is not in the text {article.id}.txt")
 
 
 def read_text(path: Path) -> str:
@@ -276,18 +409,18 @@ def text_digest(text: str) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def predict(texts: dict[str, str]) -> tuple[pl.DataFrame, dict[str, str]]:
-    """Run the money extractor on the texts as a corpus; spans are mapped to the texts.
+_CORPUS_CACHE: dict[str, Any] = {}
 
-    Returns:
-        The amounts (``doc_id``, ``start``/``end`` in code points of the saved text, and
-        the extractor's columns), and ``{doc_id: reason}`` for texts the corpus loader did
-        not keep as documents (rejected or duplicate).
-    """
+
+def _load(texts: dict[str, str]) -> tuple[Any, dict[str, str]]:
+    """The texts loaded as a corpus the way the pipeline loads a folder (the last one is
+    kept, so the money and the targets extractors share one load), and ``{doc_id: reason}``
+    for texts the loader did not keep as documents (rejected or duplicate)."""
     from kpolicy.corpus import load_corpus
-    from kpolicy.extract.money import extract_amounts
-    from kpolicy.provenance import attach_source_spans
 
+    key = hashlib.sha256(repr(sorted(texts.items())).encode("utf-8")).hexdigest()
+    if _CORPUS_CACHE.get("key") == key:
+        return _CORPUS_CACHE["corpus"], dict(_CORPUS_CACHE["lost"])
     with tempfile.TemporaryDirectory(prefix="kpolicy-devset-") as tmp:
         for doc_id, text in texts.items():
             (Path(tmp) / f"{doc_id}.txt").write_text(text, encoding="utf-8")
@@ -297,14 +430,49 @@ def predict(texts: dict[str, str]) -> tuple[pl.DataFrame, dict[str, str]]:
         lost[Path(row["path"]).stem] = f"rejected by the corpus loader ({row['reason']}: {row['detail']})"
     for row in corpus.duplicates.iter_rows(named=True):
         lost[Path(row["path"]).stem] = f"skipped by the corpus loader as a duplicate of {row['duplicate_of']}"
-    amounts = extract_amounts(corpus.sentences, corpus.documents)
     # The loader's raw_text is the saved text (a byte-order mark aside), so the source
     # spans of the offset map index the saved file.
     for doc_id, raw in zip(corpus.documents["doc_id"], corpus.documents["raw_text"]):
         if raw != texts.get(doc_id):
             raise KpolicyError(f"the corpus loader read {doc_id}.txt differently from the saved text; cannot map spans")
+    _CORPUS_CACHE.clear()
+    _CORPUS_CACHE.update(key=key, corpus=corpus, lost=lost)
+    return corpus, dict(lost)
+
+
+def predict(texts: dict[str, str]) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Run the money extractor on the texts as a corpus; spans are mapped to the texts.
+
+    Returns:
+        The amounts (``doc_id``, ``start``/``end`` in code points of the saved text, and
+        the extractor's columns), and ``{doc_id: reason}`` for texts the corpus loader did
+        not keep as documents (rejected or duplicate).
+    """
+    from kpolicy.extract.money import extract_amounts
+    from kpolicy.provenance import attach_source_spans
+
+    corpus, lost = _load(texts)
+    amounts = extract_amounts(corpus.sentences, corpus.documents)
     amounts = attach_source_spans(amounts, corpus.offsets).rename({"source_start": "start", "source_end": "end"})
     return amounts, lost
+
+
+def predict_targets(texts: dict[str, str]) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Run the targets extractor (``corpus.facts("targets")``, as the pipeline does) on the
+    texts as a corpus; spans are mapped to the texts.
+
+    Returns:
+        The targets (``doc_id``, ``start``/``end`` in code points of the saved text, and
+        the extractor's columns), and ``{doc_id: reason}`` as for :func:`predict`.
+    """
+    from kpolicy.provenance import attach_source_spans
+
+    corpus, lost = _load(texts)
+    targets = corpus.facts("targets")
+    if "source_start" not in targets.columns:
+        targets = attach_source_spans(targets, corpus.offsets)
+    targets = targets.drop([c for c in ("start", "end") if c in targets.columns])
+    return targets.rename({"source_start": "start", "source_end": "end"}), lost
 
 
 # ---------------------------------------------------------------------------------------
@@ -439,6 +607,178 @@ def score(matches: pl.DataFrame, articles: dict[str, int], has_bound: bool) -> p
     })
 
 
+# -- targets --------------------------------------------------------------------------
+
+#: Columns of the targets extractor compared with the labels, by what they hold: the first
+#: name present is used; an aspect with no column is reported as n/a.
+TARGET_COLUMNS: dict[str, tuple[str, ...]] = {
+    "value": ("target", "value", "target_value"),
+    "year": ("target_year", "year", "deadline_year", "deadline"),
+    "unit": ("unit",),
+    "bound": ("bound",),
+    "kind": ("kind",),
+    "annual": ("is_annual", "annual"),
+    "baseline": ("baseline", "baseline_value"),
+}
+_CURRENCY_CODES = {"krw", "usd", "eur", "cny", "jpy", "gbp", "chf", "cad", "aud", "hkd", "sgd", "inr", "twd", "vnd"}
+
+
+def target_columns(columns: list[str]) -> dict[str, str | None]:
+    """For each compared aspect (``value``, ``year``, ``unit``, ...), the extractor's column."""
+    return {k: next((c for c in names if c in columns), None) for k, names in TARGET_COLUMNS.items()}
+
+
+def unit_class(unit: str | None, kind: str | None = None) -> str | None:
+    """A unit reduced to the extractor's vocabulary: pct, pp, rank, multiple, a currency
+    code (lower case), or count (jobs, people, companies, GPUs, tonnes, ...)."""
+    if unit is None:
+        return None
+    u = str(unit).strip().lower()
+    if kind == "percent" or u in ("%", "pct", "percent", "per cent"):
+        return "pct"
+    if u in ("pp", "%p", "percentage points", "percentage point"):
+        return "pp"
+    if kind == "rank" or u in ("rank", "place", "위"):
+        return "rank"
+    if kind == "multiple" or u in ("times", "multiple", "x", "배"):
+        return "multiple"
+    if u in _CURRENCY_CODES or (kind == "money" and len(u) == 3 and u.isalpha()):
+        return u
+    if u == "other":
+        return "other"
+    return "count"
+
+
+def _pred_year(v: Any) -> int | None:
+    if v is None:
+        return None
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.year
+    try:
+        return int(str(v)[:4])
+    except ValueError:
+        return None
+
+
+def match_targets(article: Article, preds: list[dict[str, Any]], cols: dict[str, str | None]) -> list[dict[str, Any]]:
+    """Pair target labels and predictions of one article (as :func:`match_article`: one to
+    one among overlapping spans, value matches first, then the largest overlap); one row
+    per label and per unpaired prediction. Agreement columns (``year_ok``, ...) are null
+    when the extractor has no such column or the pair's value does not match."""
+    labels = article.targets or []
+    vcol = cols.get("value") or "target"
+
+    def pval(p: dict[str, Any]) -> float | None:
+        v = p.get(vcol)
+        return None if v is None else float(v)
+
+    cands = []
+    for i, t in enumerate(labels):
+        for j, p in enumerate(preds):
+            overlap = min(t.end, p["end"]) - max(t.start, p["start"])
+            if overlap > 0:
+                cands.append((not _close(t.value, pval(p), VALUE_TOL), -overlap, i, j))
+    pair: dict[int, int] = {}
+    used: set[int] = set()
+    for _, _, i, j in sorted(cands):
+        if i not in pair and j not in used:
+            pair[i] = j
+            used.add(j)
+
+    def pred_fields(p: dict[str, Any] | None) -> dict[str, Any]:
+        def get(aspect: str) -> Any:
+            c = cols.get(aspect)
+            return p.get(c) if p is not None and c else None
+
+        return {
+            "pred_surface": p["surface"] if p else None, "pred_value": pval(p) if p else None,
+            "pred_year": _pred_year(get("year")), "pred_unit": None if get("unit") is None else str(get("unit")),
+            "pred_bound": get("bound"), "pred_kind": get("kind"),
+            "pred_annual": None if get("annual") is None else bool(get("annual")),
+            "pred_baseline": None if get("baseline") is None else float(get("baseline")),
+        }
+
+    def agree(ok: bool, aspect: str, matched: bool) -> bool | None:
+        return ok if matched and cols.get(aspect) else None
+
+    rows = []
+    base = {"doc_id": article.id, "language": article.language}
+    for i, t in enumerate(labels):
+        p = preds[pair[i]] if i in pair else None
+        f = pred_fields(p)
+        matched = p is not None and _close(t.value, f["pred_value"], VALUE_TOL)
+        rows.append({
+            **base, "label_start": t.start, "surface": t.surface, "value": t.value, "unit": t.unit, "year": t.year,
+            "annual": t.annual, "bound": t.bound, "kind": t.kind, "baseline": t.baseline, "note": t.note, **f,
+            "overlapped": p is not None, "matched": matched,
+            "year_ok": agree(t.year == f["pred_year"], "year", matched),
+            "unit_ok": agree(unit_class(t.unit, t.kind) == unit_class(f["pred_unit"]), "unit", matched),
+            "bound_ok": agree(t.bound == f["pred_bound"], "bound", matched),
+            "kind_ok": agree(t.kind == f["pred_kind"], "kind", matched),
+            "annual_ok": agree(t.annual == bool(f["pred_annual"]), "annual", matched),
+            "baseline_ok": agree(_close(t.baseline, f["pred_baseline"], VALUE_TOL) if t.baseline is not None
+                                 else f["pred_baseline"] is None, "baseline", matched),
+            "not_target_hit": False,
+        })
+    for j, p in enumerate(preds):
+        if j in used:
+            continue
+        hit = any(min(e, p["end"]) - max(s, p["start"]) > 0 for nt in article.not_targets for s, e in nt.spans)
+        rows.append({
+            **base, "label_start": None, "surface": None, "value": None, "unit": None, "year": None, "annual": None,
+            "bound": None, "kind": None, "baseline": None, "note": None, **pred_fields(p),
+            "overlapped": False, "matched": False, "year_ok": None, "unit_ok": None, "bound_ok": None,
+            "kind_ok": None, "annual_ok": None, "baseline_ok": None, "not_target_hit": hit,
+        })
+    return rows
+
+
+_TARGET_MATCH_SCHEMA = {
+    "doc_id": pl.String, "language": pl.String, "label_start": pl.Int64, "surface": pl.String, "value": pl.Float64,
+    "unit": pl.String, "year": pl.Int64, "annual": pl.Boolean, "bound": pl.String, "kind": pl.String,
+    "baseline": pl.Float64, "note": pl.String, "pred_surface": pl.String, "pred_value": pl.Float64,
+    "pred_year": pl.Int64, "pred_unit": pl.String, "pred_bound": pl.String, "pred_kind": pl.String,
+    "pred_annual": pl.Boolean, "pred_baseline": pl.Float64, "overlapped": pl.Boolean, "matched": pl.Boolean,
+    "year_ok": pl.Boolean, "unit_ok": pl.Boolean, "bound_ok": pl.Boolean, "kind_ok": pl.Boolean,
+    "annual_ok": pl.Boolean, "baseline_ok": pl.Boolean, "not_target_hit": pl.Boolean,
+}
+_AGREEMENTS = ("year", "unit", "bound", "kind", "annual", "baseline")
+
+
+def score_targets(matches: pl.DataFrame, articles: dict[str, int], cols: dict[str, str | None]) -> pl.DataFrame:
+    """The targets summary: one row per language with target labels and ``all``.
+
+    ``<aspect>_accuracy`` (year, unit, bound, kind, annual, baseline) is the share of the
+    matched targets on which the extractor agrees with the label, null when it emits no
+    such column. ``not_target_hits`` counts unpaired predictions on a ``not_targets`` surface.
+    """
+    rows = []
+    groups = [(lang, matches.filter(pl.col("language") == lang)) for lang in LANGUAGES if articles.get(lang)]
+    for name, m in [*groups, ("all", matches)]:
+        labelled = m.filter(pl.col("surface").is_not_null())
+        predicted = m.filter(pl.col("pred_surface").is_not_null())
+        tp = int(labelled["matched"].sum())
+        n_lab, n_pred = labelled.height, predicted.height
+        precision, recall = _ratio(tp, n_pred), _ratio(tp, n_lab)
+        f1 = (2 * precision * recall / (precision + recall)) if precision and recall else (0.0 if n_lab and n_pred else None)
+        ok = labelled.filter(pl.col("matched"))
+        row: dict[str, Any] = {
+            "language": name, "articles": sum(articles.values()) if name == "all" else articles[name],
+            "labelled": n_lab, "predicted": n_pred, "matched": tp, "precision": precision, "recall": recall, "f1": f1,
+            "value_accuracy": _ratio(tp, int(labelled["overlapped"].sum())),
+        }
+        for aspect in _AGREEMENTS:
+            row[f"{aspect}_accuracy"] = _ratio(int(ok[f"{aspect}_ok"].sum()), ok.height) if cols.get(aspect) else None
+        row["not_target_hits"] = int(m["not_target_hit"].sum())
+        rows.append(row)
+    schema = {
+        "language": pl.String, "articles": pl.Int64, "labelled": pl.Int64, "predicted": pl.Int64, "matched": pl.Int64,
+        "precision": pl.Float64, "recall": pl.Float64, "f1": pl.Float64, "value_accuracy": pl.Float64,
+        **{f"{a}_accuracy": pl.Float64 for a in _AGREEMENTS}, "not_target_hits": pl.Int64,
+    }
+    return pl.DataFrame(rows, schema=schema)
+
+
 def evaluate(labels_dir: str | Path | None = None, texts_dir: str | Path | None = None) -> Evaluation:
     """Load labels and the texts present, run the extractor and score it.
 
@@ -476,7 +816,30 @@ def evaluate(labels_dir: str | Path | None = None, texts_dir: str | Path | None 
     matches = pl.DataFrame(rows, schema=_MATCH_SCHEMA)
     counts = {lang: sum(a.language == lang for a in scored) for lang in LANGUAGES}
     summary = score(matches, counts, has_bound)
-    return Evaluation(summary, matches, articles, [a.id for a in scored], skipped, warnings)
+    ev = Evaluation(summary, matches, articles, [a.id for a in scored], skipped, warnings)
+    with_targets = [a for a in scored if a.targets is not None]
+    if with_targets:
+        preds, lost = predict_targets(texts)
+        for doc_id, reason in lost.items():
+            warning = f"{doc_id}: {reason}; scored with no predictions"
+            if warning not in warnings:
+                warnings.append(warning)
+        # An aspect is compared when the extractor emits its column with some value in it
+        # (a column added but not filled yet reads as n/a, not as 0 % agreement).
+        cols = {k: c if c is not None and (k == "value" or preds[c].null_count() < preds.height) else None
+                for k, c in target_columns(preds.columns).items()}
+        tby_doc: dict[str, list[dict[str, Any]]] = {}
+        for r in preds.iter_rows(named=True):
+            tby_doc.setdefault(r["doc_id"], []).append(r)
+        trows: list[dict[str, Any]] = []
+        for art in with_targets:
+            trows.extend(match_targets(art, tby_doc.get(art.id, []), cols))
+        ev.target_matches = pl.DataFrame(trows, schema=_TARGET_MATCH_SCHEMA)
+        tcounts = {lang: sum(a.language == lang for a in with_targets) for lang in LANGUAGES}
+        ev.targets_summary = score_targets(ev.target_matches, tcounts, cols)
+        ev.targets_scored = [a.id for a in with_targets]
+        ev.target_columns = cols
+    return ev
 
 
 # ---------------------------------------------------------------------------------------
@@ -504,6 +867,54 @@ def summary_lines(summary: pl.DataFrame) -> list[str]:
     return lines
 
 
+def target_summary_lines(summary: pl.DataFrame) -> list[str]:
+    """One line per language: the targets scores."""
+    lines = []
+    for r in summary.iter_rows(named=True):
+        agreements = "  ".join(f"{a} acc {_pct(r[f'{a}_accuracy'])}" for a in _AGREEMENTS)
+        lines.append(
+            f"{r['language']:>3}: {r['articles']:3d} articles  targets P {_pct(r['precision'])} R {_pct(r['recall'])} "
+            f"F1 {_pct(r['f1'])} ({r['matched']}/{r['labelled']} labelled, {r['predicted']} predicted, "
+            f"{r['not_target_hits']} on not_targets)  value acc {_pct(r['value_accuracy'])}  {agreements}"
+        )
+    return lines
+
+
+def _target_miss_lines(ev: Evaluation) -> list[str]:
+    out = ["", "Target misses by article (L = label, P = prediction):"]
+    assert ev.target_matches is not None
+    for doc_id in ev.targets_scored:
+        m = ev.target_matches.filter(pl.col("doc_id") == doc_id)
+        lines = []
+        for r in m.iter_rows(named=True):
+            pred = "P none"
+            if r["pred_surface"] is not None:
+                extra = "".join(f" {k}={r['pred_' + k]}" for k in ("year", "unit", "bound", "kind", "annual")
+                                if ev.target_columns.get(k))
+                pred = f"P {r['pred_surface']!r} {_fmt(r['pred_value'])}{extra}"
+            if r["surface"] is None:
+                what = "not_target" if r["not_target_hit"] else "extra"
+                lines.append(f"  {what:<10} {pred}")
+                continue
+            lab = (f"L {r['surface']!r} {_fmt(r['value'])} {r['unit']} year={r['year']} {r['bound']} {r['kind']}"
+                   + (" annual" if r["annual"] else ""))
+            problems = []
+            if not r["overlapped"]:
+                problems.append("missed")
+            elif not r["matched"]:
+                problems.append("value")
+            for aspect, shown in (("year", r["year"]), ("unit", r["unit"]), ("bound", r["bound"]),
+                                  ("kind", r["kind"]), ("annual", r["annual"])):
+                if r[f"{aspect}_ok"] is False:
+                    problems.append(f"{aspect}({shown})")
+            if problems:
+                lines.append(f"  {'/'.join(problems):<10} {lab}  |  {pred}")
+        if lines:
+            out.append(f"{doc_id}:")
+            out.extend(lines)
+    return out
+
+
 def report(ev: Evaluation) -> str:
     """A readable report: summary, skipped articles, then per-article misses."""
     out = [f"kpolicy eval: {len(ev.articles)} labelled articles, {len(ev.scored)} with text, {len(ev.skipped)} skipped"]
@@ -512,6 +923,8 @@ def report(ev: Evaluation) -> str:
                    "(see devset/README.md) and run again.")
     else:
         out.extend(summary_lines(ev.summary))
+        if ev.targets_summary is not None:
+            out.extend(target_summary_lines(ev.targets_summary))
     if ev.skipped:
         out.append("skipped (text missing): " + ", ".join(ev.skipped))
     out.extend(f"warning: {w}" for w in ev.warnings)
@@ -553,6 +966,8 @@ def report(ev: Evaluation) -> str:
         if lines:
             out.append(f"{doc_id}:")
             out.extend(lines)
+    if ev.targets_summary is not None:
+        out.extend(_target_miss_lines(ev))
     return "\n".join(out) + "\n"
 
 
