@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the data dictionary (Markdown)")
     p.add_argument("--out", metavar="FILE", default=None, help="write to FILE")
 
-    p = sub.add_parser("eval", help="score the money extractor on the real-text development set (devset/)")
+    p = sub.add_parser("eval", help="score the money and targets extractors on the real-text development set (devset/)")
     p.add_argument("--labels", metavar="DIR", default=None, help="label files (default: devset/labels)")
     p.add_argument("--texts", metavar="DIR", default=None, help="saved article texts (default: devset/texts)")
     return parser
