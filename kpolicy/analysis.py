@@ -31,6 +31,7 @@ INVENTORY_COLUMNS = (
     "regions",
     "n_sentences",
     "n_words",
+    "n_tokens",
     "encoding",
 )
 
@@ -167,48 +168,48 @@ def region_theme_profile(
     stories: pl.DataFrame | None = None,
     weight: str = "document",
 ) -> pl.DataFrame:
-    """Theme emphasis per region: mentions per 1,000 words and the ratio to a baseline.
+    """Theme emphasis per region: mentions per 1,000 content tokens and the ratio to a baseline.
 
-    Each document counts for every region it is about (words and mentions alike).
+    Each document counts for every region it is about (content tokens and mentions alike).
 
     Args:
         themes: the ``themes`` fact table (reads ``doc_id``, ``theme_major``).
-        documents: the documents table (reads ``doc_id``, ``regions``, ``n_words``).
+        documents: the documents table (reads ``doc_id``, ``regions``, ``n_tokens``).
             Either table may be a ``pl.LazyFrame`` (then aggregated with the streaming
             engine, without loading the tables).
         baseline: ``"corpus"`` (all documents together) or a region name such as
             ``"National"``: the reference rate each region is compared with.
-        stories, weight: ``weight="story"`` counts each document's words and mentions
+        stories, weight: ``weight="story"`` counts each document's tokens and mentions
             1 / (documents in its story), so that one announcement copied by ten outlets
             weighs as much as one reported once; ``n_mentions`` is then a weighted count.
 
     Returns:
-        ``region``, ``theme_major``, ``n_mentions``, ``n_words``, ``per_1000_words``,
-        ``baseline_per_1000_words`` and ``ratio_to_baseline`` (per_1000_words divided by
+        ``region``, ``theme_major``, ``n_mentions``, ``n_tokens``, ``per_1000_tokens``,
+        ``baseline_per_1000_tokens`` and ``ratio_to_baseline`` (per_1000_tokens divided by
         the baseline rate; null where the baseline never mentions the theme). Every
         (region, theme) pair appears, with zero mentions where a region is silent.
     """
     lazy_input = _is_lazy(themes, documents)
-    docs = documents.lazy().select("doc_id", "regions", "n_words")
+    docs = documents.lazy().select("doc_id", "regions", "n_tokens")
     if weight != "document":
         w = story_weights(documents, stories, weight)
-        docs = docs.join(w, on="doc_id").with_columns(pl.col("n_words") * pl.col("w"))
+        docs = docs.join(w, on="doc_id").with_columns(pl.col("n_tokens") * pl.col("w"))
         th = themes.lazy().select("doc_id", "theme_major").join(w, on="doc_id")
         mention = pl.col("w").sum()
     else:
         th = themes.lazy().select("doc_id", "theme_major")
         mention = pl.len().cast(pl.Int64)
-    pairs = doc_regions(docs).join(docs.select("doc_id", "n_words"), on="doc_id")
+    pairs = doc_regions(docs).join(docs.select("doc_id", "n_tokens"), on="doc_id")
     # Small aggregates, each collected on its own (a shared scan would be cached whole);
     # themes are grouped by their Enum codes and cast to String only once aggregated.
     plans = [
-        pairs.group_by("region", maintain_order=True).agg(pl.col("n_words").sum()),
+        pairs.group_by("region", maintain_order=True).agg(pl.col("n_tokens").sum()),
         th.join(pairs.select("doc_id", "region"), on="doc_id")
         .group_by("region", "theme_major", maintain_order=True)
         .agg(mention.alias("n_mentions"))
         .with_columns(pl.col("theme_major").cast(pl.String)),
         th.group_by("theme_major", maintain_order=True).agg(mention.alias("n")).with_columns(pl.col("theme_major").cast(pl.String)),
-        docs.select(pl.col("n_words").sum()),
+        docs.select(pl.col("n_tokens").sum()),
     ]
     words, counts, per_theme, total = [_collect(p, lazy_input) for p in plans]
     majors = per_theme.select("theme_major").sort("theme_major")
@@ -216,27 +217,27 @@ def region_theme_profile(
     out = (
         grid.join(counts, on=["region", "theme_major"], how="left")
         .with_columns(pl.col("n_mentions").fill_null(0))
-        .with_columns((pl.col("n_mentions") * 1000.0 / pl.col("n_words")).alias("per_1000_words"))
+        .with_columns((pl.col("n_mentions") * 1000.0 / pl.col("n_tokens")).alias("per_1000_tokens"))
     )
     if baseline == "corpus":
-        base_words = total["n_words"][0]
-        base = per_theme.select("theme_major", (pl.col("n") * 1000.0 / base_words).alias("baseline_per_1000_words"))
+        base_words = total["n_tokens"][0]
+        base = per_theme.select("theme_major", (pl.col("n") * 1000.0 / base_words).alias("baseline_per_1000_tokens"))
     else:
         base = out.filter(pl.col("region") == baseline).select(
-            "theme_major", pl.col("per_1000_words").alias("baseline_per_1000_words")
+            "theme_major", pl.col("per_1000_tokens").alias("baseline_per_1000_tokens")
         )
         if base.height == 0:
             raise KpolicyError(f"baseline region {baseline!r} has no documents; use 'corpus' or one of: {', '.join(out['region'].unique().sort())}")
     out = out.join(base, on="theme_major", how="left").with_columns(
-        pl.when(pl.col("baseline_per_1000_words") > 0)
-        .then(pl.col("per_1000_words") / pl.col("baseline_per_1000_words"))
+        pl.when(pl.col("baseline_per_1000_tokens") > 0)
+        .then(pl.col("per_1000_tokens") / pl.col("baseline_per_1000_tokens"))
         .otherwise(None)
         .alias("ratio_to_baseline")
     )
-    return _sort_regions(out.select("region", "theme_major", "n_mentions", "n_words", "per_1000_words", "baseline_per_1000_words", "ratio_to_baseline"), "theme_major")
+    return _sort_regions(out.select("region", "theme_major", "n_mentions", "n_tokens", "per_1000_tokens", "baseline_per_1000_tokens", "ratio_to_baseline"), "theme_major")
 
 
-def strategy_similarity(profile: pl.DataFrame, value: str = "per_1000_words") -> pl.DataFrame:
+def strategy_similarity(profile: pl.DataFrame, value: str = "per_1000_tokens") -> pl.DataFrame:
     """Cosine similarity between regions' theme vectors.
 
     Method: each region is the vector of its theme rates (``value``, mentions per 1,000
@@ -695,18 +696,10 @@ def timeline(years: pl.DataFrame, documents: pl.DataFrame, targets: pl.DataFrame
 # Keyness and keyword-in-context
 # ---------------------------------------------------------------------------------
 
-#: English function words left out of keyness (content words are what distinguish).
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have having he
-    her here hers him his how i if in into is it its itself just me more most my no nor not now of off on once only
-    or other our ours out over own same she should so some such than that the their theirs them then there these
-    they this those through to too under until up very was we were what when where which while who whom why will
-    with would you your yours said says year years plan plans plans city province government korea korean""".split()
-)
-_TOKEN = r"[a-z][a-z0-9\-]{2,}|[가-힣]{2,}"
-# Common Korean particles stripped from the end of a token before counting.
-_KO_PARTICLE = r"(?:에서는|에서|으로|에게|까지|부터|이다|은|는|이|가|을|를|의|에|로|와|과|도|만)$"
+#: Kinds of term in :func:`term_counts`; keyness reports only ``word``.
+TERM_KINDS = ("word", "place", "person")
+#: Gazetteer entry kinds that are places (regions, National, sub-places, macro-regions).
+_PLACE_ENTRY_KINDS = frozenset({"region", "national", "national_weak", "place", "macro"})
 
 
 def story_weights(documents: pl.DataFrame | pl.LazyFrame, stories: pl.DataFrame | None, weight: str = "document") -> pl.LazyFrame:
@@ -728,39 +721,109 @@ def story_weights(documents: pl.DataFrame | pl.LazyFrame, stories: pl.DataFrame 
 WEIGHTS = ("document", "story")
 
 
-def term_counts(sentences: pl.DataFrame, documents: pl.DataFrame, stories: pl.DataFrame | None = None, weight: str = "document") -> pl.DataFrame:
-    """Term frequencies per region: ``region``, ``term``, ``n``.
+def _span_rows(sentences: pl.DataFrame, actors: pl.DataFrame | None, documents: pl.DataFrame | None) -> pl.DataFrame:
+    """Place and person spans: ``doc_id``, ``span_start``, ``span_end``, ``entity``, ``kind``.
 
-    Tokens: lower-cased English words of 3+ letters (stop words removed) and Hangul runs
-    of 2+ syllables with a trailing particle removed. With ``weight="story"`` each
-    document's terms count 1 / (documents in its story), so ``n`` is a weighted count.
+    Places are the gazetteer's geographic hits (:func:`kpolicy.gazetteer.geo_matcher`),
+    named by their entry, so 광주, 광주시 and 광주광역시 are all ``Gwangju``. Persons are
+    the officials of the actors table (``name``)."""
+    from kpolicy import gazetteer
+    from kpolicy.extract.actors import extract_actors
+
+    rows = []
+    matcher = gazetteer.geo_matcher()
+    cand = sentences.filter(matcher.prefilter("text")).select("doc_id", "sentence_idx", "char_start", "text")
+    for doc_id, idx, start, text in cand.iter_rows():
+        for h in matcher.find(text):
+            if h.term.entry.kind in _PLACE_ENTRY_KINDS:
+                rows.append((doc_id, idx, start + h.start, start + h.end, h.term.entry.name, "place"))
+    if actors is None:
+        actors = extract_actors(sentences, documents)
+    officials = actors.filter(pl.col("actor_type") == "official").drop_nulls("name")
+    for doc_id, idx, s0, s1, name in officials.select("doc_id", "sentence_idx", "char_start", "char_end", "name").iter_rows():
+        rows.append((doc_id, idx, s0, s1, name, "person"))
+    return pl.DataFrame(rows, schema={"doc_id": pl.String, "sentence_idx": pl.UInt32, "span_start": pl.Int64, "span_end": pl.Int64, "entity": pl.String, "kind": pl.String}, orient="row")
+
+
+def _name_parts(name: str) -> set[str]:
+    """Lower-case, hyphen-free parts of a person's name ("Park Hyungjoon" -> park, hyungjoon)."""
+    return {p.replace("-", "").lower() for p in name.split()} | {name.replace(" ", "").lower()}
+
+
+def term_occurrences(sentences: pl.DataFrame, documents: pl.DataFrame | None = None, actors: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every content token of the sentences as a term, with places and persons merged.
+
+    Tokens are :func:`kpolicy.morph.content_tokens` (English and Korean alike). Tokens
+    inside a place mention become one ``place`` term named by its gazetteer entry
+    ("Busan Metropolitan City", 부산시 and 부산 are all ``Busan``); the name tokens of an
+    official (actors table; computed from the sentences when not given), and the same
+    given names elsewhere in the document, become one ``person`` term.
+
+    Returns:
+        ``doc_id``, ``term``, ``kind`` (``word``, ``place`` or ``person``) and
+        ``n_tokens`` (content tokens the occurrence covers), one row per occurrence.
     """
-    tokens = (
-        sentences.select("doc_id", pl.col("text").str.to_lowercase().str.extract_all(_TOKEN).alias("term"))
-        .explode("term")
-        .drop_nulls("term")
-        .with_columns(
-            pl.when(pl.col("term").str.contains("^[가-힣]"))
-            .then(pl.col("term").str.replace(_KO_PARTICLE, ""))
-            .otherwise(pl.col("term"))
-            .alias("term")
-        )
-        .filter((pl.col("term").str.len_chars() >= 2) & ~pl.col("term").is_in(list(STOPWORDS)))
+    from kpolicy import morph
+
+    if "char_start" not in sentences.columns:
+        sentences = sentences.with_columns(pl.lit(0, dtype=pl.Int64).alias("char_start"))
+    toks = morph.tokens_frame(sentences).with_row_index("tok")
+    spans = _span_rows(sentences, actors, documents)
+    inside = (
+        toks.join(spans, on=["doc_id", "sentence_idx"])
+        .filter((pl.col("char_start") < pl.col("span_end")) & (pl.col("char_end") > pl.col("span_start")))
     )
+    places = inside.filter(pl.col("kind") == "place")
+    # Name parts of each official; given names (not surnames, which are also words:
+    # "Park") count as the person anywhere in the document.
+    parts = [(d, name, part, part != name.split()[0].lower() or len(name.split()) == 1)
+             for d, name in spans.filter(pl.col("kind") == "person").select("doc_id", "entity").unique().iter_rows()
+             for part in _name_parts(name)]
+    parts_df = pl.DataFrame(parts, schema={"doc_id": pl.String, "entity": pl.String, "part": pl.String, "given": pl.Boolean}, orient="row")
+    keyed = pl.col("lemma").str.replace_all("-", "").alias("part")
+    in_person_span = (
+        inside.filter((pl.col("kind") == "person") & ~pl.col("tok").is_in(places["tok"].implode()))
+        .with_columns(keyed)
+        .join(parts_df.select("doc_id", "entity", "part"), on=["doc_id", "entity", "part"], how="inner")
+        .unique("tok")
+    )
+    elsewhere = (
+        toks.filter(~pl.col("tok").is_in(inside["tok"].implode()))
+        .with_columns(keyed)
+        .join(parts_df.filter("given").unique(["doc_id", "part"]).select("doc_id", "part", "entity"), on=["doc_id", "part"], how="inner")
+    )
+    place_occ = places.group_by("doc_id", "sentence_idx", "span_start", "entity").agg(pl.len().alias("n_tokens")).select(
+        "doc_id", pl.col("entity").alias("term"), pl.lit("place").alias("kind"), pl.col("n_tokens").cast(pl.Int64))
+    person_occ = pl.concat([
+        in_person_span.group_by("doc_id", "sentence_idx", "span_start", "entity").agg(pl.len().alias("n_tokens")).select("doc_id", "entity", "n_tokens"),
+        elsewhere.select("doc_id", "entity", pl.lit(1).alias("n_tokens")),
+    ], how="vertical_relaxed").select("doc_id", pl.col("entity").alias("term"), pl.lit("person").alias("kind"), pl.col("n_tokens").cast(pl.Int64))
+    taken = pl.concat([places["tok"], in_person_span["tok"], elsewhere["tok"]])
+    words = toks.filter(~pl.col("tok").is_in(taken.implode())).select(
+        "doc_id", pl.col("lemma").alias("term"), pl.lit("word").alias("kind"), pl.lit(1, dtype=pl.Int64).alias("n_tokens"))
+    return pl.concat([words, place_occ, person_occ], how="vertical_relaxed")
+
+
+def term_counts(
+    sentences: pl.DataFrame, documents: pl.DataFrame, stories: pl.DataFrame | None = None, weight: str = "document", *, actors: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Term frequencies per region: ``region``, ``term``, ``kind``, ``n``, ``n_tokens``.
+
+    Terms are :func:`term_occurrences`: content tokens (:mod:`kpolicy.morph`; nouns,
+    verb stems and foreign words in Korean, lemmatised words in English, without stop
+    words, numbers, units, currency or news-frame words), with places merged into their
+    gazetteer entry and officials' names into one ``person`` term. ``n_tokens`` is the
+    content tokens behind the count (a place of three words counts once, covers three),
+    so that per region ``n_tokens`` sums to the content tokens of its documents. With
+    ``weight="story"`` each document counts 1 / (documents in its story).
+    """
+    occ = term_occurrences(sentences, documents, actors).join(doc_regions(documents), on="doc_id")
     if weight == "document":
-        return (
-            tokens.join(doc_regions(documents), on="doc_id")
-            .group_by("region", "term")
-            .agg(pl.len().cast(pl.Int64).alias("n"))
-            .sort("region", "term")
-        )
-    w = story_weights(documents, stories, weight).collect()
-    return (
-        tokens.join(doc_regions(documents), on="doc_id").join(w, on="doc_id")
-        .group_by("region", "term")
-        .agg(pl.col("w").sum().alias("n"))
-        .sort("region", "term")
-    )
+        n, nt = pl.len().cast(pl.Int64), pl.col("n_tokens").sum().cast(pl.Int64)
+    else:
+        occ = occ.join(story_weights(documents, stories, weight).collect(), on="doc_id")
+        n, nt = pl.col("w").sum(), (pl.col("n_tokens") * pl.col("w")).sum()
+    return occ.group_by("region", "term", "kind").agg(n.alias("n"), nt.alias("n_tokens")).sort("region", "term", "kind")
 
 
 def keyness(
@@ -773,8 +836,16 @@ def keyness(
     top: int = 25,
     stories: pl.DataFrame | None = None,
     weight: str = "document",
+    actors: pl.DataFrame | None = None,
+    counts: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Terms that distinguish ``target`` from a reference group (log-likelihood G²).
+
+    Terms are the content words of :func:`term_counts` (Korean by morphological
+    analysis, English lemmatised): place names, officials' names, numbers, units,
+    currency words, news-frame words and stop words are never reported, in either
+    language. Totals are all content tokens, places and names included, so
+    ``per_1000_*`` are per 1,000 content tokens, like the theme rates.
 
     ``weight="story"`` (with ``stories``) counts each document's terms 1 / (documents in
     its story), so that syndicated copies do not multiply a term.
@@ -790,12 +861,17 @@ def keyness(
             (the whole corpus, the target included) or a list of region names.
         min_count: drop terms seen fewer times than this in the target.
         top: keep the ``top`` terms over-used by the target (G² descending).
+        actors: the actors table (officials' names to leave out); computed from the
+            sentences when not given.
+        counts: :func:`term_counts` already computed for these arguments (reused by
+            :func:`keyness_by_region`).
 
     Returns:
         ``term``, ``n_target``, ``n_reference`` (raw counts), ``per_1000_target``,
         ``per_1000_reference``, ``log_likelihood``, ``log_ratio``, sorted by G².
     """
-    counts = term_counts(sentences, documents, stories, weight)
+    if counts is None:
+        counts = term_counts(sentences, documents, stories, weight, actors=actors)
     present = counts["region"].unique().to_list()
     if target not in present:
         raise KpolicyError(f"no text about region {target!r}; regions in the corpus: {', '.join(sorted(present))}")
@@ -809,11 +885,12 @@ def keyness(
         ref = [r for r in reference if r != target]
     if not ref:
         raise KpolicyError(f"keyness needs a reference group other than {target!r}")
-    t = counts.filter(pl.col("region") == target).select("term", pl.col("n").alias("n_target"))
-    r = counts.filter(pl.col("region").is_in(ref)).group_by("term").agg(pl.col("n").sum().alias("n_reference"))
+    total_t = float(counts.filter(pl.col("region") == target)["n_tokens"].sum())
+    total_r = float(counts.filter(pl.col("region").is_in(ref))["n_tokens"].sum())
+    words = counts.filter(pl.col("kind") == "word")
+    t = words.filter(pl.col("region") == target).select("term", pl.col("n").alias("n_target"))
+    r = words.filter(pl.col("region").is_in(ref)).group_by("term").agg(pl.col("n").sum().alias("n_reference"))
     both = t.join(r, on="term", how="full", coalesce=True).fill_null(0)
-    total_t = float(both["n_target"].sum())
-    total_r = float(both["n_reference"].sum())
     a, b = pl.col("n_target").cast(pl.Float64), pl.col("n_reference").cast(pl.Float64)
     e1 = total_t * (a + b) / (total_t + total_r)
     e2 = total_r * (a + b) / (total_t + total_r)
@@ -824,7 +901,7 @@ def keyness(
         (a * 1000 / max(total_t, 1)).alias("per_1000_target"),
         (b * 1000 / max(total_r, 1)).alias("per_1000_reference"),
         ll.alias("log_likelihood"),
-        (((a + 0.5) / total_t) / ((b + 0.5) / max(total_r, 1))).log(2).alias("log_ratio"),
+        (((a + 0.5) / max(total_t, 1)) / ((b + 0.5) / max(total_r, 1))).log(2).alias("log_ratio"),
     )
     return (
         out.filter((pl.col("n_target") >= min_count) & (pl.col("log_ratio") > 0))
@@ -875,7 +952,7 @@ def evidence(facts: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFra
 
 def keyness_by_region(
     sentences: pl.DataFrame, documents: pl.DataFrame, regions: list[str], reference: str | list[str] | None = "rest", *, top: int = 12, min_count: int = 2,
-    stories: pl.DataFrame | None = None, weight: str = "document",
+    stories: pl.DataFrame | None = None, weight: str = "document", actors: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """:func:`keyness` for several regions at once, long: a ``region`` column first
     (``weight="story"`` weights documents by story, as in :func:`keyness`).
@@ -888,8 +965,9 @@ def keyness_by_region(
             return "rest"
         return reference
 
+    counts = term_counts(sentences, documents, stories, weight, actors=actors) if regions else None
     frames = [
-        keyness(sentences, documents, r, ref_for(r), top=top, min_count=min_count, stories=stories, weight=weight).with_columns(pl.lit(r).alias("region"))
+        keyness(sentences, documents, r, ref_for(r), top=top, min_count=min_count, stories=stories, weight=weight, counts=counts).with_columns(pl.lit(r).alias("region"))
         for r in regions
     ]
     out = pl.concat(frames) if frames else pl.DataFrame()

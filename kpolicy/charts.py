@@ -136,8 +136,8 @@ def _label(col: str) -> alt.Tooltip:
     return alt.Tooltip(col)
 
 
-def theme_heatmap(profile: pl.DataFrame, value: str = "per_1000_words", title: str = "Theme emphasis by region") -> alt.Chart:
-    """Heatmap of themes (rows) by region (columns), coloured by mentions per 1,000 words.
+def theme_heatmap(profile: pl.DataFrame, value: str = "per_1000_tokens", title: str = "Theme emphasis by region") -> alt.Chart:
+    """Heatmap of themes (rows) by region (columns), coloured by mentions per 1,000 content tokens.
 
     Args:
         profile: output of :func:`kpolicy.analysis.region_theme_profile`.
@@ -152,8 +152,8 @@ def theme_heatmap(profile: pl.DataFrame, value: str = "per_1000_words", title: s
         y=alt.Y("theme_major:N").sort("ascending").title(None),
     )
     heat = base.mark_rect().encode(
-        color=alt.Color("value:Q").title("per 1,000 words").scale(scheme="blues"),
-        tooltip=[_label("region:N"), _label("theme_major:N"), alt.Tooltip("value:Q", title="per 1,000 words"),
+        color=alt.Color("value:Q").title("per 1,000 content tokens").scale(scheme="blues"),
+        tooltip=[_label("region:N"), _label("theme_major:N"), alt.Tooltip("value:Q", title="per 1,000 content tokens"),
                  alt.Tooltip("n_mentions:Q", title="mentions"), alt.Tooltip("ratio:Q", title="ratio to baseline")],
     )
     text = base.mark_text(fontSize=10).encode(
@@ -286,17 +286,17 @@ def keyness_chart(keyness: pl.DataFrame, target: str, title: str | None = None) 
 
 
 def theme_profile_bars(profile: pl.DataFrame, region: str, title: str | None = None) -> alt.Chart:
-    """One region's themes (bars, per 1,000 words) against the baseline rate (ticks)."""
-    data = profile.filter((pl.col("region") == region) & ((pl.col("n_mentions") > 0) | (pl.col("baseline_per_1000_words") > 0))).select(
-        "theme_major", pl.col("per_1000_words").round(2), pl.col("baseline_per_1000_words").round(2), "n_mentions", pl.col("ratio_to_baseline").round(2)
+    """One region's themes (bars, per 1,000 content tokens) against the baseline rate (ticks)."""
+    data = profile.filter((pl.col("region") == region) & ((pl.col("n_mentions") > 0) | (pl.col("baseline_per_1000_tokens") > 0))).select(
+        "theme_major", pl.col("per_1000_tokens").round(2), pl.col("baseline_per_1000_tokens").round(2), "n_mentions", pl.col("ratio_to_baseline").round(2)
     )
-    tips = [_label("theme_major:N"), alt.Tooltip("per_1000_words:Q", title=f"{region} per 1,000 words"), alt.Tooltip("baseline_per_1000_words:Q", title="baseline per 1,000 words"),
+    tips = [_label("theme_major:N"), alt.Tooltip("per_1000_tokens:Q", title=f"{region} per 1,000 content tokens"), alt.Tooltip("baseline_per_1000_tokens:Q", title="baseline per 1,000 content tokens"),
             alt.Tooltip("n_mentions:Q", title="mentions"), alt.Tooltip("ratio_to_baseline:Q", title="ratio")]
     base = alt.Chart(data, title=alt.Title(title or f"{region}: themes against the baseline", subtitle="bars: this region; black ticks: baseline")).encode(
         y=alt.Y("theme_major:N").sort("-x").title(None)
     )
-    bars = base.mark_bar(color="#4c78a8").encode(x=alt.X("per_1000_words:Q").title("mentions per 1,000 words"), tooltip=tips)
-    ticks = base.mark_tick(color="black", thickness=2, size=16).encode(x="baseline_per_1000_words:Q", tooltip=tips)
+    bars = base.mark_bar(color="#4c78a8").encode(x=alt.X("per_1000_tokens:Q").title("mentions per 1,000 content tokens"), tooltip=tips)
+    ticks = base.mark_tick(color="black", thickness=2, size=16).encode(x="baseline_per_1000_tokens:Q", tooltip=tips)
     return _finish((bars + ticks).properties(width=440, height=alt.Step(20)))
 
 

@@ -36,7 +36,7 @@ import polars as pl
 import yaml
 from polars.exceptions import PanicException
 
-from kpolicy import safety, schema
+from kpolicy import morph, safety, schema
 from kpolicy.errors import KpolicyError
 from kpolicy.normalize import normalize_mapped, split_sentences
 from kpolicy.paths import SEEDS_DIR, resolve
@@ -1006,6 +1006,8 @@ def document_rows(item: DocInput) -> tuple[dict[str, Any], list[dict[str, Any]],
         "curated_fields": sorted(k for k in curated_values if k != "date_precision"),
         "n_chars": len(text),
         "n_words": len(text.split()),
+        # Content tokens (kpolicy.morph), the denominator of theme and keyness rates.
+        "n_tokens": sum(morph.count_tokens_many([r["text"] for r in sentences])),
         "n_sentences": len(spans),
         "boilerplate_chars": _removed_chars(raw, text),
     }

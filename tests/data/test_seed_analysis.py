@@ -34,4 +34,23 @@ def test_similarity_and_keyness_on_seeds(seed_corpus) -> None:
     assert sim.filter(pl.col("region_a") == pl.col("region_b"))["similarity"].round(9).to_list() == [1.0] * 4
     assert sim["similarity"].is_between(0, 1).all()
     key = analysis.keyness(seed_corpus.sentences, seed_corpus.documents, "Gyeonggi")
-    assert "pangyo" in key["term"].to_list()
+    # Distinctive words, not names: Pangyo (a place) was the top term before places were
+    # left out (issue step 10); care and knowledge-industry words remain.
+    assert "pangyo" not in key["term"].to_list() and "knowledge" in key["term"].to_list()
+
+
+def test_seed_keyness_has_no_place_person_or_unit_terms(seed_corpus) -> None:
+    from kpolicy import gazetteer
+
+    regions = ["National", "Incheon", "Busan", "Gyeonggi"]
+    key = analysis.keyness_by_region(seed_corpus.sentences, seed_corpus.documents, regions, top=25, min_count=2)
+    terms = set(key["term"].to_list())
+    place_words = {t.text.lower() for t in gazetteer.geo_terms() if " " not in t.text} | {"south", "metropolitan", "gyeonggi-do"}
+    names = seed_corpus.facts("actors").drop_nulls("name")["name"].to_list()
+    name_words = {p.lower() for n in names for p in n.split()} | {"hyung-joon", "nam-chun", "yun-gyu", "hyun-gon"}
+    units = {"krw", "won", "billion", "trillion", "million", "percent", "usd", "dollar"}
+    assert terms, "keyness found no terms"
+    assert not terms & place_words, terms & place_words
+    assert not terms & name_words, terms & name_words
+    assert not terms & units
+    assert not any(t.replace(",", "").replace(".", "").isdigit() for t in terms)

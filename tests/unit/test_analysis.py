@@ -13,7 +13,7 @@ from kpolicy.errors import KpolicyError
 
 def docs(*rows: tuple[str, list[str], int]) -> pl.DataFrame:
     return pl.DataFrame(
-        {"doc_id": [r[0] for r in rows], "regions": [r[1] for r in rows], "n_words": [r[2] for r in rows],
+        {"doc_id": [r[0] for r in rows], "regions": [r[1] for r in rows], "n_tokens": [r[2] for r in rows],
          "level": [None] * len(rows), "publisher": ["P"] * len(rows), "published_date": [None] * len(rows)},
         schema_overrides={"regions": pl.List(schema.Region), "level": schema.Level, "published_date": pl.Date},
     )
@@ -48,15 +48,15 @@ def test_region_theme_profile_rates_and_baseline() -> None:
     t = themes(("a", 0, "ai"), ("a", 1, "ai"), ("a", 1, "data"), ("b", 0, "ai"), ("n", 0, "data"))
     out = analysis.region_theme_profile(t, D)
     busan = {r["theme_major"]: r for r in out.filter(pl.col("region") == "Busan").iter_rows(named=True)}
-    assert busan["ai"]["n_mentions"] == 2 and busan["ai"]["per_1000_words"] == 2.0
-    assert busan["ai"]["baseline_per_1000_words"] == pytest.approx(3 * 1000 / 3500)
+    assert busan["ai"]["n_mentions"] == 2 and busan["ai"]["per_1000_tokens"] == 2.0
+    assert busan["ai"]["baseline_per_1000_tokens"] == pytest.approx(3 * 1000 / 3500)
     assert busan["ai"]["ratio_to_baseline"] == pytest.approx(2.0 / (3000 / 3500))
     inch = {r["theme_major"]: r for r in out.filter(pl.col("region") == "Incheon").iter_rows(named=True)}
-    assert inch["data"]["n_mentions"] == 0 and inch["data"]["per_1000_words"] == 0.0  # silent regions appear with zero
+    assert inch["data"]["n_mentions"] == 0 and inch["data"]["per_1000_tokens"] == 0.0  # silent regions appear with zero
     assert out["region"].unique(maintain_order=True).to_list() == ["National", "Busan", "Incheon"]  # gazetteer order
     nat = analysis.region_theme_profile(t, D, baseline="National")
     b = nat.filter((pl.col("region") == "Busan") & (pl.col("theme_major") == "data")).row(0, named=True)
-    assert b["baseline_per_1000_words"] == 0.5 and b["ratio_to_baseline"] == 2.0
+    assert b["baseline_per_1000_tokens"] == 0.5 and b["ratio_to_baseline"] == 2.0
     assert nat.filter((pl.col("region") == "Busan") & (pl.col("theme_major") == "ai"))["ratio_to_baseline"][0] is None
     with pytest.raises(KpolicyError, match="baseline region 'Jeju' has no documents"):
         analysis.region_theme_profile(t, D, baseline="Jeju")
@@ -64,7 +64,7 @@ def test_region_theme_profile_rates_and_baseline() -> None:
 
 def test_strategy_similarity_is_cosine() -> None:
     profile = pl.DataFrame(
-        {"region": ["Busan", "Busan", "Incheon", "Incheon"], "theme_major": ["ai", "data"] * 2, "per_1000_words": [1.0, 0.0, 1.0, 1.0]}
+        {"region": ["Busan", "Busan", "Incheon", "Incheon"], "theme_major": ["ai", "data"] * 2, "per_1000_tokens": [1.0, 0.0, 1.0, 1.0]}
     )
     out = analysis.strategy_similarity(profile)
     got = {(a, b): s for a, b, s in out.iter_rows()}
@@ -156,11 +156,35 @@ def test_keyness_log_likelihood_matches_hand_computation() -> None:
         analysis.keyness(sentences, D, "Jeju")
 
 
-def test_term_counts_strip_korean_particles_and_stop_words() -> None:
-    sentences = pl.DataFrame({"doc_id": ["a"], "sentence_idx": [0], "text": ["부산시는 인공지능을 키운다 and the harbour"]},
+def test_term_counts_use_morphemes_and_merge_places() -> None:
+    # Written for this test. By hand: 광주, 광주시 and 광주광역시 are one place, Gwangju
+    # (three occurrences); 인공지능 is the nouns 인공 + 지능, 키운다 the verb 키우다; 50억 원
+    # (number, numeral, currency) and "the"/"and" are not content.
+    text = ["광주는 인공지능을 키운다.", "광주시는 50억 원을 쓴다.", "광주광역시 and the harbour"]
+    sentences = pl.DataFrame({"doc_id": ["a"] * 3, "sentence_idx": [0, 1, 2], "text": text, "char_start": [0, 15, 32]},
                              schema_overrides={"sentence_idx": pl.UInt32})
-    terms = set(analysis.term_counts(sentences, D)["term"])
-    assert {"부산시", "인공지능", "harbour"} <= terms and "the" not in terms and "and" not in terms
+    counts = analysis.term_counts(sentences, D)
+    got = {(r["term"], r["kind"]): r["n"] for r in counts.iter_rows(named=True)}
+    assert got == {("Gwangju", "place"): 3, ("인공", "word"): 1, ("지능", "word"): 1, ("키우다", "word"): 1,
+                   ("쓰다", "word"): 1, ("harbour", "word"): 1}
+
+
+def test_keyness_leaves_out_places_persons_numbers_and_units() -> None:
+    sentences = pl.DataFrame(
+        {"doc_id": ["a", "a", "a", "b"], "sentence_idx": [0, 1, 2, 0],
+         "text": ["Busan Mayor Park Hyung-joon will invest KRW 5 billion in harbour robots in Busan.",
+                  "부산시는 항만 로봇에 50억 원을 투자한다.",
+                  "Hyung-joon said the harbour robots serve the harbour.",
+                  "Incheon builds airports and airport roads near airports."]},
+        schema_overrides={"sentence_idx": pl.UInt32},
+    )
+    terms = set(analysis.keyness(sentences, D, "Busan", min_count=1)["term"])
+    # By hand: the words left are mayor, invest, harbour (3), robot (2), 항만, 로봇, 투자 and
+    # serve; harbour and robot are over-used against Incheon's six tokens.
+    assert terms <= {"mayor", "invest", "harbour", "robot", "항만", "로봇", "투자", "serve"}
+    assert {"harbour", "robot"} <= terms
+    assert not terms & {"busan", "park", "hyung-joon", "krw", "billion", "5", "부산시", "50", "억", "원"}
+
 
 
 def test_kwic_and_evidence() -> None:
