@@ -7,8 +7,10 @@ population with provenance per value is ``population.yaml``, read by
 
 - ``regions.yaml``: the 17 first-level divisions plus ``National``, with codes, types,
   population, GRDP and English/Korean aliases;
-- ``places.yaml``: sub-places (municipalities, complexes, venues, universities), each
-  mapped to its region;
+- ``municipalities.yaml``: every autonomous si/gun/gu (226 on 2025-12-31), with code,
+  Korean and romanised names, kind and region, from the official code list;
+- ``places.yaml``: other sub-places (innovation sites, complexes, new towns, venues,
+  universities), each mapped to its region;
 - ``macro_regions.yaml``: groupings (Yeongnam, Honam, capital area, ...) and members;
 - ``themes.yaml``: the two-level themes codebook;
 - ``actors.yaml``: organisations (with region where they have one) and official titles.
@@ -45,6 +47,7 @@ from kpolicy.errors import KpolicyError
 FILES: dict[str, str] = {
     "regions": "regions.yaml",
     "places": "places.yaml",
+    "municipalities": "municipalities.yaml",
     "macro_regions": "macro_regions.yaml",
     "themes": "themes.yaml",
     "actors": "actors.yaml",
@@ -52,6 +55,15 @@ FILES: dict[str, str] = {
 #: Place kinds that are local governments (their mention can be the acting body).
 MUNICIPAL_KINDS: frozenset[str] = frozenset({"city", "county", "district"})
 PLACE_KINDS: frozenset[str] = MUNICIPAL_KINDS | {"town", "complex", "venue", "university", "island"}
+#: Unit types of municipalities.yaml and the place kind each one is.
+UNIT_KINDS: dict[str, str] = {"si": "city", "gun": "county", "gu": "district"}
+#: Short Korean names of the regions, used to qualify shared municipal names ("부산 중구").
+REGION_SHORT_KO: dict[str, str] = {
+    "Seoul": "서울", "Busan": "부산", "Daegu": "대구", "Incheon": "인천", "Gwangju": "광주",
+    "Daejeon": "대전", "Ulsan": "울산", "Sejong": "세종", "Gyeonggi": "경기", "Gangwon": "강원",
+    "Chungbuk": "충북", "Chungnam": "충남", "Jeonbuk": "전북", "Jeonnam": "전남",
+    "Gyeongbuk": "경북", "Gyeongnam": "경남", "Jeju": "제주",
+}
 
 _HANGUL = "가-힣"
 _SEP_CHARS = " -‐–"  # inside a term, any of these is an optional separator
@@ -221,13 +233,15 @@ def _terms(entry: Entry, raw: dict[str, Any], suffixes: Iterable[str] = ()) -> l
             out.append(Term(str(item["term"]), entry, tuple(item.get("not_followed_by") or ())))
         else:
             out.append(Term(str(item), entry))
-    # The same key twice within one entry is harmless (a listed form that a suffix
-    # also generates); keep the first.
+    # The same alias twice within one entry is harmless (a listed form that a suffix
+    # also generates); keep the first. Forms that differ only in separators are both
+    # kept: the matcher makes a separator optional only where the written form has one,
+    # so "판교 테크노밸리" must stay beside "판교테크노밸리" to match with its space.
     seen: set[str] = set()
     uniq = []
     for t in out:
-        if t.key not in seen:
-            seen.add(t.key)
+        if t.text not in seen:
+            seen.add(t.text)
             uniq.append(t)
     return uniq
 
@@ -258,13 +272,97 @@ def weak_national_terms() -> tuple[Term, ...]:
 
 @functools.lru_cache(maxsize=None)
 def place_terms() -> tuple[Term, ...]:
-    """Aliases of sub-places (municipalities, complexes, venues, ...)."""
+    """Aliases of sub-places: the municipalities (:func:`municipality_terms`) and the
+    other places of ``places.yaml`` (innovation sites, complexes, venues, ...)."""
     data = load("places")
     suffixes = data.get("suffixes_en") or {}
-    out: list[Term] = []
+    out: list[Term] = list(municipality_terms())
     for raw in data["places"]:
         entry = Entry("places", "place", raw["name"], (raw["region"],), _freeze(raw, ("aliases_en", "aliases_ko")))
         out += _terms(entry, raw, suffixes.get(raw.get("kind"), ()))
+    return tuple(out)
+
+
+def _region_ko_forms(region: str) -> list[str]:
+    """Korean forms of a region that qualify a shared municipal name: 부산, 부산시,
+    부산광역시 / 강원, 강원도, 강원특별자치도."""
+    short = REGION_SHORT_KO[region]
+    raw = next(r for r in load("regions")["regions"] if r["name"] == region)
+    level = raw.get("level")
+    forms = [short, short + ("시" if level == "metropolitan" else "도"), raw.get("name_ko") or short]
+    return list(dict.fromkeys(forms))
+
+
+def municipality_records() -> list[dict[str, Any]]:
+    """The entries of ``municipalities.yaml`` as flat records, each with its ``region``,
+    entry ``name``, place ``kind`` (city/county/district), ``unit`` (si/gun/gu) and the
+    generated ``aliases_en``/``aliases_ko``.
+
+    Alias rules (documented in the file): the official Korean name (구미시) and, where
+    ``bare_ko`` is given, the bare name (구미); the romanised name (Gumi) unless
+    ``en_bare`` is false, plus the suffixed forms of ``places.yaml`` (Gumi City, Gumi-si);
+    a name shared by units of several regions (``ambiguous``) only qualified by its
+    region: 부산 중구, 부산시 중구, 부산광역시 중구, Busan Jung-gu, Jung-gu, Busan, Jung
+    District, Busan.
+    """
+    return list(_municipality_records())
+
+
+@functools.lru_cache(maxsize=None)
+def _municipality_records() -> tuple[dict[str, Any], ...]:
+    data = load("municipalities")
+    suffixes = load("places").get("suffixes_en") or {}
+    word = {"si": "City", "gun": "County", "gu": "District"}
+    out = []
+    for region, items in (data.get("municipalities") or {}).items():
+        for m in items or []:
+            unit = m.get("kind")
+            kind = UNIT_KINDS.get(unit, unit)
+            en, ko = str(m["en"]), str(m["ko"])
+            ambiguous = bool(m.get("ambiguous"))
+            name = m.get("name") or (f"{en}-{unit} ({region})" if ambiguous else en)
+            aliases_en: list[Any] = []
+            aliases_ko: list[Any] = []
+            if ambiguous:
+                aliases_en += [f"{region} {en}-{unit}", f"{en}-{unit}, {region}", f"{en} {word.get(unit, '')}, {region}"]
+                for q in _region_ko_forms(region) if region in REGION_SHORT_KO else []:
+                    aliases_ko.append(f"{q} {ko}")
+                    if unit == "gun" and len(ko) > 2:  # 강원 고성 (not 고성능 "high performance")
+                        aliases_ko.append({"term": f"{q} {ko[:-1]}", "not_followed_by": ["능"]})
+            else:
+                if m.get("en_bare", True):
+                    aliases_en.append(en)
+                for suffix in suffixes.get(kind, ()):
+                    aliases_en.append(f"{en}{'' if suffix.startswith('-') else ' '}{suffix}")
+                aliases_ko.append(ko)
+                if m.get("bare_ko"):
+                    aliases_ko.append(m["bare_ko"])
+            aliases_en += list(m.get("aliases_en") or [])
+            aliases_ko += list(m.get("aliases_ko") or [])
+            rec = {k: v for k, v in m.items() if k not in ("aliases_en", "aliases_ko", "kind", "name")}
+            rec.update(name=name, region=region, kind=kind, unit=unit, name_ko=ko, aliases_en=aliases_en, aliases_ko=aliases_ko)
+            out.append(rec)
+    return tuple(out)
+
+
+def municipalities_in_force(on: str | None = None) -> list[dict[str, Any]]:
+    """The municipality records in force on the ISO date ``on`` (default: the file's
+    ``as_of``, the reference date of its counts); see ``valid_from``/``valid_until``."""
+    day = str(on or load("municipalities")["as_of"])
+    return [
+        r for r in _municipality_records()
+        if str(r.get("valid_from") or "0000") <= day and (not r.get("valid_until") or day <= str(r["valid_until"]))
+    ]
+
+
+@functools.lru_cache(maxsize=None)
+def municipality_terms() -> tuple[Term, ...]:
+    """Aliases of the autonomous si/gun/gu of ``municipalities.yaml`` (all of them,
+    including units abolished or created since the reference date: news name both)."""
+    out: list[Term] = []
+    for rec in _municipality_records():
+        entry = Entry("municipalities", "place", rec["name"], (rec["region"],), _freeze(rec, ("aliases_en", "aliases_ko")))
+        out += _terms(entry, rec)
     return tuple(out)
 
 
@@ -397,6 +495,19 @@ def problems() -> list[str]:
     codes = [r.get("code") for r in regions if r["name"] != "National"]
     if len(set(codes)) != len(codes) or None in codes:
         out.append("regions.yaml: region codes missing or not unique")
+    names = [r["name"] for r in load("places")["places"]] + [r["name"] for r in _municipality_records()]
+    for n in sorted({n for n in names if names.count(n) > 1}):
+        out.append(f"places.yaml/municipalities.yaml: place name {n!r} is not unique")
+    for rec in _municipality_records():
+        if rec["region"] not in valid or rec["region"] == "National":
+            out.append(f"municipalities.yaml: {rec['name']!r} has unknown region {rec['region']!r}")
+        if rec.get("unit") not in UNIT_KINDS:
+            out.append(f"municipalities.yaml: {rec['name']!r} has unknown kind {rec.get('unit')!r} (si/gun/gu)")
+        code = rec.get("code")
+        if code is not None and not re.fullmatch(r"\d{5}", str(code)):
+            out.append(f"municipalities.yaml: {rec['name']!r} has a malformed code {code!r}")
+        if not is_korean(rec["name_ko"]) or rec["name_ko"][-1] not in "시군구":
+            out.append(f"municipalities.yaml: {rec['name']!r} has a Korean name without 시/군/구: {rec['name_ko']!r}")
     for raw in load("places")["places"]:
         if raw.get("region") not in valid:
             out.append(f"places.yaml: {raw.get('name')!r} has unknown region {raw.get('region')!r}")
@@ -652,6 +763,78 @@ def geo_matcher() -> Matcher:
     return Matcher(geo_terms() + national_orgs + weak_national_terms())
 
 
+# Surface forms -> entities ------------------------------------------------------------
+
+# What may follow a place name inside one token: an English possessive or Korean
+# particles/endings (구미시는, 광주에서, 부산시의, 서울시청으로부터).
+_TOKEN_REST = re.compile(r"(?:['’]s?|[가-힣]{1,5})")
+
+
+def claimable(term: Term, place: Entry) -> bool:
+    """Whether ``place`` (with ``claims_bare_aliases_of``) may claim a mention of ``term``."""
+    allowed = place.get("claimable_aliases")
+    return allowed is None or term.key in {alias_key(str(a)) for a in allowed}
+
+
+def claimants(context: str) -> dict[str, Entry]:
+    """Places that ``context`` names with their qualifier and that claim the bare aliases
+    of a region (``claims_bare_aliases_of``): region name -> place entry. A document that
+    names 경기 광주시 once maps region Gwangju -> Gwangju (Gyeonggi)."""
+    out: dict[str, Entry] = {}
+    for h in geo_matcher().find(context):
+        claimed = h.term.entry.get("claims_bare_aliases_of") if h.term.entry.kind == "place" else None
+        if claimed:
+            out.setdefault(claimed, h.term.entry)
+    return out
+
+
+def resolve(surface: str, context: str | None = None) -> Entry | None:
+    """The canonical geographic entity a surface form names, or None.
+
+    ``surface`` is one token or phrase as it appears in text: a region, municipality,
+    innovation site, macro-region or national alias, optionally followed by Korean
+    particles or an English possessive (구미시는 -> Gumi, 광주에서 / 광주시 / 광주광역시 /
+    Gwangju's -> region Gwangju). Every alias of one entry resolves to that same
+    :class:`Entry` (compare entries, or their ``(kind, name)``); ``entry.regions`` gives
+    the region(s) it stands for. ``entry.kind`` says what it is: ``region``,
+    ``national``, ``national_weak`` (한국, Korea), ``place`` (``entry.get("kind")``: city,
+    county, district, complex, ...), ``macro`` or ``org`` (national organisations).
+
+    Gwangju rule: 광주, 광주시 and Gwangju are Gwangju Metropolitan City, unless
+    ``context`` (the document text) names Gyeonggi's Gwangju-si with its qualifier (경기
+    광주시, "Gwangju, Gyeonggi"); then those bare forms are that city. 광주광역시 and
+    "Gwangju Metropolitan City" are never reassigned (``claimable_aliases`` in
+    municipalities.yaml). Sentence-level list context (광주시·하남시) is applied by
+    :mod:`kpolicy.extract.places`, which sees the neighbouring names.
+
+    A surface that only contains a name (부산물 "by-product", 구미 각국 "Western
+    countries", 세종대왕) resolves to None.
+    """
+    text = surface.strip()
+    if not text:
+        return None
+    hits = geo_matcher().find(text)
+    if not hits or hits[0].start != 0:
+        return None
+    hit = hits[0]
+    rest = text[hit.end :]
+    if rest and not _TOKEN_REST.fullmatch(rest):
+        return None
+    entry = hit.term.entry
+    if context and entry.kind == "region":
+        place = claimants(context).get(entry.name)
+        if place is not None and claimable(hit.term, place):
+            return place
+    return entry
+
+
+def canonical_place(surface: str, context: str | None = None) -> str | None:
+    """``resolve(surface, context).name`` (a region, place, macro-region or national
+    organisation name), or None when the surface names no place."""
+    entry = resolve(surface, context)
+    return None if entry is None else entry.name
+
+
 # Coverage ---------------------------------------------------------------------------
 
 
@@ -660,7 +843,8 @@ def unused_entries(sentences: pl.DataFrame, files: Iterable[str] = ("places", "m
 
     Args:
         sentences: a sentences table (``text`` column).
-        files: which reference files to audit (keys of :data:`FILES`).
+        files: which reference files to audit (keys of :data:`FILES`); ``places``
+            covers the municipalities too.
 
     Returns:
         Columns ``file``, ``kind``, ``entry``: one row per never-matched entry, sorted.
@@ -669,6 +853,7 @@ def unused_entries(sentences: pl.DataFrame, files: Iterable[str] = ("places", "m
     groups = {
         "regions": region_terms(),
         "places": place_terms(),
+        "municipalities": municipality_terms(),
         "macro_regions": macro_terms(),
         "themes": theme_terms(),
         "actors": org_terms() + title_terms(),

@@ -36,8 +36,13 @@ subject evidence of its own (joint announcements) are the document's regions; th
 level is ``national`` for National, ``municipal`` when a city, county or district is
 the main actor, else the leading region's level.
 
-Documents that name a qualified place declared with ``claims_bare_aliases_of`` in
-``places.yaml`` (경기 광주시) read their bare mentions of that region (광주시) as the place.
+Gwangju rule. 광주, 광주시 and "Gwangju" alone are Gwangju Metropolitan City. Gyeonggi's
+Gwangju-si (경기 광주시, "Gwangju, Gyeonggi") is read for them in two contexts: (1) the
+document names that city with its qualifier once (``claims_bare_aliases_of`` in
+``municipalities.yaml``): its bare mentions are then that city; (2) the bare name stands
+in a list next to another Gyeonggi city or county and next to no place outside Gyeonggi
+(광주시·하남시·이천시, "Hanam and Gwangju"). Only the forms in ``claimable_aliases`` move:
+광주광역시 and "Gwangju Metropolitan City" are always the metropolitan city.
 """
 
 from __future__ import annotations
@@ -270,6 +275,7 @@ def _sentence_mentions(doc_id: str, idx: int, sent_start: int, text: str) -> lis
                 _EN_SUBJECT_RIGHT.match(_right_of(text, cur.end)) or _KO_SUBJECT_RIGHT.match(_right_of(text, cur.end))
             ):
                 cur.role = "subject"
+    _claim_by_list(text, out)
     # Three or more distinct regions named in one sentence: an enumeration.
     geo = [m for m in out if m.kind in ("region", "place") and m.role == "location"]
     # A weak alias inside a longer name ("Korea AI Film Festival") is no subject.
@@ -280,6 +286,43 @@ def _sentence_mentions(doc_id: str, idx: int, sent_start: int, text: str) -> lis
         for m in geo:
             m.role = "list"
     return out
+
+
+@functools.lru_cache(maxsize=None)
+def _list_claimants() -> dict[str, gazetteer.Entry]:
+    """Region name -> the place that claims its bare aliases (Gwangju -> Gwangju (Gyeonggi))."""
+    out = {}
+    for t in gazetteer.place_terms():
+        claimed = t.entry.get("claims_bare_aliases_of")
+        if claimed:
+            out.setdefault(claimed, t.entry)
+    return out
+
+
+def _claim_by_list(text: str, out: list[Mention]) -> None:
+    """A bare claimable region alias listed among municipalities of the claiming place's
+    region only (광주시·하남시, "Hanam and Gwangju") is that place."""
+    claims = _list_claimants()
+    if not claims:
+        return
+    for i, m in enumerate(out):
+        place = claims.get(m.term.entry.name) if m.kind == "region" else None
+        if place is None or not gazetteer.claimable(m.term, place):
+            continue
+        # The run of mentions joined to m by list separators, on both sides.
+        lo = i
+        while lo > 0 and _LIST_JOIN.match(text[out[lo - 1].end : out[lo].start]) and out[lo - 1].kind != "macro":
+            lo -= 1
+        hi = i
+        while hi + 1 < len(out) and _LIST_JOIN.match(text[out[hi].end : out[hi + 1].start]) and out[hi + 1].kind != "macro":
+            hi += 1
+        others = [o for o in out[lo : hi + 1] if o is not m]
+        home = place.regions
+        if others and all(
+            o.kind == "place" and o.term.entry.get("kind") in gazetteer.MUNICIPAL_KINDS and o.regions == home
+            for o in others
+        ):
+            m.term = gazetteer.Term(m.term.text, place, m.term.not_followed_by)
 
 
 def find_mentions(sentences: pl.DataFrame) -> list[Mention]:
@@ -325,9 +368,9 @@ def _mentions_of(sentences: pl.DataFrame, stage: str) -> list[Mention]:
 def _apply_claims(mentions: list[Mention]) -> list[Mention]:
     """Read bare region aliases as a qualified place the same document names.
 
-    A place with ``claims_bare_aliases_of: R`` in places.yaml (Gyeonggi's 광주시, named
-    "경기 광주시" once) turns the document's other mentions of region R's aliases into
-    mentions of that place.
+    A place with ``claims_bare_aliases_of: R`` (Gyeonggi's 광주시, named "경기 광주시"
+    once) turns the document's other mentions of region R's ``claimable_aliases`` (all
+    of R's aliases when the place lists none) into mentions of that place.
     """
     claims: dict[str, dict[str, gazetteer.Entry]] = defaultdict(dict)
     for m in mentions:
@@ -338,7 +381,7 @@ def _apply_claims(mentions: list[Mention]) -> list[Mention]:
         return mentions
     for m in mentions:
         entry = claims.get(m.doc_id, {}).get(m.term.entry.name) if m.kind == "region" else None
-        if entry is not None:
+        if entry is not None and gazetteer.claimable(m.term, entry):
             m.term = gazetteer.Term(m.term.text, entry, m.term.not_followed_by)
     return mentions
 
