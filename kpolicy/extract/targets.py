@@ -57,13 +57,23 @@ METRIC_FAMILIES: tuple[str, ...] = (
 MetricFamily = pl.Enum(list(METRIC_FAMILIES))
 YEAR_SOURCES: tuple[str, ...] = ("stated", "horizon", "none")
 YearSource = pl.Enum(list(YEAR_SOURCES))
+#: What form the goal takes: a count, a percentage (or share), a rank, a multiple of the
+#: current size, an amount of money, or a series of dated values ("’22년: 8.85PF → ‘24년: 88.5PF").
+KINDS: tuple[str, ...] = ("count", "percent", "rank", "multiple", "money", "series")
+Kind = pl.Enum(list(KINDS))
+#: How the goal bounds the value: exactly, at least ("at least", "more than", 이상) or at
+#: most ("up to", 이하, "top 3": a rank within the top three).
+BOUNDS: tuple[str, ...] = ("exact", "at_least", "at_most")
+Bound = pl.Enum(list(BOUNDS))
 
 TARGETS = schema.register(
     schema.Table(
         "targets",
         "One row per forward-looking quantitative goal (KPI target): metric, baseline, "
-        "target, unit and target year. Past results, forecasts and contest counts are "
-        "excluded. Money values are in won when `unit` is krw.",
+        "target, unit, bound and target year (or annual). Commitments to spend, past results, "
+        "forecasts, statistics and contest counts are excluded. Money values are in won when "
+        "`unit` is krw. Repeats within a document are kept and point to their first mention "
+        "(`duplicate_of`).",
         (
             *schema.PROVENANCE,
             Column("metric", pl.String, "Short normalised label of what is measured (e.g. 'share of R&D investment')."),
@@ -75,6 +85,11 @@ TARGETS = schema.register(
             Column("target_year", pl.Int32, "Year by which the target is to be reached, else null.", "year"),
             Column("is_annual", pl.Boolean, "The target recurs every year ('2,000 every year', '매년')."),
             Column("year_source", YearSource, "stated (in the sentence), horizon (the document's strategy year) or none."),
+            Column("kind", Kind, "Form of the goal: " + ", ".join(KINDS) + " (series: dated values joined by arrows)."),
+            Column("bound", Bound, "exact, at_least ('at least', 'more than', 이상) or at_most ('up to', 이하, 'top 3')."),
+            Column("region", schema.Region, "Region the target belongs to: named in the sentence, else the speaking actor's, else the document's only region; null when unknown."),
+            Column("actor", pl.String, "Organisation or official named in the sentence who sets the target (nearest before it); null when none is named."),
+            Column("duplicate_of", pl.Int64, "For a repeat of a target already stated earlier in the same document (headline and body), the char_start of its first mention; null for a first mention.", "code points"),
         ),
         key=("doc_id", "char_start", "char_end"),
         module=__name__,
@@ -124,6 +139,52 @@ _KO_RANK = re.compile(r"(?:세계\s?|글로벌\s?|국내\s?|전국\s?)?(?P<n>\d{
 _WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
              "nine": 9, "ten": 10, "twenty": 20, "fifty": 50, "hundred": 100}
 _MULT = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "만": 1e4, "천": 1e3, "백": 1e2, "억": 1e8}
+
+# Forms the patterns above do not read, tried first (their spans are then taken):
+# Korean compound counts and the counters 장 and 개 사 ("GPU 1만 5,000장", "100개 사"),
+# English scaled counts with a hyphen ("250-thousand jobs"), number words ("three
+# hubs", "twenty-five labs"), fractions ("three-fifths of the public": a percentage) and
+# multiples ("10 times its current size", "5배").
+_SA = r"(?=[를가에의로와과는도,.\s)]|$)"  # 개 사 (companies), not 개 사업
+_JANG = r"(?=[을이의에까으,.\s)]|$)"  # 장 (sheets, cards), not 장관
+_KO_COUNT_MORE = re.compile(
+    rf"(?P<n>{_NUM_FREE_D})\s?(?:(?P<m>만|천|억)\s?(?P<n2>\d{{1,3}}(?:,\d{{3}})+|\d{{1,4}})\s?(?P<c>명|개\s?사{_SA}|개소|개|곳|건|가구|대|종|장{_JANG}|편|팀)"
+    rf"|(?P<m1>만|천|백|억)?\s?(?P<c1>개\s사{_SA}|장{_JANG}))"
+)
+_EN_SCALED_COUNT = re.compile(rf"(?P<n>{_NUM_FREE_D})-(?P<m>thousand|million|billion)(?=\s+[A-Za-z])", re.I)
+_UNITS_EN = {w: i for i, w in enumerate("zero one two three four five six seven eight nine".split())}
+_TEENS_EN = {w: 10 + i for i, w in enumerate("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS_EN = {w: 20 + 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_NUMBER_WORDS = {**_UNITS_EN, **_TEENS_EN, **_TENS_EN}
+_WORDS_RX = "|".join(sorted(set(_NUMBER_WORDS) - {"zero", "one"}, key=len, reverse=True))
+_UNITS_RX = "|".join(sorted(set(_UNITS_EN) - {"zero"}, key=len, reverse=True))
+_EN_WORD_COUNT = re.compile(
+    rf"\b(?P<w>(?:{'|'.join(_TENS_EN)})[-\s](?:{_UNITS_RX})|{_WORDS_RX}|a|one)"
+    rf"(?:[-\s](?P<h>hundred))?(?:[-\s](?P<m>thousand|million))?\b(?=\s+[A-Za-z])",
+    re.I,
+)
+_FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
+              "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10}
+_EN_FRACTION = re.compile(rf"\b(?P<a>{_UNITS_RX})[-\s](?P<b>{'|'.join(_FRACTIONS)})\b(?=\s+of\b)", re.I)
+_MULTIPLE = re.compile(
+    rf"(?:(?P<n>{_NUM_FREE_D})|\b(?P<w>{_WORDS_RX}))[\s-]?(?:times\b(?!\s+(?:a|per|each|every)\s)|-?fold\b)"
+    rf"|(?P<k>{_NUM_FREE_D})\s?배(?=\s|로|으로|이상|수준|가량|까지|[,.]|$)",
+    re.I,
+)
+
+
+def _word_value(m: re.Match[str]) -> float | None:
+    """Value of a number-word count ("three", "twenty-five", "two hundred", "ten thousand")."""
+    words = re.split(r"[-\s]+", m.group("w").lower())
+    if words[0] in ("a", "one") and not (m.group("h") or m.group("m")):
+        return None  # "a plan", "one of the": not counts
+    v = sum(1 if w in ("a", "one") else _NUMBER_WORDS[w] for w in words)
+    if m.group("h"):
+        v *= 100
+    if m.group("m"):
+        v *= _MULT[m.group("m").lower()]
+    return float(v)
+
 
 # Fallback money pattern, used only while kpolicy.extract.money is not installed.
 # Numbers start only at the start of a digit run (see _NUM_START), for linear time.
@@ -237,6 +298,42 @@ _NOT_COUNT_AFTER = re.compile(r"\s+(?:years?|months?|weeks?|days?|hours?|times|a
 _MONTH_BEFORE = re.compile(rf"(?:{years_mod._MONTH})\s*$", re.I)
 
 
+def _more_quantities(text: str, qs: list[Qty], taken: _Occupied, late: bool = False) -> None:
+    """The forms of :data:`_KO_COUNT_MORE`, :data:`_EN_SCALED_COUNT`, :data:`_EN_WORD_COUNT`,
+    :data:`_EN_FRACTION` and :data:`_MULTIPLE`, added to ``qs`` (spans taken)."""
+
+    def add(start: int, end: int, value: float, unit: str) -> None:
+        if not taken.overlaps(start, end):
+            qs.append(Qty(start, end, value, unit))
+            taken.add(start, end)
+
+    if late:  # after the ranks, so that "top three" is a rank
+        if _rx(r"[a-z]", re.I).search(text):
+            for m in _EN_WORD_COUNT.finditer(text):
+                value = _word_value(m)
+                if value is not None and not _NOT_COUNT_AFTER.match(_right_of(text, m.end())):
+                    add(m.start(), m.end(), value, "count")
+        return
+    if "배" in text or _rx(r"times|fold", re.I).search(text):
+        for m in _MULTIPLE.finditer(text):
+            raw = m.group("n") or m.group("k")
+            value = _num(raw) if raw else float(_NUMBER_WORDS[m.group("w").lower()])
+            add(m.start(), m.end(), value, "multiple")
+    if _rx(r"\d\s?(?:만|천|억)\s?\d|\d\s?(?:만|천|백|억)?\s?(?:개\s사|장)").search(text):
+        for m in _KO_COUNT_MORE.finditer(text):
+            if m.group("c"):
+                value = _num(m.group("n")) * _MULT[m.group("m")] + _num(m.group("n2"))
+            else:
+                value = _num(m.group("n")) * _MULT.get(m.group("m1") or "", 1.0)
+            add(m.start(), m.end(), value, "count")
+    if "-" in text:
+        for m in _EN_SCALED_COUNT.finditer(text):
+            add(m.start(), m.end(), _num(m.group("n")) * _MULT[m.group("m").lower()], "count")
+    if _rx(r"[a-z]", re.I).search(text):
+        for m in _EN_FRACTION.finditer(text):
+            add(m.start(), m.end(), round(100.0 * _UNITS_EN[m.group("a").lower()] / _FRACTIONS[m.group("b").lower()], 4), "pct")
+
+
 def find_quantities(text: str, money: list[Qty] | None = None,
                     years: list[years_mod.YearHit] | None = None) -> list[Qty]:
     """Percentages, money, counts and ranks in one sentence, by position (no overlaps).
@@ -251,6 +348,7 @@ def find_quantities(text: str, money: list[Qty] | None = None,
     taken = _Occupied(len(text))
     for q in qs:
         taken.add(q.start, q.end)
+    _more_quantities(text, qs, taken)
     for m in _PCT.finditer(text):
         if taken.overlaps(m.start(), m.end()):
             continue
@@ -274,6 +372,7 @@ def find_quantities(text: str, money: list[Qty] | None = None,
                 continue
             qs.append(Qty(m.start(), m.end(), float(val), "rank"))
             taken.add(m.start(), m.end())
+    _more_quantities(text, qs, taken, late=True)
     year_spans = _Occupied(len(text))
     for h in years if years is not None else years_mod.find_years(text):
         year_spans.add(h.start, h.end)
@@ -321,6 +420,7 @@ _FORECAST = gazetteer.CaseFolded(
     r"market\s+research|analysts?|research\s+firm|survey)\b|전망|추산|예측|조사에\s?따르면|집계",
     re.I,
 )
+_GOAL_PLAN = gazetteer.CaseFolded(r"\b(?:goal|target|aims?\s+to|plans?\s+to|strategy|vision)\b|목표|계획|전략|비전|방침", re.I)
 _GOAL_STRONG = gazetteer.CaseFolded(r"\b(?:goal|target|aims?\s+to|plans?\s+to|will|strategy|vision)\b|목표|계획|전략|비전|방침", re.I)
 _CONTEST = gazetteer.CaseFolded(r"\b(?:selected|chosen|contest|competition|competitive\s+bidding|public\s+offering|applied|applications?)\b|공모|선정|선발|응모|신청", re.I)
 _CONTEST_NOUNS = re.compile(r"^\s*(?:[\w-]+\s+){0,4}?(?:projects?|tasks?|regions?|areas?|sites?|local\s+governments?|teams?|proposals?|applicants?|cases?)\b|^\s?(?:개\s?)?(?:사업|과제|지역|곳|팀|지자체|건)", re.I)
@@ -335,7 +435,7 @@ _EN_LEVEL_VERB = gazetteer.CaseFolded(
     r"\b(?:increas\w*|rais\w*|expand\w*|grow\w*|boost\w*|ris\w*|reach\w*|achiev\w*|attain\w*|exceed\w*|"
     r"hit(?:ting)?|doubl\w*|tripl\w*|lift\w*|improv\w*|reduc\w*|cut(?:ting)?|lower\w*|decreas\w*|bring\w*|"
     r"push\w*|surpass\w*|top(?:ping)?|generat\w*|record\w*|secur\w*|enhanc\w*|extend\w*|elevat\w*|"
-    r"goal|target|aim\w*|objective)\b",
+    r"goals?|targets?|targeting|targeted|aim\w*|objective)\b",
     re.I,
 )
 _EN_LEVEL_LEFT = gazetteer.CaseFolded(
@@ -350,7 +450,7 @@ _EN_DELTA_LEFT = re.compile(
     r"(?:about\s+|around\s+|more\s+than\s+|at\s+least\s+|up\s+to\s+)?$",
     re.I,
 )
-_KO_LEVEL_RIGHT = re.compile(r"^\s?(?:수준)?\s?(?:까지|로|으로|을|를|이상|이상으로)?\s?(?:확대|증가|늘|높|끌어올|향상|상향|성장|달성|감축|줄|낮|돌파|확보|증액|제고|도약|진입|목표)")
+_KO_LEVEL_RIGHT = re.compile(r"^\s?(?:수준)?\s?(?:까지|로|으로|을|를|이상으로|이하로|미만으로|이상|이하)?\s?(?:확대|증가|늘|높|끌어올|향상|상향|성장|달성|감축|줄|낮|돌파|확보|증액|제고|도약|진입|목표)")
 _VERBISH = re.compile(
     r"(?:nurtur|foster|train|cultivat|creat|attract|produc|secur|develop|build|establish|discover|recruit|"
     r"hir|employ|generat|suppl|deploy|install|open|educat|grow|incubat|launch|bring|reach|achiev|help|support|"
@@ -365,7 +465,27 @@ _EN_GOAL_VERB_BEFORE_COUNT = re.compile(
     r"(?:\s+(?:a\s+total\s+of|more\s+than|over|at\s+least|about|around|up\s+to|some|an\s+additional|additional|another))?\s+$",
     re.I,
 )
-_KO_GOAL_VERB_AFTER_COUNT = re.compile(r"^\s?(?:이상|규모|의|을|를)?\s?(?:추가\s?)?(?:양성|육성|배출|창출|유치|발굴|확보|구축|조성|보급|설치|달성|키우|지원|교육|고용|채용|만들)")
+# Korean goal verbs of a count: right after it and its particle ("1만 명을 양성", "2만 명으로
+# 확대", "300명을 배치"), or within its clause after the counted noun ("1만개 이상 제조기업에
+# ... 보급한다").
+_KO_COUNT_VERBS = (
+    r"(?:양성|육성|배출|창출|유치|발굴|확보|구축|조성|보급|설치|달성|키우|키운|지원|교육|고용|채용|만들|배치|확대|늘|증가|"
+    r"확충|도입|개발|지정|설립|돌파|목표|배출|공급|참여|수강|졸업|전환|입주)"
+)
+_KO_GOAL_VERB_AFTER_COUNT = re.compile(
+    rf"^\s?(?:이상|이하|규모|수준|가량)?\s?(?:의|을|를|으로|로|까지로|까지|이|가|에)?\s?"
+    rf"(?:[가-힣A-Za-z]+\s){{0,3}}?(?:추가\s?|더\s?)?{_KO_COUNT_VERBS}"
+)
+_KO_NOUN_AFTER_COUNT = re.compile(
+    rf"^\s?(?:이상|이하|규모)?\s?의?\s(?P<noun>[가-힣A-Za-z&]+?(?:\s[가-힣A-Za-z&]+?){{0,2}}?)(?:에게|에|을|를|이|가)\s"
+    rf"(?:[가-힣A-Za-z&]+\s){{0,3}}?[가-힣A-Za-z&]*?{_KO_COUNT_VERBS}"
+)
+# English: a count followed by its goal participle and a deadline ("15,000 trained by 2027").
+_EN_PARTICIPLE_AFTER_COUNT = re.compile(
+    r"^\s+(?:(?:more|new|additional|people|workers|students|experts)\s+)?(?P<verb>trained|hired|created|nurtured|fostered|"
+    r"employed|educated|attracted|built|installed|deployed|established|certified|reskilled|upskilled)\b",
+    re.I,
+)
 _KO_COUNT_OF = re.compile(
     r"^\s?의\s(?P<noun>[가-힣A-Za-z&]+(?:\s[가-힣A-Za-z&]+){0,2}?)(?:을|를)\s?(?:추가\s?)?"
     r"(?:양성|육성|배출|창출|유치|발굴|확보|구축|조성|보급|설치|고용|채용|교육)"
@@ -407,6 +527,8 @@ _COUNT_STOP = {"to", "by", "in", "for", "every", "each", "per", "annually", "tha
                "through", "from", "at", "over", "across", "of", "into", "a", "and", "or", "while", "until",
                "within", "under", "on", "as", "is", "are", "will", "was", "were", "this", "next", "last", "the"}
 _KO_PARTICLE_END = re.compile(r"(?:을|를|이|가|은|는|에|의|로|으로|까지|에서|와|과|도|만|년|및)$")
+_KO_PARTICLE_END_NEAR = re.compile(r"(?:을|를|은|는|에|의|으로|까지|에서|와|과|도|년|및)$")
+_KO_DEADLINE_TOKEN = re.compile(r"(?:19|20)\d\d년(?:까지|에는|에|도|말|말까지)?")
 # Adverbs and discourse words that open a clause rather than modify a noun.
 _KO_STOPWORDS = frozenset("또 또한 특히 아울러 그리고 이에 이를 한편 이밖에 이와 함께 나아가 더불어 우선 먼저 이번 올해 내년 현재 향후 오는 총 약 연간 매년".split())
 # Verb and connective endings: a token ending so is not part of a noun phrase.
@@ -428,6 +550,9 @@ class Found:
     baseline: float | None = None
     baseline_pos: int | None = None
     kind: str = "level"
+    target_year: int | None = None  # stated by the form itself (a dated series)
+    base_year: int | None = None
+    bound: str = "exact"
 
 
 # " but" / " and will" cut only from the start of a blank run ((?<!\s), possessive): tried
@@ -465,11 +590,23 @@ class _ClauseCues:
     @functools.cached_property
     def forecast_only(self) -> bool:
         """A forecast cue and no goal cue besides it."""
-        return bool(_FORECAST.search(self.clause) and not _GOAL_STRONG.search(_FORECAST.sub(" ", self.clause)))
+        # "will" inside a forecast is the forecaster's ("analysts estimate 30% will ..."):
+        # only a plan word makes it a goal.
+        return bool(_FORECAST.search(self.clause) and not _GOAL_PLAN.search(_FORECAST.sub(" ", self.clause)))
 
     @functools.cached_property
     def expected(self) -> bool:
         return _EXPECTED.search(self.clause) is not None
+
+    @functools.cached_property
+    def expected_only(self) -> bool:
+        """'is expected to', 전망, 예상: a forecast, unless a goal cue stands beside it."""
+        return self.expected and not _GOAL_CUE.search(_EXPECTED.sub(" ", self.clause))
+
+    @functools.cached_property
+    def achieved(self) -> bool:
+        """A result already reached: 'has achieved', 'was achieved', 달성했다."""
+        return _ACHIEVED.search(self.clause) is not None
 
     @functools.cached_property
     def contest(self) -> bool:
@@ -480,7 +617,19 @@ class _ClauseCues:
         return _ANNUAL.search(self.clause) is not None
 
 
-_EXPECTED = gazetteer.CaseFolded(r"\b(?:expected|anticipated|likely)\b|전망|예상", re.I)
+_EXPECTED = gazetteer.CaseFolded(r"\b(?:expected|anticipated|likely|projected)\b|전망|예상", re.I)
+# Goal cues that make an expectation a goal ("the city aims ..., which is expected to").
+_GOAL_CUE = gazetteer.CaseFolded(
+    r"\b(?:goals?|targets?|targeting|aims?|aiming|plans?\s+to|planning\s+to|intends?|vision|will|shall|seeks?|pledge[sd]?|commit\w*\s+to)\b"
+    r"|목표|계획|방침|비전|하겠다|겠다|기로|키로",
+    re.I,
+)
+_ACHIEVED = gazetteer.CaseFolded(
+    r"\b(?:ha(?:s|ve|d)\s+(?:already\s+|now\s+|successfully\s+)?(?:achieved|reached|attained|surpassed|exceeded|met|hit|created|trained|attracted)"
+    r"|(?:was|were)\s+(?:achieved|reached|attained|met))\b"
+    r"|달성했|달성한\s?(?:바|것)|달성하였|돌파했|넘어섰|기록했|초과\s?달성",
+    re.I,
+)
 
 
 class _Clauses:
@@ -537,18 +686,34 @@ def _has_future(text: str) -> bool:
 _MARKET_METRIC = re.compile(r"market|global|world|시장", re.I)
 
 
+_STRUCTURE_NOUN = re.compile(
+    r"(?:\b(?:strateg\w*|tasks?|pillars?|goals?|objectives?|initiatives?|measures?|polic\w*|agendas?|areas?|"
+    r"sectors?|steps?|phases?|plans?|priorit\w*|directions?|axes|axis|principles?|themes?)|전략|과제|분야|방향|추진\s?과제|핵심\s?과제)$",
+    re.I,
+)
+
+
 def _acceptable(text: str, f: "Found", lead_in: str | None, clauses: _Clauses | None = None) -> bool:
     """Reject past results, forecasts and contest counts (clause-level cues)."""
     cues = (clauses or _Clauses(text)).cues(f.start, f.end)
     if cues.past_only and not (lead_in and _has_future(lead_in) and not cues.past):
         return False
-    if cues.forecast_only:
+    if cues.forecast_only or cues.expected_only or cues.achieved:
         return False
     if _MARKET_METRIC.search(f.metric) and cues.expected:
         return False
-    if f.unit == "count" and cues.contest and _CONTEST_NOUNS.match(_right_of(text, _first_digit_end(text, f.start))):
+    if f.unit == "count" and _STRUCTURE_NOUN.search(f.metric):
+        return False  # "five major strategies", "3대 전략": the plan's outline, not a KPI
+    if f.unit == "count" and cues.contest and (
+        _CONTEST_NOUNS.match(_right_of(text, _first_digit_end(text, f.start))) or _CONTEST_NOUNS.match(" " + f.metric.split(" ")[-1])
+    ):
         return False
     return True
+
+
+_TRAILING_FUNCTION = re.compile(
+    r"^(?:by|to|of|in|for|and|or|the|a|an|with|at|from|on|into|through|until|than|as|its|their|which|that|over|per|will)$", re.I
+)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -558,6 +723,9 @@ def _tidy(phrase: str) -> str:
     phrase = _rx(r"^(?:the|a|an|its|their|our|this|these|that|such)\s+", re.I).sub("", phrase)
     phrase = _rx(r"\s+(?:in\s+the\s+overall|overall)$", re.I).sub("", phrase)
     words = phrase.split(" ")[:9]
+    # A label never ends on a function word ("... industry by" when the words ran out).
+    while len(words) > 1 and _TRAILING_FUNCTION.match(words[-1]):
+        words.pop()
     out = " ".join(w if (len(w) > 1 and (w.isupper() or "&" in w)) else w.lower() for w in words)
     out = _rx(r"^(?:proportion|ratio|percentage|portion)\s+of\b").sub("share of", out)
     return out
@@ -630,16 +798,20 @@ def _metric_before_ko(text: str, pos: int) -> str | None:
     left = _left_words(text, pos).rstrip()
     tokens = left.split(" ")
     keep: list[str] = []
-    while tokens and tokens[-1] in _KO_STOPWORDS:  # "기업을 현재 300개": skip 현재
+    # "기업을 현재 300개": skip 현재; "데이터를 2026년까지 90종": skip the deadline.
+    while tokens and (tokens[-1] in _KO_STOPWORDS or _KO_DEADLINE_TOKEN.fullmatch(tokens[-1])):
         tokens = tokens[:-1]
     # The object right before the number may carry its particle: "AI 기업을 200개에서".
     if tokens and _rx(r"[가-힣A-Za-z](?:을|를)$").search(tokens[-1]) and not _rx(r"\d").search(tokens[-1]):
         keep.insert(0, tokens[-1][:-1])
         tokens = tokens[:-1]
-    for tok in reversed(tokens[-4:]):
+    for k, tok in enumerate(reversed(tokens[-4:])):
         if len(keep) >= 3:
             break
-        if not tok or tok in _KO_STOPWORDS or _rx(r"\d{4}년|[,.;:·()\"“”]$").search(tok) or _KO_PARTICLE_END.search(tok) or _KO_VERB_END.search(tok):
+        # The word right against the count is its noun even when it ends like a particle
+        # (전문가, 창업가, 기업이 are read as nouns there: "데이터 전문가 1만 명").
+        particle = _KO_PARTICLE_END_NEAR if k == 0 and not keep else _KO_PARTICLE_END
+        if not tok or tok in _KO_STOPWORDS or _rx(r"\d{4}년|[,.;:·()\"“”]$").search(tok) or particle.search(tok) or _KO_VERB_END.search(tok):
             break
         keep.insert(0, tok)
         if len(keep) >= 3:
@@ -750,11 +922,69 @@ def _is_past_only(clause: str) -> bool:
     return _PAST.search(stripped) is not None and _FUTURE.search(stripped) is None
 
 
+# A dated series: values joined by arrows, the last (at least) labelled with its year, as
+# in tables of plans: "’22년: 8.85PF → ‘24년: 88.5PF", "14종 → ‘24년: 77종", "(2023) 30% → (2027) 60%".
+_SERIES_YEAR = r"(?:[(\[]?\s?(?:[’‘'`](?P<{0}s>\d{{2}})|(?P<{0}l>(?:19|20)\d{{2}}))\s?(?:년|yr)?\s?[)\]]?\s?[:：]?\s?)"
+_SERIES_VALUE = (
+    r"(?P<{0}v>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?(?P<{0}m>만|천|억|조|thousand|million|billion|trillion)?\s?"
+    r"(?P<{0}u>%|％|명|개사|개소|개|곳|건|종|장|대|원|달러|won|[A-Za-z]{{1,4}}(?![A-Za-z]))?"
+)
+_SERIES = re.compile(
+    "(?<![\\d.,])" + f"{_SERIES_YEAR.format('a')}?{_SERIES_VALUE.format('a')}"
+    + r"\s*(?:→|->|⇒|▶|➜|➡|～>)\s*" + f"{_SERIES_YEAR.format('b')}{_SERIES_VALUE.format('b')}",
+    re.I,
+)
+_SERIES_UNITS = {"%": "pct", "％": "pct", "원": "krw", "won": "krw", "달러": "usd"}
+
+
+def _series_year(m: re.Match[str], side: str) -> int | None:
+    short, full = m.group(side + "s"), m.group(side + "l")
+    return 2000 + int(short) if short else (int(full) if full else None)
+
+
+def _find_series(text: str, qs: list[Qty]) -> list[Found]:
+    """Dated series in one sentence (quantities inside them are claimed)."""
+    out = []
+    if not _rx("→|->|⇒|▶|➜|➡").search(text):
+        return out
+    for m in _SERIES.finditer(text):
+        vals = []
+        for side in "ab":
+            v = _num(m.group(side + "v")) * {**_MULT, "조": 1e12, "trillion": 1e12}.get((m.group(side + "m") or "").lower(), 1.0)
+            vals.append(v)
+        unit_raw = m.group("bu") or m.group("au") or ""
+        unit = _SERIES_UNITS.get(unit_raw.lower(), "count" if _rx("^[가-힣]+$").match(unit_raw) else "other")
+        by, ty = _series_year(m, "a"), _series_year(m, "b")
+        if by is not None and ty is not None and ty <= by:
+            continue
+        start = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+        metric = _series_metric(text, start)
+        out.append(Found(start, m.end(), metric, vals[1], unit, vals[0], m.start(), "series", ty, by))
+        for q in qs:
+            if q.start < m.end() and q.end > m.start():
+                q.claimed = True
+    return out
+
+
+def _series_metric(text: str, pos: int) -> str:
+    """The label before a series: 'AI 학습용 데이터' in 'AI 학습용 데이터 14종 → ...'."""
+    left = _left_words(text, pos).rstrip(" :：-–·(")
+    tokens = [t for t in _rx(r"[\s,;]+").split(left) if t][-4:]
+    keep: list[str] = []
+    for tok in reversed(tokens):
+        if _rx(r"[.)\]:：]$|\d{4}|^[-•·▲○◦□■*]$").search(tok) or tok.lower() in _COUNT_STOP or tok in _KO_STOPWORDS:
+            break
+        keep.insert(0, _KO_PARTICLE_END.sub("", tok) if _rx("[가-힣]").search(tok) and len(tok) > 2 else tok)
+        if len(keep) >= 3:
+            break
+    return _tidy(" ".join(keep)) or "other"
+
+
 def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_year: bool,
                       clauses: _Clauses | None = None) -> list[Found]:
-    found: list[Found] = []
-    goal = _goal_context(text, lead_in)
     clauses = clauses or _Clauses(text)
+    found: list[Found] = [f for f in _find_series(text, qs) if _acceptable(text, f, lead_in, clauses)]
+    goal = _goal_context(text, lead_in)
     # Quantities by end, to find a level target's baseline among those ending shortly
     # before it without scanning every quantity of the sentence (quadratic).
     by_end = sorted(range(len(qs)), key=lambda k: qs[k].end)
@@ -777,6 +1007,7 @@ def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_
         unit = "pct" if a.unit in ("pct", "pp") and b.unit in ("pct", "pp") else b.unit
         f = Found(from_pos, end, metric, b.value, unit, a.value, a.start, "change")
         if _acceptable(text, f, lead_in, clauses):
+            f.bound = _bound(text, b)
             found.append(f)
             a.claimed = b.claimed = True
     for k, q in enumerate(qs):
@@ -796,6 +1027,7 @@ def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_
                 f = Found(q.start, max(noun_end, q.end), metric, q.value, "count", kind="count")
                 if _acceptable(text, f, lead_in, clauses):
                     q.claimed = True
+                    f.bound = _bound(text, q)
                     found.append(f)
                     continue
         right = text[q.end : q.end + 30]
@@ -814,12 +1046,26 @@ def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_
                 # "double the number of AI experts to 2,000": the metric precedes.
                 metric, noun_end = _metric_before(text, q.start, "count"), q.end
             ko_goal = _KO_GOAL_VERB_AFTER_COUNT.match(text[q.end : q.end + 20]) or ko_of
+            if (not ko_goal or not metric) and (ko_after := _KO_NOUN_AFTER_COUNT.match(_right_of(text, q.end))):
+                # "1만개 이상 제조기업에 AI를 보급": the counted noun follows, the verb ends the clause.
+                ko_goal = ko_after
+                if not metric:
+                    metric, noun_end = ko_after.group("noun"), q.end + ko_after.end("noun")
             en_goal = _EN_GOAL_VERB_BEFORE_COUNT.search(left)
+            if not en_goal and has_target_year and (part := _EN_PARTICIPLE_AFTER_COUNT.match(_right_of(text, q.end))):
+                # "15,000 trained by 2027": the goal participle follows the count.
+                en_goal, noun_end = part, q.end + part.end()
+                metric = _tidy(part.group(0)) if not metric or metric.lower() == part.group("verb").lower() else metric
             level = _EN_LEVEL_LEFT.search(left) and _EN_LEVEL_VERB.search(text[max(0, q.start - 80) : q.start])
             if metric and (ko_goal or en_goal or level) and (goal or has_target_year):
                 f = Found(q.start, max(noun_end, q.end), metric, q.value, "count", kind="count")
                 if en_goal and _rx(r"support|provid|help|add", re.I).search(en_goal.group(0)) and not has_target_year:
                     f = None  # "supporting 78 projects" is an activity, not a goal, unless dated
+        elif q.unit == "multiple":
+            # "expand the hub to 10 times its current size", "매출을 5배로 늘린다".
+            verb = _EN_MULTIPLE_VERB.search(text[max(0, q.start - 80) : q.start]) or _KO_LEVEL_RIGHT.match(right)
+            if verb and (goal or has_target_year):
+                f = Found(q.start, q.end, _multiple_metric(text, q), q.value, "multiple", kind="multiple")
         elif q.unit in ("pct", "pp") and (dm := _EN_DELTA_LEFT.search(left)) and (goal or has_target_year):
             # "cut greenhouse gas emissions by 40%": a relative change is the target.
             obj = _tidy(dm.group("obj")) if dm.group("obj").strip() else ""
@@ -829,14 +1075,22 @@ def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_
             en_level = _EN_LEVEL_LEFT.search(left) and _EN_LEVEL_VERB.search(text[max(0, q.start - 80) : q.start + 1])
             ko_level = _KO_LEVEL_RIGHT.match(right)
             invest = _EN_INVEST_LEFT.search(left) or (q.unit not in ("pct", "pp") and _KO_INVEST_RIGHT.match(right))
-            if (en_level or ko_level) and (goal or has_target_year):
+            share_of = q.unit in ("pct", "pp") and _EN_SHARE_OF.match(_right_of(text, q.end))
+            if q.unit not in ("pct", "pp") and _is_attraction(text, q):
+                # "attract $35 billion in foreign investment", "투자 3조 원 유치": a goal, not a commitment.
+                if goal or has_target_year:
+                    f = Found(q.start, q.end, _investment_metric(text, q), q.value, q.unit, kind="attraction")
+            elif (en_level or ko_level) and (goal or has_target_year):
                 kind = "level"
                 if invest and not _rx(r"sales|revenue|매출|export|수출|market|시장", re.I).search(text[max(0, q.start - 60) : q.end + 20]):
                     kind = "investment"
                 f = Found(q.start, q.end, _metric_for(text, q.start, q), q.value, q.unit, kind=kind)
-            elif invest and has_target_year and q.unit not in ("pct", "pp"):
-                f = Found(q.start, q.end, _investment_metric(text, q), q.value, q.unit, kind="investment")
-        if f is None or (f.kind == "investment" and not has_target_year):
+            elif share_of and _FUTURE.search(clauses.clause(q.start, q.end)):
+                # "three-fifths of the public will use it", "100% of public data centres on
+                # renewable energy by 2030": a share of a population is the goal.
+                f = Found(q.start, q.end, _tidy("share of " + share_of.group("noun")), q.value, q.unit, kind="level")
+        if f is None or f.kind == "investment":
+            # Commitments to spend ("invest 5.5 trillion won") belong to the money ledger.
             continue
         if not _acceptable(text, f, lead_in, clauses):
             continue
@@ -851,8 +1105,64 @@ def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_
                 f.start = prev[-1].start
                 prev[-1].claimed = True
         q.claimed = True
+        f.bound = _bound(text, q)
         found.append(f)
     return found
+
+
+_AT_LEAST_LEFT = re.compile(r"(?:\bat\s+least|\bmore\s+than|\bover|\bno\s+(?:fewer|less)\s+than|\bupwards\s+of|\bexceed(?:s|ing)?|\bsurpass(?:es|ing)?|\btop(?:ping)?|최소|최소한)\s*(?:the\s+|a\s+total\s+of\s+)?$", re.I)
+_AT_LEAST_RIGHT = re.compile(r"^\s?(?:이상|초과|넘게|넘는|이\s?넘|을\s?넘|를\s?넘|\+|or\s+more|and\s+(?:more|above|over)|plus\b)", re.I)
+_AT_MOST_LEFT = re.compile(r"(?:\bup\s+to|\bno\s+more\s+than|\bless\s+than|\bfewer\s+than|\bunder|\bbelow|\bwithin(?:\s+the)?|\bat\s+most|\bmaximum\s+of|최대)\s*$", re.I)
+_AT_MOST_RIGHT = re.compile(r"^\s?(?:이하|미만|이내|or\s+(?:less|fewer|below)|at\s+most)", re.I)
+
+
+def _bound(text: str, q: Qty) -> str:
+    """How the goal bounds its value, from the words around the target quantity."""
+    left, right = text[max(0, q.start - 30) : q.start], text[q.end : q.end + 14]
+    surface = text[q.start : q.end]
+    if q.unit == "rank":
+        # "top three", "3위권", "within the top 10": a place within; "세계 3위", "20th place": exact.
+        return "at_most" if _rx(r"top|권", re.I).search(surface) or _rx(r"권", re.I).match(right) else "exact"
+    if q.unit in ("pct", "pp", "count", "multiple") and _AT_MOST_RIGHT.match(right) or _AT_MOST_LEFT.search(left):
+        return "at_most"
+    if _AT_LEAST_RIGHT.match(right) or _AT_LEAST_LEFT.search(left):
+        return "at_least"
+    return "exact"
+
+
+_EN_MULTIPLE_VERB = re.compile(
+    r"\b(?:expand\w*|increas\w*|grow\w*|rais\w*|boost\w*|enlarg\w*|multipl\w*|scal\w*\s+up|lift\w*|"
+    r"bring\w*|reach\w*|aim\w*|target\w*|goal)\b(?:\s+[\w’'-]+){0,6}?\s+(?:to|by|up\s+to|about|some|nearly)?\s*$",
+    re.I,
+)
+_EN_SHARE_OF = re.compile(
+    r"^\s+of\s+(?:the\s+|all\s+|our\s+|its\s+)?(?P<noun>[A-Za-z][\w&-]*(?:\s+(?!will\b|would\b|by\b|to\b|are\b|is\b|be\b|on\b|in\b|with\b|using\b|use\b)[A-Za-z][\w&-]*){0,3})",
+    re.I,
+)
+_ATTRACT_LEFT = re.compile(r"\b(?:attract\w*|lur(?:e|es|ing)|draw(?:s|ing)?|bring(?:s|ing)?\s+in|secur\w*)\s+(?:\w+\s+){0,3}$", re.I)
+_ATTRACT_RIGHT = re.compile(r"^\s?(?:\w+\s+){0,3}?(?:in|of)\s+(?:new\s+)?(?:foreign\s+|overseas\s+|private\s+|domestic\s+)?(?:direct\s+)?investments?\b|^\s?(?:의|을|를)?\s?(?:[가-힣]+\s)?(?:투자\s?)?유치", re.I)
+
+
+def _is_attraction(text: str, q: Qty) -> bool:
+    """An amount of investment to be attracted (a goal), not one to be spent."""
+    left = text[max(0, q.start - 40) : q.start]
+    if _rx(r"유치").search(text[q.end : q.end + 15]) or (_rx(r"투자").search(left[-15:]) and _rx(r"유치").search(text[q.end : q.end + 25])):
+        return True
+    if _ATTRACT_LEFT.search(left):
+        return _rx(r"attract|lur|draw|bring", re.I).search(left) is not None or bool(_ATTRACT_RIGHT.match(text[q.end : q.end + 60]))
+    return False
+
+
+def _multiple_metric(text: str, q: Qty) -> str:
+    """'hub size' for 'expand the hub to 10 times its current size'; Korean: the noun before."""
+    if _rx(r"[가-힣]").search(text[q.start : q.end]):
+        return _metric_ko(text, q.start) or "other"
+    m = _rx(r"\b(?:expand\w*|increas\w*|grow\w*|rais\w*|boost\w*|enlarg\w*|multipl\w*|scal\w*\s+up|lift\w*)\s+((?:[\w’'-]+\s+){0,5}?)(?:to|by|up\s+to)?\s*$", re.I).search(text[max(0, q.start - 80) : q.start])
+    obj = _tidy(m.group(1)) if m and m.group(1).strip() else ""
+    size = _rx(r"^\s+(?:its|their|the)\s+(?:current\s+|present\s+)?([a-z]+)", re.I).match(text[q.end : q.end + 40])
+    if size and obj:
+        return _tidy(f"{obj} {size.group(1)}")
+    return obj or (_metric_before(text, q.start, "krw") or "other")
 
 
 def _baseline_cue(before: str, between: str) -> bool:
@@ -1032,7 +1342,9 @@ def extract_targets(sentences: pl.DataFrame, documents: pl.DataFrame | None = No
     if sentences.height == 0:
         return empty
     ordered = sentences.sort("doc_id", "sentence_idx")
-    has_digit = pl.col("text").str.contains(r"\d")
+    # Sentences that can hold a quantity: a digit, or a number word ("top three",
+    # "three-fifths of", "ten times").
+    has_digit = pl.col("text").str.contains(r"\d|(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred)\b")
     cand = ordered.filter(has_digit)
     money = _money_by_sentence(cand, documents)
     # The sentences that may hold a year all hold a digit: the same keys as for ``cand``.
@@ -1055,13 +1367,15 @@ def extract_targets(sentences: pl.DataFrame, documents: pl.DataFrame | None = No
         key = (d, int(i))
         hits = year_hits.get(key, [])
         qs = find_quantities(text, None if money is None else money.get(key, []), hits)
-        if not qs:
+        if not qs and not _rx("→|->|⇒|▶|➜|➡").search(text):
             continue
         years = _YearIndex(hits)
         clauses = _Clauses(text)
         has_year = any(h.role in ("target", "deadline", "period_end") for h in hits)
         for f in _find_in_sentence(text, qs, lead_in.get(key), has_year, clauses):
             ty, by = _stated_year(text, f, years)
+            if f.kind == "series":
+                ty, by = f.target_year if f.target_year is not None else ty, f.base_year
             source = "stated" if ty is not None else "none"
             if ty is None and d in horizons:
                 ty, source = horizons[d], "horizon"
@@ -1084,11 +1398,84 @@ def extract_targets(sentences: pl.DataFrame, documents: pl.DataFrame | None = No
                     "target_year": ty,
                     "is_annual": bool(_ANNUAL.search(window) or clauses.cues(f.start, f.end).annual) and not _rx(r"\bannual\s+(?:sales|revenue|exports|budget|output)", re.I).search(text[max(0, f.start - 20) : f.end]),
                     "year_source": source,
+                    "kind": _KIND_OF.get(f.kind) or _KIND_OF_UNIT.get(f.unit, "money"),
+                    "bound": f.bound,
+                    "region": None,
+                    "actor": None,
+                    "duplicate_of": None,
                 }
             )
     if not rows:
         return empty
-    return pl.DataFrame(rows, schema={c.name: c.dtype for c in cols}).sort("doc_id", "char_start", maintain_order=True)
+    rows.sort(key=lambda r: (r["doc_id"], r["char_start"]))
+    _link(rows, sentences, documents)
+    _mark_duplicates(rows)
+    return pl.DataFrame(rows, schema={c.name: c.dtype for c in cols})
+
+
+_KIND_OF = {"series": "series", "multiple": "multiple"}
+_KIND_OF_UNIT = {"pct": "percent", "pp": "percent", "count": "count", "rank": "rank", "multiple": "multiple"}
+
+
+def _mark_duplicates(rows: list[dict]) -> None:
+    """A target stated again in its document (headline and body, summary and detail)
+    points to its first mention: same unit, value, metric family, and target years
+    that agree (equal, or one of them unknown)."""
+    first: dict[tuple, list[dict]] = {}
+    for r in rows:
+        key = (r["doc_id"], r["unit"], r["target"], r["metric_family"], r["is_annual"])
+        for earlier in first.get(key, []):
+            if earlier["target_year"] is None or r["target_year"] is None or earlier["target_year"] == r["target_year"]:
+                r["duplicate_of"] = earlier["char_start"]
+                break
+        else:
+            first.setdefault(key, []).append(r)
+
+
+@functools.lru_cache(maxsize=1)
+def _region_matcher() -> gazetteer.Matcher:
+    return gazetteer.Matcher(gazetteer.region_terms())
+
+
+def _link(rows: list[dict], sentences: pl.DataFrame, documents: pl.DataFrame | None) -> None:
+    """Each target's actor (named in its sentence, nearest before it) and region (named in
+    the sentence, nearest before the target; else the actor's; else the document's only
+    region)."""
+    keys = {(r["doc_id"], r["sentence_idx"]) for r in rows}
+    wanted = pl.DataFrame({"doc_id": [d for d, _ in keys], "sentence_idx": [i for _, i in keys]},
+                          schema={"doc_id": pl.String, "sentence_idx": sentences.schema["sentence_idx"]})
+    sub = sentences.join(wanted, on=["doc_id", "sentence_idx"], how="semi").sort("doc_id", "sentence_idx")
+    texts = {(d, int(i)): (int(s0), t) for d, i, s0, t in sub.select("doc_id", "sentence_idx", "char_start", "text").iter_rows()}
+    actors: dict[tuple[str, int], list[tuple[int, str, str | None]]] = {}
+    try:
+        from kpolicy.extract.actors import extract_actors
+
+        found = extract_actors(sub, documents)
+        for r in found.iter_rows(named=True):
+            label = r.get("org") or r.get("name") or r.get("surface")
+            reg = r.get("region")
+            actors.setdefault((r["doc_id"], int(r["sentence_idx"])), []).append((int(r["char_start"]), label, None if reg is None else str(reg)))
+    except Exception:  # noqa: BLE001 - the link is a convenience; targets stand without it
+        actors = {}
+    doc_region: dict[str, str] = {}
+    if documents is not None and "regions" in documents.columns:
+        for d, regs in documents.select("doc_id", "regions").iter_rows():
+            if regs is not None and len(regs) == 1:
+                doc_region[d] = regs[0]
+    matcher = _region_matcher()
+    hits_cache: dict[tuple[str, int], list] = {}
+    for r in rows:
+        key = (r["doc_id"], int(r["sentence_idx"]))
+        s0, text = texts.get(key, (0, ""))
+        before = [a for a in actors.get(key, []) if a[0] <= r["char_start"]] or actors.get(key, [])
+        actor = before[-1] if before else None
+        if key not in hits_cache:
+            hits_cache[key] = [h for h in matcher.find(text) if h.term.entry.name in schema.REGION_NAMES]
+        hits = hits_cache[key]
+        near = [h for h in hits if s0 + h.start <= r["char_start"]] or hits
+        region = near[-1].term.entry.name if near else (actor[2] if actor and actor[2] else doc_region.get(r["doc_id"]))
+        r["actor"] = actor[1] if actor else None
+        r["region"] = region
 
 
 _FIRST_NUMBER = re.compile(rf"(?:{_NUM})(?:\s?(?:thousand|million|만|천|명|개))?")
