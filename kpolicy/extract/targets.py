@@ -21,7 +21,9 @@ report", "the market is expected to reach ..."), and counts of projects or regio
 selected in a contest.
 
 Target years: a year in the sentence with a target/deadline/period-end role
-(``year_source = "stated"``); else the horizon year of the document's strategy
+(``year_source = "stated"``); else a relative year ("next year", 내년, "this year", 올해)
+resolved against the document's ``published_date`` (``"stated"``; unknown without a date,
+and then no horizon either); else the horizon year of the document's strategy
 ("Strategy 2030", "Vision 2030", "2030 plan" in the title or text: ``"horizon"``);
 else none. Money amounts come from :func:`kpolicy.extract.money.extract_amounts`
 (imported lazily); in KRW the values are won.
@@ -108,6 +110,13 @@ class Qty:
     value: float
     unit: str
     claimed: bool = field(default=False, compare=False)
+    #: Where the words after the quantity start: past a conversion in parentheses
+    #: ("200억 유로(약 27조 원) 이상 ... 유치"), else ``end``.
+    after: int | None = field(default=None, compare=False)
+
+    @property
+    def right(self) -> int:
+        return self.end if self.after is None else self.after
 
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -123,10 +132,10 @@ _NUM_START_D = r"\d(?<!\d\d)(?:(?<!\d,\d)\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d
 _NUM_FREE_D = r"\d(?<![\d.,]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)"  # (?<![\d.,]) + _NUM
 _PCT = re.compile(rf"(?P<n>{_NUM_START_D})\s?(?P<u>%p|%\s?포인트|퍼센트\s?포인트|percentage\s+points?|%|％|percent|per\s+cent|퍼센트|프로)(?![A-Za-z])", re.I)
 _EN_COUNT = re.compile(rf"(?P<n>{_NUM_FREE_D})(?:\s?(?P<m>thousand|million|billion))?(?=\s+[A-Za-z])", re.I)
-_KO_COUNT = re.compile(rf"(?P<n>{_NUM_FREE_D})\s?(?P<m>만|천|백|억)?\s?(?P<c>명|개사|개소|개|곳|건|가구|대|종|편|팀)(?![가-힣])?")
+_KO_COUNT = re.compile(rf"(?P<n>{_NUM_FREE_D})\s?(?P<m>만|천|백|억)?\s?여?\s?(?P<c>명|개사|개소|개|곳|건|가구|대|종|편|팀)(?![가-힣])?")
 _EN_RANK = re.compile(
     r"(?:(?P<n>\d{1,3})(?:st|nd|rd|th)\s+(?:place|position|rank|spot|largest|biggest|strongest|in\s+the\s+world|globally|worldwide)"
-    r"|\btop\s+(?P<t>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred)\b"
+    r"|\btop[\s-]+(?P<t>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred)\b"
     r"|\b(?:No\.|number)\s?(?P<o>1|one)\b(?=\s+(?:in|globally|worldwide|city|country|position))"
     r"|\bG(?P<g>[235])\b)",
     re.I,
@@ -308,6 +317,10 @@ def _more_quantities(text: str, qs: list[Qty], taken: _Occupied, late: bool = Fa
             taken.add(start, end)
 
     if late:  # after the ranks, so that "top three" is a rank
+        if _rx(r"zero", re.I).search(text):
+            # "reduce net emissions to zero by 2050": a level of nought.
+            for m in _rx(r"(?<=\bto\s)(?:net[\s-]+)?zero\b", re.I).finditer(text):
+                add(m.start(), m.end(), 0.0, "count")
         if _rx(r"[a-z]", re.I).search(text):
             for m in _EN_WORD_COUNT.finditer(text):
                 value = _word_value(m)
@@ -423,13 +436,19 @@ _FORECAST = gazetteer.CaseFolded(
 _GOAL_PLAN = gazetteer.CaseFolded(r"\b(?:goal|target|aims?\s+to|plans?\s+to|strategy|vision)\b|목표|계획|전략|비전|방침", re.I)
 _GOAL_STRONG = gazetteer.CaseFolded(r"\b(?:goal|target|aims?\s+to|plans?\s+to|will|strategy|vision)\b|목표|계획|전략|비전|방침", re.I)
 _CONTEST = gazetteer.CaseFolded(r"\b(?:selected|chosen|contest|competition|competitive\s+bidding|public\s+offering|applied|applications?)\b|공모|선정|선발|응모|신청", re.I)
+# The count is what a selection picks: "14개 기업을 선정해", "select up to 20 firms".
+_KO_SELECTED_OBJECT = re.compile(r"^\s?(?:[가-힣A-Za-z&]+\s){0,2}?[가-힣A-Za-z&]*(?:을|를)\s?(?:최종\s?|추가로?\s?|새로\s?)?(?:선정|선발|뽑)")
+_EN_SELECT_BEFORE = re.compile(r"\b(?:select(?:s|ed|ing)?|choos(?:e|es|ing)|chose|pick(?:s|ed|ing)?)\s+(?:up\s+to\s+|a\s+total\s+of\s+|another\s+|about\s+)?$", re.I)
 _CONTEST_NOUNS = re.compile(r"^\s*(?:[\w-]+\s+){0,4}?(?:projects?|tasks?|regions?|areas?|sites?|local\s+governments?|teams?|proposals?|applicants?|cases?)\b|^\s?(?:개\s?)?(?:사업|과제|지역|곳|팀|지자체|건)", re.I)
 _ANNUAL = gazetteer.CaseFolded(r"\b(?:every\s+year|each\s+year|annually|per\s+year|a\s+year|yearly|per\s+annum|every\s+single\s+year)\b|매년|해마다|연간|(?<![가-힣])연\s?\d", re.I)
 _CURRENT = gazetteer.CaseFolded(r"\b(?:current(?:ly)?|present|this\s+year|now|today|existing)\b|현재|올해|금년", re.I)
 
 _EN_CHANGE_LEFT = re.compile(r"\bfrom\s+(?:the\s+)?(?:current\s+|present\s+|existing\s+|today's\s+|about\s+|around\s+|approximately\s+|some\s+|level\s+of\s+)*$", re.I)
 _EN_CHANGE_MID = re.compile(r"^\s*(?:(?:in|as\s+of)\s+(?:19|20)\d\d\s*|this\s+year\s*|last\s+year\s*|now\s*|currently\s*|,\s*)?(?:to|into|up\s+to|→|->)\s+(?:about\s+|around\s+|approximately\s+|over\s+|more\s+than\s+|at\s+least\s+|nearly\s+)?$", re.I)
-_KO_CHANGE_MID = re.compile(r"^\s?(?:수준)?\s?(?:에서|→|->|⇒)\s?(?:(?:19|20)\d\d년\s?(?:까지\s?)?)?(?:약\s?)?$")
+_KO_CHANGE_MID = re.compile(
+    r"^\s?(?:(?P<noun>[가-힣A-Za-z]{1,6})\s?)?(?:수준)?\s?(?:에서|→|->|⇒)\s?"
+    r"(?:(?:(?:19|20)\d\d년|내년도?|올해|금년도?|향후)\s?(?:까지|에는|에|엔|에도)?\s?)?(?:약\s?)?$"
+)
 _ARROW_MID = re.compile(r"^\s?(?:→|->|⇒|▶)\s?$")
 _EN_LEVEL_VERB = gazetteer.CaseFolded(
     r"\b(?:increas\w*|rais\w*|expand\w*|grow\w*|boost\w*|ris\w*|reach\w*|achiev\w*|attain\w*|exceed\w*|"
@@ -461,7 +480,7 @@ _EN_GOAL_VERB_BEFORE_COUNT = re.compile(
     r"\b(?:target\w*|aim\w*\s+(?:for|at)|goal\s+of|nurtur\w*|foster\w*|train\w*|cultivat\w*|creat\w*|attract\w*|produc\w*|secur\w*|develop\w*|"
     r"build\w*|establish\w*|discover\w*|recruit\w*|hir\w*|employ\w*|generat\w*|suppl\w*|deploy\w*|install\w*|"
     r"open\w*|educat\w*|grow\w*|incubat\w*|launch\w*|bring\w*|reach\w*|achiev\w*|help\w*|spin\w*|"
-    r"turn\w*\s+out|add\w*|support\w*|provid\w*|invit\w*|lur\w*|scal\w*)\b"
+    r"turn\w*\s+out|add\w*|support\w*|provid\w*|invit\w*|lur\w*|scal\w*|equipped\s+with)\b"
     r"(?:\s+(?:a\s+total\s+of|more\s+than|over|at\s+least|about|around|up\s+to|some|an\s+additional|additional|another))?\s+$",
     re.I,
 )
@@ -477,7 +496,7 @@ _KO_GOAL_VERB_AFTER_COUNT = re.compile(
     rf"(?:[가-힣A-Za-z]+\s){{0,3}}?(?:추가\s?|더\s?)?{_KO_COUNT_VERBS}"
 )
 _KO_NOUN_AFTER_COUNT = re.compile(
-    rf"^\s?(?:이상|이하|규모)?\s?의?\s(?P<noun>[가-힣A-Za-z&]+?(?:\s[가-힣A-Za-z&]+?){{0,2}}?)(?:에게|에|을|를|이|가)\s"
+    rf"^\s?(?:이상|이하|규모)?\s?의?\s(?P<noun>[가-힣A-Za-z&]+?(?:\s[가-힣A-Za-z&]+?){{0,2}}?)(?:에게|에|을|를)\s"
     rf"(?:[가-힣A-Za-z&]+\s){{0,3}}?[가-힣A-Za-z&]*?{_KO_COUNT_VERBS}"
 )
 # English: a count followed by its goal participle and a deadline ("15,000 trained by 2027").
@@ -486,6 +505,7 @@ _EN_PARTICIPLE_AFTER_COUNT = re.compile(
     r"employed|educated|attracted|built|installed|deployed|established|certified|reskilled|upskilled)\b",
     re.I,
 )
+_KO_SUBJECT_AFTER_COUNT = re.compile(r"^\s[가-힣A-Za-z&]+(?:이|가|은|는)\s(?P<next>\S+)")
 _KO_COUNT_OF = re.compile(
     r"^\s?의\s(?P<noun>[가-힣A-Za-z&]+(?:\s[가-힣A-Za-z&]+){0,2}?)(?:을|를)\s?(?:추가\s?)?"
     r"(?:양성|육성|배출|창출|유치|발굴|확보|구축|조성|보급|설치|고용|채용|교육)"
@@ -532,7 +552,7 @@ _KO_DEADLINE_TOKEN = re.compile(r"(?:19|20)\d\d년(?:까지|에는|에|도|말|�
 # Adverbs and discourse words that open a clause rather than modify a noun.
 _KO_STOPWORDS = frozenset("또 또한 특히 아울러 그리고 이에 이를 한편 이밖에 이와 함께 나아가 더불어 우선 먼저 이번 올해 내년 현재 향후 오는 총 약 연간 매년".split())
 # Verb and connective endings: a token ending so is not part of a noun phrase.
-_KO_VERB_END = re.compile(r"(?:고|며|서|면|다|해|하여|하고|하며|하는|되는|한|된|할|될|위해|통해)$")
+_KO_VERB_END = re.compile(r"(?:고|며|서|면|다|해|하여|하고|하며|하는|되는|한|된|할|될|위해|통해|수준인|규모인|중인)$")
 
 
 # Targets --------------------------------------------------------------------------------------
@@ -553,6 +573,7 @@ class Found:
     target_year: int | None = None  # stated by the form itself (a dated series)
     base_year: int | None = None
     bound: str = "exact"
+    tpos: int | None = None  # where the target quantity starts (a change or a level with its baseline)
 
 
 # " but" / " and will" cut only from the start of a blank run ((?<!\s), possessive): tried
@@ -627,7 +648,7 @@ _GOAL_CUE = gazetteer.CaseFolded(
 _ACHIEVED = gazetteer.CaseFolded(
     r"\b(?:ha(?:s|ve|d)\s+(?:already\s+|now\s+|successfully\s+)?(?:achieved|reached|attained|surpassed|exceeded|met|hit|created|trained|attracted)"
     r"|(?:was|were)\s+(?:achieved|reached|attained|met))\b"
-    r"|달성했|달성한\s?(?:바|것)|달성하였|돌파했|넘어섰|기록했|초과\s?달성",
+    r"|달성했|달성한\s?(?:바|것)|달성하였|돌파했|넘어섰|기록했|초과\s?달성|유치했|유치하였|유치에\s?성공",
     re.I,
 )
 
@@ -702,8 +723,15 @@ def _acceptable(text: str, f: "Found", lead_in: str | None, clauses: _Clauses | 
         return False
     if _MARKET_METRIC.search(f.metric) and cues.expected:
         return False
-    if f.unit == "count" and _STRUCTURE_NOUN.search(f.metric):
-        return False  # "five major strategies", "3대 전략": the plan's outline, not a KPI
+    if f.unit == "count" and f.target < 1000 and _STRUCTURE_NOUN.search(f.metric):
+        # "five major strategies", "3대 전략", "100대 과제": the plan's outline, not a KPI
+        # (no outline has thousands of parts: "신규 과제 7000여개" are research projects).
+        return False
+    if f.unit == "count" and (
+        _KO_SELECTED_OBJECT.match(_right_of(text, _first_digit_end(text, f.start)))
+        or _EN_SELECT_BEFORE.search(text, max(0, f.start - 40), f.start)
+    ):
+        return False  # "14개 기업을 선정해", "select 20 companies": winners of a selection
     if f.unit == "count" and cues.contest and (
         _CONTEST_NOUNS.match(_right_of(text, _first_digit_end(text, f.start))) or _CONTEST_NOUNS.match(" " + f.metric.split(" ")[-1])
     ):
@@ -989,6 +1017,7 @@ def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_
     # before it without scanning every quantity of the sentence (quadratic).
     by_end = sorted(range(len(qs)), key=lambda k: qs[k].end)
     end_vals = [qs[k].end for k in by_end]
+    _skip_conversions(text, qs)
     # 1. Change: "from X to Y", "X에서 Y로", "X → Y".
     for a, b in zip(qs, qs[1:]):
         if a.claimed or b.claimed or not _compatible(a.unit, b.unit):
@@ -996,6 +1025,8 @@ def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_
         mid = text[a.end : b.start]
         en = _EN_CHANGE_MID.match(mid) and _EN_CHANGE_LEFT.search(text[max(0, a.start - 40) : a.start])
         ko = _KO_CHANGE_MID.match(mid) or _ARROW_MID.match(mid)
+        if ko and ko.groupdict().get("noun") and not _rx(r"\s?" + re.escape(ko.group("noun"))).match(text, b.end):
+            ko = None  # "200개 기관에서 800개 기관으로": the noun after the baseline is the target's too
         if not (en or ko):
             continue
         from_pos = a.start
@@ -1005,7 +1036,12 @@ def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_
         metric = _metric_for(text, from_pos, b)
         end = max(b.end, _count_metric(text, b)[1]) if b.unit == "count" else b.end
         unit = "pct" if a.unit in ("pct", "pp") and b.unit in ("pct", "pp") else b.unit
-        f = Found(from_pos, end, metric, b.value, unit, a.value, a.start, "change")
+        f = Found(from_pos, end, metric, b.value, unit, a.value, a.start, "change", tpos=b.start)
+        if unit not in ("pct", "pp", "count", "rank", "multiple") and _is_budget(text, f, clauses):
+            # "the R&D budget will increase from 19.8 billion won this year to 29.7 billion
+            # won": a budget decided, a commitment to spend, not a goal.
+            a.claimed = b.claimed = True
+            continue
         if _acceptable(text, f, lead_in, clauses):
             f.bound = _bound(text, b)
             found.append(f)
@@ -1030,7 +1066,7 @@ def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_
                     f.bound = _bound(text, q)
                     found.append(f)
                     continue
-        right = text[q.end : q.end + 30]
+        right = text[q.right : q.right + 30]
         f: Found | None = None
         if q.unit == "rank":
             around = text[max(0, q.start - 80) : q.end + 20]
@@ -1046,11 +1082,21 @@ def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_
                 # "double the number of AI experts to 2,000": the metric precedes.
                 metric, noun_end = _metric_before(text, q.start, "count"), q.end
             ko_goal = _KO_GOAL_VERB_AFTER_COUNT.match(text[q.end : q.end + 20]) or ko_of
+            if ko_goal and not ko_of and (subj := _KO_SUBJECT_AFTER_COUNT.match(_right_of(text, q.end))) and not _rx(_KO_COUNT_VERBS).match(subj.group("next")):
+                # "5개 그룹사가 수소경제 육성을 위해 ... 투자한다": the count is the subject, not the goal.
+                ko_goal = None
             if (not ko_goal or not metric) and (ko_after := _KO_NOUN_AFTER_COUNT.match(_right_of(text, q.end))):
                 # "1만개 이상 제조기업에 AI를 보급": the counted noun follows, the verb ends the clause.
                 ko_goal = ko_after
                 if not metric:
                     metric, noun_end = ko_after.group("noun"), q.end + ko_after.end("noun")
+            if metric is None and ko_goal:
+                # The noun was named earlier: the clause's topic labels the count ("신규 과제는
+                # 올해의 두 배 수준인 7000여개를 지원한다"); else, when the goal is plainly
+                # stated ("... 추가해 총 3만7000장을 확보한다는 계획이다"), its counter does.
+                metric = _topic_ko(clauses, q)
+                if metric is None and _GOAL_PLAN.search(clauses.clause(q.start, q.end)):
+                    metric = _counter(text, q)
             en_goal = _EN_GOAL_VERB_BEFORE_COUNT.search(left)
             if not en_goal and has_target_year and (part := _EN_PARTICIPLE_AFTER_COUNT.match(_right_of(text, q.end))):
                 # "15,000 trained by 2027": the goal participle follows the count.
@@ -1071,9 +1117,13 @@ def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_
             obj = _tidy(dm.group("obj")) if dm.group("obj").strip() else ""
             direction = "reduction" if _rx(r"reduc|cut|lower|decreas|halv", re.I).match(dm.group("verb")) else "increase"
             f = Found(q.start, q.end, f"{obj} {direction}".strip(), q.value, q.unit, kind="delta")
+            if _budget_delta(text, q, qs, clauses):
+                f = None  # "the R&D budget will increase by 50.5%": a budget decided
         else:  # pct, pp, money
             en_level = _EN_LEVEL_LEFT.search(left) and _EN_LEVEL_VERB.search(text[max(0, q.start - 80) : q.start + 1])
             ko_level = _KO_LEVEL_RIGHT.match(right)
+            if ko_level and q.unit in ("pct", "pp") and _KO_DELTA_RIGHT.match(right) and _budget_delta(text, q, qs, clauses):
+                ko_level = None  # "기초연구사업은 2조7400억원으로 17.2% 늘어나며": a budget's growth
             invest = _EN_INVEST_LEFT.search(left) or (q.unit not in ("pct", "pp") and _KO_INVEST_RIGHT.match(right))
             share_of = q.unit in ("pct", "pp") and _EN_SHARE_OF.match(_right_of(text, q.end))
             if q.unit not in ("pct", "pp") and _is_attraction(text, q):
@@ -1106,8 +1156,80 @@ def _find_in_sentence(text: str, qs: list[Qty], lead_in: str | None, has_target_
                 prev[-1].claimed = True
         q.claimed = True
         f.bound = _bound(text, q)
+        if f.tpos is None:
+            f.tpos = q.start
         found.append(f)
     return found
+
+
+# A conversion in parentheses right after an amount: "200억 유로(약 27조 원)",
+# "107.6 billion won (US$90.1 million)".
+_CONVERSION_OPEN = re.compile(r"\s?[(（]\s?(?:약|about|approximately|approx\.|around|roughly|some|or|equivalent\s+to)?\s?", re.I)
+_CONVERSION_CLOSE = re.compile(r"\s?[)）]")
+_CURRENCY_UNITS = frozenset(("krw", "usd", "eur", "cny", "jpy", "other"))
+
+
+def _skip_conversions(text: str, qs: list[Qty]) -> None:
+    """Claim an amount that converts the one before it into another currency (in
+    parentheses), and read the words after the first amount from behind the parenthesis
+    (its verb and bound stand there: "200억 유로(약 27조 원) 이상 ... 유치할 방침")."""
+    for a, b in zip(qs, qs[1:]):
+        if a.unit not in _CURRENCY_UNITS or b.unit not in _CURRENCY_UNITS or a.unit == b.unit:
+            continue
+        op = _CONVERSION_OPEN.match(text, a.end)
+        if op is None or op.end() != b.start:
+            continue
+        cl = _CONVERSION_CLOSE.match(text, b.end)
+        if cl is None:
+            continue
+        b.claimed = True
+        a.after = cl.end()
+
+
+_BUDGET = gazetteer.CaseFolded(
+    r"\b(?:budgets?|budgetary|spending|appropriations?|allocations?|outlays?|expenditures?)\b|예산|국비|사업비|출연금",
+    re.I,
+)
+_NOT_BUDGET_AMOUNT = re.compile(r"\b(?:sales|revenues?|turnover|exports?|market)\b|매출|수출|시장", re.I)
+_KO_DELTA_RIGHT = re.compile(r"^\s?(?:가량|정도|이상|씩)?\s?(?:확대|증가|늘|증액|감소|줄|감축|상승|인상|성장)")
+
+
+def _is_budget(text: str, f: Found, clauses: _Clauses) -> bool:
+    """A change of a budget (its metric, or the clause before the target, names a budget)."""
+    if _NOT_BUDGET_AMOUNT.search(f.metric or ""):
+        return False
+    left, _ = clauses.bounds(f.start, f.end)
+    return bool(_BUDGET.search(f.metric or "") or _BUDGET.search(text[left : f.tpos if f.tpos is not None else f.end]))
+
+
+def _budget_delta(text: str, q: Qty, qs: list[Qty], clauses: _Clauses) -> bool:
+    """A percentage change of a budget: the clause names a budget before it, or its
+    subject is an amount of money ("기초연구사업은 2조7400억원으로 17.2% 늘어나며")."""
+    left, right = clauses.bounds(q.start, q.end)
+    before = text[left : q.start]
+    if _NOT_BUDGET_AMOUNT.search(before):
+        return False
+    if _BUDGET.search(before):
+        return True
+    return any(o.unit in _CURRENCY_UNITS and left <= o.start and o.end <= q.start for o in qs)
+
+
+_KO_TOPIC = re.compile(r"\s*(?P<t>[가-힣A-Za-z&]+(?:\s[가-힣A-Za-z&]+){0,2}?)(?:은|는)\s")
+
+
+def _topic_ko(clauses: _Clauses, q: Qty) -> str | None:
+    """The topic opening a Korean clause ('신규 과제' in '신규 과제는 ... 7000여개를 지원한다')."""
+    left, _ = clauses.bounds(q.start, q.end)
+    m = _KO_TOPIC.match(clauses.text, left, q.start)
+    if m is None or m.group("t").split(" ")[0] in _KO_STOPWORDS:
+        return None
+    return m.group("t")
+
+
+def _counter(text: str, q: Qty) -> str | None:
+    """The Korean counter of a count ('장' in '3만7000장'), as a last-resort label."""
+    m = _rx(r"(?:개\s?사|개소|[가-힣])$").search(text, q.start, q.end)
+    return m.group(0) if m else None
 
 
 _AT_LEAST_LEFT = re.compile(r"(?:\bat\s+least|\bmore\s+than|\bover|\bno\s+(?:fewer|less)\s+than|\bupwards\s+of|\bexceed(?:s|ing)?|\bsurpass(?:es|ing)?|\btop(?:ping)?|최소|최소한)\s*(?:the\s+|a\s+total\s+of\s+)?$", re.I)
@@ -1118,7 +1240,7 @@ _AT_MOST_RIGHT = re.compile(r"^\s?(?:이하|미만|이내|or\s+(?:less|fewer|bel
 
 def _bound(text: str, q: Qty) -> str:
     """How the goal bounds its value, from the words around the target quantity."""
-    left, right = text[max(0, q.start - 30) : q.start], text[q.end : q.end + 14]
+    left, right = text[max(0, q.start - 30) : q.start], text[q.right : q.right + 14]
     surface = text[q.start : q.end]
     if q.unit == "rank":
         # "top three", "3위권", "within the top 10": a place within; "세계 3위", "20th place": exact.
@@ -1146,10 +1268,10 @@ _ATTRACT_RIGHT = re.compile(r"^\s?(?:\w+\s+){0,3}?(?:in|of)\s+(?:new\s+)?(?:fore
 def _is_attraction(text: str, q: Qty) -> bool:
     """An amount of investment to be attracted (a goal), not one to be spent."""
     left = text[max(0, q.start - 40) : q.start]
-    if _rx(r"유치").search(text[q.end : q.end + 15]) or (_rx(r"투자").search(left[-15:]) and _rx(r"유치").search(text[q.end : q.end + 25])):
+    if _rx(r"유치").search(text[q.right : q.right + 15]) or (_rx(r"투자").search(left[-15:]) and _rx(r"유치").search(text[q.right : q.right + 25])):
         return True
     if _ATTRACT_LEFT.search(left):
-        return _rx(r"attract|lur|draw|bring", re.I).search(left) is not None or bool(_ATTRACT_RIGHT.match(text[q.end : q.end + 60]))
+        return _rx(r"attract|lur|draw|bring", re.I).search(left) is not None or bool(_ATTRACT_RIGHT.match(text[q.right : q.right + 60]))
     return False
 
 
@@ -1326,6 +1448,89 @@ def _stated_year(text: str, f: Found, years: _YearIndex | None = None) -> tuple[
     return ty, by
 
 
+# A table laid out in lines: a header of years ("2018 2022 2040"), then rows of a label
+# and one value per year ("수소충전소 14개소 310개소 1200개소"): the dated series of a plan
+# in columns. The first column is the baseline; each later one a target for its year.
+_TABLE_HEADER = re.compile(r"^\s*(?:(?:19|20)\d\d\s?(?:년|yr)?\s*){2,8}$")
+_TABLE_LABEL = re.compile(r"^\s*(?P<label>\S(?:.*?\S)?)\s+(?=(?:연\s?|annual\s+)?\d)", re.I)
+_TABLE_VALUE = re.compile(
+    r"(?P<a>연\s?|annual\s+)?(?P<v>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?(?P<m>만|천|억|조)?\s?"
+    r"(?P<u>%|％|개소|개사|[가-힣]|[A-Za-z]{1,4})?(?=\s|$)",
+    re.I,
+)
+
+
+def _table_header(text: str) -> list[int] | None:
+    """The years of a table's header line, when they rise."""
+    if not _TABLE_HEADER.match(text):
+        return None
+    ys = [int(y) for y in _rx(r"(?:19|20)\d\d").findall(text)]
+    return ys if all(a < b for a, b in zip(ys, ys[1:])) else None
+
+
+def _table_row(text: str, cols: list[int], pub_year: int | None) -> list[Found] | None:
+    """The targets of a table row under a header of years (None: not such a row)."""
+    lab = _TABLE_LABEL.match(text)
+    if lab is None or _rx(r"\d").search(lab.group("label")):
+        return None
+    vals, pos = [], lab.end()
+    for m in _TABLE_VALUE.finditer(text, lab.end()):
+        if text[pos : m.start()].strip():
+            return None
+        vals.append(m)
+        pos = m.end()
+    if text[pos:].strip() or len(vals) != len(cols):
+        return None
+    def value(m: re.Match[str]) -> float:
+        return _num(m.group("v")) * {**_MULT, "조": 1e12}.get(m.group("m") or "", 1.0)
+    unit_raw = vals[-1].group("u") or ""
+    unit = _SERIES_UNITS.get(unit_raw.lower(), "count" if _rx("^[가-힣]+$").match(unit_raw) else ("other" if unit_raw else "count"))
+    label = _tidy(lab.group("label"))
+    out = []
+    for year, m in zip(cols[1:], vals[1:]):
+        if pub_year is not None and year <= pub_year:
+            continue  # a column already past when the document was written
+        out.append(Found(m.start(), m.end(), label, value(m), unit, value(vals[0]), vals[0].start(), "series", year, cols[0], tpos=m.start("v")))
+    return out
+
+
+# Years named relative to the document's date, with their offsets (a target is never
+# set for a past year, so only this year and the next ones are read).
+_RELATIVE_YEAR = re.compile(
+    r"\b(?P<next>next\s+year|the\s+coming\s+year|the\s+following\s+year)(?:['’]s)?\b|\b(?P<this>this\s+year)(?:['’]s)?\b"
+    r"|(?P<next_ko>내년|명년)(?:도)?|(?P<this_ko>올해|금년)(?:도)?",
+    re.I,
+)
+# "from 300 this year to 500": this year dates the baseline written just before it.
+_BASELINE_THIS_YEAR = re.compile(r"\s?(?:[A-Za-z-]+\s){0,2}?(?:this\s+year|in\s+the\s+current\s+year)\b|\s?(?:올해|금년)", re.I)
+_RELATIVE_RIGHT_AFTER = re.compile(r"\s?(?:in\s+|for\s+|by\s+the\s+end\s+of\s+)?$", re.I)
+
+
+def _relative_offset(m: re.Match[str]) -> int:
+    return 1 if (m.group("next") or m.group("next_ko")) else 0
+
+
+def _relative_year(text: str, f: Found, clauses: _Clauses) -> int | None:
+    """Offset (0 this year, 1 next year) of the relative year that dates a target: one
+    right after the target ("to 29.7 billion won next year"), else the last one in its
+    clause before the target quantity that does not date the baseline ("올해 200개 기관에서
+    내년에 800개 기관으로": 내년)."""
+    left, right = clauses.bounds(f.start, f.end)
+    tpos = f.tpos if f.tpos is not None else f.start
+    hits = list(_RELATIVE_YEAR.finditer(text, left, right))
+    if not hits:
+        return None
+    for m in hits:
+        if m.start() >= f.end and m.start() - f.end <= 20 and _RELATIVE_RIGHT_AFTER.match(text[f.end : m.start()]):
+            return _relative_offset(m)
+    base_end = None
+    if f.baseline_pos is not None:
+        bm = _FIRST_NUMBER.match(text, f.baseline_pos)
+        base_end = bm.end() if bm else f.baseline_pos
+    before = [m for m in hits if m.end() <= tpos and not (base_end is not None and 0 <= m.start() - base_end <= 3)]
+    return _relative_offset(before[-1]) if before else None
+
+
 def extract_targets(sentences: pl.DataFrame, documents: pl.DataFrame | None = None) -> pl.DataFrame:
     """The ``targets`` fact table (without ``source_*``).
 
@@ -1344,7 +1549,7 @@ def extract_targets(sentences: pl.DataFrame, documents: pl.DataFrame | None = No
     ordered = sentences.sort("doc_id", "sentence_idx")
     # Sentences that can hold a quantity: a digit, or a number word ("top three",
     # "three-fifths of", "ten times").
-    has_digit = pl.col("text").str.contains(r"\d|(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred)\b")
+    has_digit = pl.col("text").str.contains(r"\d|(?i)\b(?:zero|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred)\b")
     cand = ordered.filter(has_digit)
     money = _money_by_sentence(cand, documents)
     # The sentences that may hold a year all hold a digit: the same keys as for ``cand``.
@@ -1363,23 +1568,44 @@ def extract_targets(sentences: pl.DataFrame, documents: pl.DataFrame | None = No
         else:
             last[d] = t
     rows = []
+    header: dict[str, tuple[int, list[int]]] = {}  # a table's header of years, by document
     for d, i, s0, text in cand.select("doc_id", "sentence_idx", "char_start", "text").iter_rows():
         key = (d, int(i))
+        if (head_years := _table_header(text)) is not None:
+            header[d] = (int(i), head_years)
+            continue
+        table_row = None
+        if d in header and header[d][0] == int(i) - 1:
+            table_row = _table_row(text, header[d][1], pub_years.get(d))
+            if table_row is not None:
+                header[d] = (int(i), header[d][1])
+            else:
+                del header[d]
         hits = year_hits.get(key, [])
-        qs = find_quantities(text, None if money is None else money.get(key, []), hits)
-        if not qs and not _rx("→|->|⇒|▶|➜|➡").search(text):
+        qs = [] if table_row is not None else find_quantities(text, None if money is None else money.get(key, []), hits)
+        if table_row is None and not qs and not _rx("→|->|⇒|▶|➜|➡").search(text):
             continue
         years = _YearIndex(hits)
         clauses = _Clauses(text)
         has_year = any(h.role in ("target", "deadline", "period_end") for h in hits)
-        for f in _find_in_sentence(text, qs, lead_in.get(key), has_year, clauses):
+        found = table_row if table_row is not None else _find_in_sentence(text, qs, lead_in.get(key), has_year, clauses)
+        for f in found:
             ty, by = _stated_year(text, f, years)
             if f.kind == "series":
                 ty, by = f.target_year if f.target_year is not None else ty, f.base_year
             source = "stated" if ty is not None else "none"
-            if ty is None and d in horizons:
+            relative = None if ty is not None else _relative_year(text, f, clauses)
+            if relative is not None:
+                # "next year", 내년, "this year", 올해: the document's year plus the offset
+                # (unknown without a dated document; a strategy horizon is not that year).
+                ty = pub_years[d] + relative if d in pub_years else None
+                source = "stated" if ty is not None else "none"
+            elif ty is None and d in horizons:
                 ty, source = horizons[d], "horizon"
-            if by is None and f.baseline_pos is not None and _CURRENT.search(text[max(0, f.baseline_pos - 25) : f.baseline_pos + 5]):
+            if by is None and f.baseline_pos is not None and (
+                _CURRENT.search(text[max(0, f.baseline_pos - 25) : f.baseline_pos + 5])
+                or _BASELINE_THIS_YEAR.match(text, _FIRST_NUMBER.match(text, f.baseline_pos).end() if _FIRST_NUMBER.match(text, f.baseline_pos) else f.baseline_pos)
+            ):
                 by = pub_years.get(d)
             window = text[f.start : min(len(text), f.end + 25)]
             rows.append(

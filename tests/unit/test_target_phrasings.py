@@ -247,3 +247,111 @@ def test_region_and_actor_are_linked():
     docs = pl.DataFrame({"doc_id": ["d"], "regions": [["Busan"]]})
     r = targets.extract_targets(sentences(["시는 2028년까지 AI 기업 300개를 육성한다."]), docs).row(0, named=True)
     assert r["region"] == "Busan"
+
+
+# Forms read since the devset review (each rule with its own sentences) ------------------------
+
+MORE_FORMS = [
+    # hyphenated ranks
+    ("The ministry aims to make Korea a top-five nation in robotics by 2032.", G(5, "rank", 2032, "at_most")),
+    # a conversion in parentheses: the words after it (bound, verb) belong to the first amount
+    ("위원회는 매년 50억 달러(약 6조 원) 이상의 민간 투자를 유치할 방침이다.", G(5e9, "usd", None, "at_least", annual=True)),
+    ("The province aims to attract $3 billion (about 4 trillion won) in foreign investment by 2030.", G(3e9, "usd", 2030)),
+    # a level of nought
+    ("The city will cut net greenhouse gas emissions to zero by 2045.", G(0, year=2045)),
+    # a facility's equipment as the counted goal
+    ("The plan includes building a cloud centre equipped with 20,000 servers by 2028.", G(20000, year=2028)),
+    # 여 (some, about) between a Korean count and its counter
+    ("시는 2030년까지 AI 스타트업 300여개를 육성한다.", G(300, year=2030)),
+    # no noun before the count: the clause's topic labels it
+    ("연구 과제는 내년에 2,500개를 새로 지원한다.", G(2500)),
+    # no noun and no topic, but a plainly stated plan: the counter labels it
+    ("올해 확보한 물량에 더해 총 5만 장을 확보한다는 계획이다.", G(50000)),
+    # an outline guard does not apply to thousands of projects
+    ("정부는 2027년까지 신규 과제 4,000개를 지원할 계획이다.", G(4000, year=2027)),
+]
+
+
+@pytest.mark.parametrize("line, expected", MORE_FORMS, ids=[f"m{i:03d}" for i in range(len(MORE_FORMS))])
+def test_more_goal_forms(line, expected):
+    got = goals(line)
+    assert len(got) == 1, got
+    value, *rest = got[0]
+    assert value == pytest.approx(expected[0], rel=1e-4)
+    assert tuple(rest) == expected[1:]
+
+
+MORE_NEGATIVE = [
+    # budget changes: money from this year's to next year's, percentage growth of a budget
+    "The defence R&D budget will rise from 12 billion won this year to 18 billion won next year.",
+    "내년 정보보호 예산은 올해 300억원에서 450억원으로 늘어난다.",
+    "The space research budget will increase by 25% next year.",
+    "우주개발 사업은 5000억원으로 12.5% 늘어난다.",
+    # winners of a selection
+    "시는 내년 20개 기업을 선정해 실증을 지원한다.",
+    "The agency will select 30 startups for the accelerator programme by 2026.",
+    # investment already attracted
+    "도는 올해 2조 원 규모의 외국인 투자를 유치했다고 밝혔다.",
+    "시는 상반기에 1조 원의 투자 유치에 성공했다.",
+    # a count that is the subject (the actors), not the goal
+    "3개 통신사가 망 고도화를 위해 2030년까지 20조 원을 투자한다.",
+]
+
+
+def test_a_noun_after_the_first_count_makes_a_change_only_when_the_target_repeats_it():
+    # "3개 거점에서 1,000명": three sites, a thousand people: no change from 3 to 1,000
+    out = targets.extract_targets(sentences(["시는 2030년까지 3개 거점에서 1,000명을 양성한다."]))
+    assert out.select("target", "baseline", "target_year").rows() == [(1000.0, None, 2030)]
+    out = targets.extract_targets(sentences(["시는 2030년까지 협력 기관을 50개 기관에서 120개 기관으로 늘린다."]))
+    assert out.select("target", "baseline", "target_year").rows() == [(120.0, 50.0, 2030)]
+
+
+@pytest.mark.parametrize("line", MORE_NEGATIVE, ids=[f"mn{i:03d}" for i in range(len(MORE_NEGATIVE))])
+def test_more_not_goals(line):
+    assert goals(line) == []
+
+
+def _dated(date):
+    import datetime as dt
+
+    return pl.DataFrame({"doc_id": ["d"], "published_date": [dt.date.fromisoformat(date)]})
+
+
+REL_COLS = ("target", "target_year", "baseline", "baseline_year", "year_source")
+
+
+@pytest.mark.parametrize("line, date, expected", [
+    ("This year's budget will go to training 800 data engineers.", "2022-01-24", (800.0, 2022, None, None, "stated")),
+    ("AI 바우처 지원 기업을 올해 150개 기업에서 내년에 400개 기업으로 늘린다.", "2023-10-01", (400.0, 2024, 150.0, 2023, "stated")),
+    ("The city plans to expand free Wi-Fi zones from 300 this year to 500 next year.", "2021-05-03", (500.0, 2022, 300.0, 2021, "stated")),
+    ("디지털 배움터를 올해 40곳에서 내년 75곳으로 확대한다.", "2025-09-01", (75.0, 2026, 40.0, 2025, "stated")),
+    # a stated year wins over a relative one
+    ("This year the ministry set out to train 900 AI engineers by 2027.", "2024-03-01", (900.0, 2027, None, None, "stated")),
+])
+def test_relative_years_resolve_against_the_document_date(line, date, expected):
+    out = targets.extract_targets(sentences([line]), _dated(date))
+    assert out.height == 1, out
+    r = out.row(0, named=True)
+    assert tuple(r[c] for c in REL_COLS) == expected
+
+
+def test_relative_year_without_a_date_is_unknown_not_the_horizon():
+    s = sentences(["Digital Strategy 2030 sets the course.", "디지털 배움터를 올해 40곳에서 내년 75곳으로 확대한다."])
+    out = targets.extract_targets(s)
+    assert out.select("target", "target_year", "year_source").rows() == [(75.0, None, "none")]
+
+
+def test_table_of_years_is_a_dated_series():
+    s = sentences(["수소 로드맵 주요 목표", "2020 2025 2030", "전기버스 500대 3,000대 1만대", "수소 생산량 연 2만t 연 10만t 연 30만t"])
+    out = targets.extract_targets(s)
+    assert out.select("target", "unit", "target_year", "baseline", "baseline_year", "kind", "is_annual").rows() == [
+        (3000.0, "count", 2025, 500.0, 2020, "series", False),
+        (10000.0, "count", 2030, 500.0, 2020, "series", False),
+        (20000.0 * 5, "other", 2025, 20000.0, 2020, "series", True),
+        (300000.0, "other", 2030, 20000.0, 2020, "series", True),
+    ]
+    # columns already past when the document was written are not targets
+    out = targets.extract_targets(s, _dated("2026-02-01"))
+    assert out.select("target", "target_year").rows() == [(10000.0, 2030), (300000.0, 2030)]
+    # a row whose values do not fill the header's columns is not read as one
+    assert targets.extract_targets(sentences(["2020 2025 2030", "전기버스 500대 3,000대"])).height == 0
