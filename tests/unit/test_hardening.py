@@ -27,6 +27,11 @@ from kpolicy.report import load_batch, write_table
 
 GOOD = "Ulsan Hydrogen Plan\n\nUlsan City will invest 5 billion won in hydrogen stations by 2027.\n"
 GB = 1024**3
+# Peak memory allowed for a CLI run on hostile input: 1 GiB of our own work plus the
+# Korean analyser's model, which is resident once any Korean text is tokenised (kiwipiepy
+# 0.24's "cong" model: 520 MiB peak for a process that only loads it and tokenises one
+# sentence, against 50 MiB for kpolicy alone). A fixed cost, not one that grows with input.
+PEAK_LIMIT_MB = 1024 + 512
 
 
 def child_peak_mb(code: str, tmp_path: Path, limit_bytes: int = 3 * GB) -> tuple[int, float, str]:
@@ -231,7 +236,7 @@ def test_billion_laughs_catalog_is_refused_in_bounded_memory(tmp_path: Path) -> 
     rc, peak, out = child_peak_mb(code, tmp_path)
     assert rc == 2, out
     assert "catalog.yaml:3: YAML anchors (&a) are not allowed" in out
-    assert peak < 1024, f"peak {peak:.0f} MiB"
+    assert peak < PEAK_LIMIT_MB, f"peak {peak:.0f} MiB"
 
 
 def test_deeply_nested_catalog_is_one_line(tmp_path: Path) -> None:
@@ -280,7 +285,7 @@ def test_a_document_dense_with_amounts_is_rejected_in_bounded_memory(tmp_path: P
     assert rc == 0, out
     assert "DOCS ['good']" in out and "REJECTS ['too_many_figures']" in out and "AMOUNTS 1" in out
     assert "1,747,626 numbers, over the limit" in out
-    assert peak < 1024, f"peak {peak:.0f} MiB"
+    assert peak < PEAK_LIMIT_MB, f"peak {peak:.0f} MiB"
 
 
 def test_extract_of_dense_documents_stays_in_bounded_memory(tmp_path: Path) -> None:
@@ -295,7 +300,7 @@ def test_extract_of_dense_documents_stays_in_bounded_memory(tmp_path: Path) -> N
     rc, peak, out = child_peak_mb(code, tmp_path)
     assert rc == 0, out
     assert "DOCS 20" in out and int(out.split("AMOUNTS ")[1].split()[0]) >= 20 * 39_000, out
-    assert peak < 1024, f"peak {peak:.0f} MiB"
+    assert peak < PEAK_LIMIT_MB, f"peak {peak:.0f} MiB"
 
 
 def test_a_huge_jsonl_line_is_not_read_whole(tmp_path: Path) -> None:
@@ -317,7 +322,7 @@ def test_a_huge_jsonl_line_is_not_read_whole(tmp_path: Path) -> None:
     assert rc == 0, out
     assert "ITEM document ok1" in out and "ITEM document ok2" in out
     assert "('big.jsonl:2', 'too_large', 'The line is over" in out
-    assert peak < 1024, f"peak {peak:.0f} MiB"
+    assert peak < PEAK_LIMIT_MB, f"peak {peak:.0f} MiB"
     path.unlink()
 
 
