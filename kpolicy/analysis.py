@@ -1009,6 +1009,8 @@ def region_headline(
     rows = [
         ("documents about the region", f"{len(ids)}"),
         ("words", f"{int(mine['n_words'].sum() or 0):,}"),
+        *([("content tokens (the denominator of theme rates)", f"{int(mine['n_tokens'].sum() or 0):,}")]
+          if "n_tokens" in mine.columns else []),
         (f"money committed ({basis} basis, from the ledger)", money),
         ("per head", per_head),
         ("commitments whose figure this basis cannot resolve (not summed)", unresolved),
