@@ -17,6 +17,7 @@ or a Parquet file of documents one item at a time (:mod:`kpolicy.pipeline` batch
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import contextlib
 import datetime as dt
@@ -36,12 +37,17 @@ import polars as pl
 import yaml
 from polars.exceptions import PanicException
 
-from kpolicy import morph, safety, schema
+from kpolicy import morph, readers, safety, schema
 from kpolicy.errors import KpolicyError
 from kpolicy.normalize import normalize_mapped, split_sentences
 from kpolicy.paths import SEEDS_DIR, resolve
+from kpolicy.readers import ReaderError
+from kpolicy.readers.text import _ASCII_LETTER_BYTES, _HANGUL, _check_text, decode_bytes  # noqa: F401 - decode_bytes re-exported
 
-DOCUMENT_SUFFIXES = (".txt", ".md")
+#: Plain-text suffixes, decoded by :mod:`kpolicy.readers.text`.
+TEXT_SUFFIXES = (".txt", ".md")
+#: Every suffix a folder reads: plain text plus the reader formats (see :mod:`kpolicy.readers`).
+DOCUMENT_SUFFIXES = readers.supported_suffixes()
 CATALOG_NAMES = ("catalog.yaml", "catalog.yml")
 #: Files larger than this are rejected as ``too_large`` (override with ``max_bytes``).
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -66,135 +72,9 @@ def count_figures(text: str) -> int:
 # Decoding
 # ---------------------------------------------------------------------------------
 
-_BINARY_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"%PDF-", "a PDF file"),
-    (b"PK\x03\x04", "a ZIP archive (or .docx/.xlsx/.hwpx)"),
-    (b"GIF8", "a GIF image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"\xd0\xcf\x11\xe0", "an OLE document (.doc/.hwp/.xls)"),
-    (b"\x1f\x8b", "a gzip archive"),
-)
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_ASCII_LETTER_BYTES = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f]")
-_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e]")
-_WESTERN_PUNCT = set("‘’‚“”„–—…•€™†‡‰‹›\u00a0¡¢£¥§©«®°±²³´µ¶·¹º»¼½¾¿×÷")
-
-
-class Rejected(Exception):
-    """Raised while reading a file that cannot become a document."""
-
-    def __init__(self, reason: str, detail: str):
-        super().__init__(detail)
-        self.reason = reason
-        self.detail = detail
-
-
-def _plausible(text: str, encoding: str) -> bool:
-    """Whether a non-UTF-8 decoding gives text a person could have written."""
-    non_ascii = [c for c in text if ord(c) > 127]
-    if not non_ascii:
-        return True
-    if any(0x80 <= ord(c) <= 0x9F for c in non_ascii):  # C1 controls: wrong code page
-        return False
-    if encoding == "cp949":
-        hangul = sum(1 for c in non_ascii if _HANGUL.match(c))
-        return hangul / len(non_ascii) >= 0.6
-    # Western text: nearly all non-ASCII characters are accented letters or common
-    # typographic punctuation, and they are a minority of the letters.
-    ok = sum(1 for c in non_ascii if _LATIN_LETTER.match(c) or c in _WESTERN_PUNCT)
-    letters = sum(1 for c in text if c.isalpha())
-    return ok / len(non_ascii) >= 0.8 and len(non_ascii) <= 0.4 * letters + 10
-
-
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode a file's bytes.
-
-    Tries, in order: a BOM (UTF-8, UTF-16, UTF-32), UTF-16 without BOM (when every
-    other byte is NUL), strict UTF-8, CP949/EUC-KR (if the result is mostly Hangul),
-    and cp1252/Latin-1 (if the result looks like Western text).
-
-    Returns:
-        ``(text, encoding)``.
-
-    Raises:
-        Rejected: ``empty``, ``binary`` or ``undecodable``, with a reason.
-    """
-    if not data:
-        raise Rejected("empty", "The file is empty (0 bytes).")
-    for magic, what in _BINARY_MAGIC:
-        if data.startswith(magic):
-            raise Rejected("binary", f"The file is {what}, not text.")
-    for bom, enc in (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            try:
-                return _check_text(data.decode(enc), enc.replace("-sig", ""))
-            except UnicodeDecodeError as exc:
-                raise Rejected("undecodable", f"The file starts with a {enc} byte-order mark but is not valid {enc} ({exc.reason} at byte {exc.start}).") from None
-    nul = data.count(b"\x00")
-    if nul:
-        # UTF-16 without a BOM: try both byte orders and keep the one that reads as
-        # ordinary text (ASCII, Hangul, Latin letters, common punctuation).
-        if len(data) % 2 == 0 and nul >= len(data) * 0.05:
-            best = max(
-                ((_utf16_score(data, enc), enc) for enc in ("utf-16-le", "utf-16-be")),
-                key=lambda pair: pair[0][0],
-            )
-            (score, text), enc = best
-            if score >= 0.9:
-                return _check_text(text, enc)
-        raise Rejected("binary", f"The file holds {nul} NUL byte(s), so it is binary, not text.")
-    try:
-        return _check_text(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError as exc:
-        utf8_error = f"{exc.reason} at byte {exc.start}"
-    for enc in ("cp949", "cp1252", "latin-1"):
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        if _plausible(text, enc):
-            return _check_text(text, enc)
-    raise Rejected(
-        "undecodable",
-        f"The bytes are not valid UTF-8 ({utf8_error}) and do not read as Korean (CP949/EUC-KR) "
-        "or Western (cp1252/Latin-1) text; re-save the file as UTF-8.",
-    )
-
-
-def _utf16_score(data: bytes, encoding: str) -> tuple[float, str]:
-    """Share of characters that are ordinary text when ``data`` is read as ``encoding``."""
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError:
-        return 0.0, ""
-    ordinary = sum(
-        1
-        for c in text
-        if (c.isascii() and (c.isprintable() or c in "\t\n\r"))
-        or _HANGUL.match(c)
-        or _LATIN_LETTER.match(c)
-        or c in _WESTERN_PUNCT
-        or "\u3000" <= c <= "\u303f"
-    )
-    return ordinary / max(len(text), 1), text
-
-
-def _check_text(text: str, encoding: str, subject: str = "The file") -> tuple[str, str]:
-    if not text.strip():
-        raise Rejected("empty", f"{subject} holds only white space.")
-    controls = len(_CONTROL_CHARS.findall(text))
-    if controls > max(8, len(text) // 100):
-        raise Rejected("binary", f"{subject} holds {controls} control characters, so it is binary, not text.")
-    return text, encoding
-
+# Decoding of .txt/.md lives in kpolicy.readers.text; these names stay importable here.
+#: Raised while reading a file that cannot become a document (``reason``, ``detail``).
+Rejected = ReaderError
 
 # ---------------------------------------------------------------------------------
 # Discovery
@@ -254,8 +134,8 @@ def discover(root: Path) -> list[FoundFile]:
             elif is_file:
                 if not rel and entry.name in CATALOG_NAMES:
                     continue
-                if path.suffix.lower() not in DOCUMENT_SUFFIXES:
-                    found.append(FoundFile(path, child_rel, Rejected("unsupported_type", f"Only {' and '.join(DOCUMENT_SUFFIXES)} files are read; convert this file to text first.")))
+                if path.suffix.lower() not in readers.supported_suffixes():
+                    found.append(FoundFile(path, child_rel, Rejected("unsupported_type", f"Only {', '.join(readers.supported_suffixes())} files are read; convert this file to one of them first.")))
                 else:
                     found.append(FoundFile(path, child_rel))
             elif entry.is_symlink():
@@ -755,6 +635,11 @@ class DocInput:
         n_bytes: size of the input (the file's bytes, or the record's text as UTF-8).
         n_figures: runs of digits in the text (:func:`count_figures`); the pipeline
             closes a batch on them, since fact rows grow with them.
+        format: txt, md, jsonl, parquet, or the reader format (html, pdf, hwpx, hwp, docx).
+        page_starts: ``(offset in raw, page number)`` of each page, in order: a sentence
+            is on the page its first character is on (one page for plain text).
+        reader_metadata: clean fields from the file's own metadata (a reader's title,
+            date, author, publisher) as catalog fields; the catalog overrides them.
     """
 
     doc_id: str
@@ -766,6 +651,9 @@ class DocInput:
     curated_by: str = "catalog"
     n_bytes: int = 0
     n_figures: int = 0
+    format: str = "txt"
+    page_starts: list[tuple[int, int]] = field(default_factory=lambda: [(0, 1)])
+    reader_metadata: dict[str, Any] = field(default_factory=dict)
 
 
 #: What ingestion yields per input item: ("document", DocInput), ("reject", row) or
@@ -780,6 +668,63 @@ RECORD_INVALID = "invalid_record"
 
 
 _BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _reason(code: str) -> str:
+    """A reject reason the rejects table knows (an unknown reader code becomes ``corrupt``)."""
+    return code if code in schema.REJECT_REASONS else "corrupt"
+
+
+def _detail(rej: Rejected) -> str:
+    return rej.detail if rej.reason in schema.REJECT_REASONS else f"({rej.reason}) {rej.detail}"
+
+
+def _read_with_reader(data: bytes, suffix: str) -> tuple[str, str, list[tuple[int, int]], dict[str, Any]]:
+    """Read a non-text file with :mod:`kpolicy.readers`.
+
+    Returns:
+        ``(raw text, format, page starts, metadata as catalog fields)``: the non-blank
+        pages joined with a blank line ("\n\n"), and where each starts in that text.
+
+    Raises:
+        Rejected: the reader's error (its code becomes the reject reason), or ``empty``/
+            ``binary`` when the extracted text is blank or full of control characters.
+    """
+    extracted = readers.read_bytes(data, suffix)
+    parts: list[str] = []
+    starts: list[tuple[int, int]] = []
+    at = 0
+    for page in extracted.pages:
+        if not page.text.strip():
+            continue
+        if parts:
+            at += 2
+        starts.append((at, int(page.number)))
+        parts.append(page.text)
+        at += len(page.text)
+    raw, _ = _check_text("\n\n".join(parts), extracted.format, f"The text extracted from this {extracted.format.upper()} file")
+    return raw, extracted.format, starts or [(0, 1)], reader_metadata(extracted.metadata, extracted.format)
+
+
+def reader_metadata(meta: dict[str, Any], fmt: str) -> dict[str, Any]:
+    """A reader's metadata (title, date, author, publisher) as clean catalog fields.
+
+    Values that are blank or not a valid date are dropped (a reader's metadata never
+    rejects a file); ``date_source`` says the date came from the file.
+    """
+    out: dict[str, Any] = {}
+    for key, field_name in (("title", "title"), ("publisher", "publisher"), ("author", "reporter")):
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip():
+            out[field_name] = " ".join(value.split())[:200]
+    date = meta.get("date")
+    if isinstance(date, str) and date.strip():
+        try:
+            out["published_date"], out["date_precision"] = _parse_date(date.strip()[:10])
+            out["date_source"] = f"file metadata ({fmt.upper()})"
+        except ValueError:
+            pass
+    return out
 
 
 def text_key(raw: str) -> bytes:
@@ -871,19 +816,27 @@ class Ingest:
             kept = self._by_hash.get(digest)
             if kept is not None:
                 return "duplicate", {"path": f.rel, "duplicate_of": kept, "content_sha256": digest.hex(), "reason": "same_bytes", "detail": f"Byte for byte the same file as {kept!r}."}
-            raw, encoding = decode_bytes(data)
+            if f.path.suffix.lower() in TEXT_SUFFIXES:
+                raw, encoding = decode_bytes(data)
+                fmt, page_starts, reader_meta = f.path.suffix.lower().lstrip("."), [(0, 1)], {}
+            else:
+                raw, fmt, page_starts, reader_meta = _read_with_reader(data, f.path.suffix)
+                encoding = fmt
             form = _saved_form(encoding, data.startswith(_BOMS), raw)
             key, same = self._same_text(f.rel, raw, form)
             if same is not None:
                 return "duplicate", same
             n_figures = self._check_figures(raw)
         except Rejected as rej:
-            return "reject", {"path": f.rel, "reason": rej.reason, "detail": rej.detail}
+            return "reject", {"path": f.rel, "reason": _reason(rej.reason), "detail": _detail(rej)}
 
         doc_id = self._file_doc_id(f.rel)
         self._keep(doc_id, digest, key, form)
         curated = _catalog_entry(catalog, f.rel)
-        return "document", DocInput(doc_id, f.rel, digest.hex(), encoding, raw, curated.values if curated else {}, n_bytes=len(data), n_figures=n_figures)
+        return "document", DocInput(
+            doc_id, f.rel, digest.hex(), encoding, raw, curated.values if curated else {},
+            n_bytes=len(data), n_figures=n_figures, format=fmt, page_starts=page_starts, reader_metadata=reader_meta,
+        )
 
     def _check_figures(self, text: str) -> int:
         n = count_figures(text)
@@ -958,7 +911,13 @@ class Ingest:
 
         self.ignored_fields.update(k for k in record if k not in RECORD_FIELDS and k not in ("doc_id", "text"))
         self._keep(doc_id, digest, key, form)
-        return "document", DocInput(doc_id, where, digest.hex(), encoding, raw, curated, "source record", len(data), n_figures)
+        fmt = "parquet" if "#" in where else "jsonl"
+        return "document", DocInput(doc_id, where, digest.hex(), encoding, raw, curated, "source record", len(data), n_figures, format=fmt)
+
+
+def _page_of(position: int, starts: list[int], numbers: list[int]) -> int:
+    """The number of the page whose text holds raw position ``position``."""
+    return numbers[max(0, bisect.bisect_right(starts, position) - 1)]
 
 
 def document_rows(item: DocInput) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
@@ -973,6 +932,8 @@ def document_rows(item: DocInput) -> tuple[dict[str, Any], list[dict[str, Any]],
     text = mapped.text
     spans = split_sentences(text)
     src = mapped.src
+    starts = [start for start, _ in item.page_starts]
+    numbers = [number for _, number in item.page_starts]
     sentences = [
         {
             "doc_id": doc_id,
@@ -983,12 +944,16 @@ def document_rows(item: DocInput) -> tuple[dict[str, Any], list[dict[str, Any]],
             "source_start": src[s.start],
             "source_end": mapped.end_of(s.end - 1),
             "is_bullet": s.is_bullet,
+            "page": _page_of(src[s.start], starts, numbers),
         }
         for i, s in enumerate(spans)
     ]
     offsets = [{"doc_id": doc_id, "char_start": c, "source_start": s, "source_width": w} for c, s, w in mapped.width_runs()]
 
     meta = infer_metadata(raw, text)
+    # The file's own metadata (PDF/DOCX/HWPX properties, HTML head) beats guessing from
+    # the text; the catalog (or a record's fields) beats both.
+    meta.update(item.reader_metadata)
     curated_values = item.curated
     meta.update(curated_values)
     if "published_date" in curated_values and "date_source" not in curated_values:
@@ -998,6 +963,7 @@ def document_rows(item: DocInput) -> tuple[dict[str, Any], list[dict[str, Any]],
         "path": item.path,
         "content_sha256": item.content_sha256,
         "encoding": item.encoding,
+        "format": item.format,
         "raw_text": raw,
         "text": text,
         **{k: meta.get(k) for k in ("title", "publisher", "reporter", "source_url", "published_date", "date_precision", "date_source", "language")},

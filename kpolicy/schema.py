@@ -65,6 +65,15 @@ REJECT_REASONS: tuple[str, ...] = (
     "invalid_record",
     "outside_corpus",
     "too_many_figures",
+    # Codes of kpolicy.readers (PDF, HWPX, HWP, HTML, DOCX files):
+    "encrypted",
+    "password",
+    "no_text_layer",
+    "corrupt",
+    "too_many_pages",
+    "timeout",
+    "unsupported",
+    "unsupported_hwp",
 )
 RejectReason = pl.Enum(list(REJECT_REASONS))
 DUPLICATE_REASONS: tuple[str, ...] = ("same_bytes", "same_text")
@@ -242,8 +251,9 @@ DOCUMENTS = register(
             Column("doc_id", pl.String, "File stem; unique within a corpus."),
             Column("path", pl.String, "Path relative to the corpus folder, with / separators; a JSONL or Parquet record is `file.jsonl:LINE` or `file.parquet#ROW`."),
             Column("content_sha256", pl.String, "SHA-256 of the file's bytes (hex)."),
-            Column("encoding", pl.String, "Encoding the bytes were decoded with (utf-8, utf-16, cp949, latin-1)."),
-            Column("raw_text", pl.String, "Decoded file text, unmodified; `source_*` offsets index it."),
+            Column("encoding", pl.String, "Encoding the bytes were decoded with (utf-8, utf-16, cp949, latin-1); for a file read by a reader (PDF, HWPX, HWP, HTML, DOCX) the format's name."),
+            Column("format", pl.String, "Input format: txt, md, html, pdf, hwpx, hwp, docx (read by kpolicy.readers), or jsonl/parquet for a record."),
+            Column("raw_text", pl.String, "Decoded file text, unmodified; `source_*` offsets index it. For a PDF/HWPX/HWP/HTML/DOCX file: the reader's text, pages joined by a blank line."),
             Column("text", pl.String, "Normalised text (Unicode, mojibake, bullets, boilerplate, whitespace); `char_*` offsets index it."),
             Column("title", pl.String, "Headline."),
             Column("publisher", pl.String, "Outlet or issuing body, where known."),
@@ -279,6 +289,7 @@ SENTENCES = register(
             Column("source_start", pl.Int64, "Start in the original file's decoded text.", "code points"),
             Column("source_end", pl.Int64, "End (exclusive) in the original file's decoded text.", "code points"),
             Column("is_bullet", pl.Boolean, "The sentence is a bullet item (▲ ◆ ㅇ □ • ...)."),
+            Column("page", pl.Int32, "Page of the original file the sentence starts on (PDF page; HWPX/HWP/DOCX section or block, as the reader numbers them); 1 for plain text, HTML and records.", "pages"),
         ),
         key=("doc_id", "sentence_idx"),
     )
