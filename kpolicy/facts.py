@@ -66,6 +66,19 @@ def available_kinds() -> list[str]:
     return kinds
 
 
+def attach_pages(facts: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
+    """Add ``page`` (the page its sentence starts on) to a frame with ``doc_id, sentence_idx``."""
+    facts = facts.drop("page", strict=False)
+    if "page" not in sentences.columns:  # sentences made before pages existed: one page
+        return facts.with_columns(pl.lit(1, pl.Int32).alias("page"))
+    pages = sentences.select("doc_id", pl.col("sentence_idx").cast(pl.Int64).alias("_sidx"), "page")
+    return (
+        facts.with_columns(pl.col("sentence_idx").cast(pl.Int64).alias("_sidx"))
+        .join(pages, on=["doc_id", "_sidx"], how="left", maintain_order="left")
+        .drop("_sidx")
+    )
+
+
 def build(corpus: Corpus, kind: str) -> pl.DataFrame:
     """Extract one fact table from a loaded corpus.
 
@@ -89,6 +102,7 @@ def build(corpus: Corpus, kind: str) -> pl.DataFrame:
     extract = getattr(importlib.import_module(module), func)
     facts = extract(corpus.sentences, corpus.documents)
     facts = attach_source_spans(facts, corpus.offsets)
+    facts = attach_pages(facts, corpus.sentences)
     table = schema.get(kind)
     facts = schema.conform(facts, table)
     return facts.sort("doc_id", "char_start", "char_end", maintain_order=True)

@@ -236,6 +236,7 @@ PROVENANCE: tuple[Column, ...] = (
     Column("source_start", pl.Int64, "Start of the fact in the original file's decoded text.", "code points"),
     Column("source_end", pl.Int64, "End (exclusive) in the original file's decoded text.", "code points"),
     Column("surface", pl.String, "The fact's text exactly as in the normalised text: text[char_start:char_end]."),
+    Column("page", pl.Int32, "Page of the original file the fact's sentence starts on (sentences.page; 1 for plain text).", "pages"),
 )
 PROVENANCE_COLUMNS: tuple[str, ...] = tuple(c.name for c in PROVENANCE)
 

@@ -88,7 +88,7 @@ def test_mixed_folder_loads_good_files_and_lists_bad_ones(tmp_path: Path) -> Non
 def test_recursive_duplicates_unsupported_and_hidden(tmp_path: Path) -> None:
     write(tmp_path, "a/one.txt", GOOD)
     write(tmp_path, "b/copy.md", GOOD)  # same bytes: a duplicate
-    write(tmp_path, "b/report.pdf", b"%PDF-1.4 ...")
+    write(tmp_path, "b/report.xlsx", b"PK\x03\x04 ...")  # a format no reader takes
     write(tmp_path, ".hidden/notes.txt", "ignored")
     write(tmp_path, "c/one.txt", KOREAN)  # same stem as a/one.txt
     corpus = load_corpus(tmp_path)
@@ -96,7 +96,7 @@ def test_recursive_duplicates_unsupported_and_hidden(tmp_path: Path) -> None:
     assert corpus.documents["doc_id"].to_list() == ["one", "c/one"]
     assert corpus.documents["path"].to_list() == ["a/one.txt", "c/one.txt"]
     assert corpus.duplicates.rows() == [("b/copy.md", "one", corpus.documents["content_sha256"][0], "same_bytes", "Byte for byte the same file as 'one'.")]
-    assert corpus.rejects.select("path", pl.col("reason").cast(pl.String)).rows() == [("b/report.pdf", "unsupported_type")]
+    assert corpus.rejects.select("path", pl.col("reason").cast(pl.String)).rows() == [("b/report.xlsx", "unsupported_type")]
     corpus.check_accounting()
 
 

@@ -165,7 +165,7 @@ def reconcile_amounts(amounts: pl.DataFrame) -> pl.DataFrame:
         ``is_consistent``. Sorted by ``doc_id, char_start, parts_char_start``.
     """
     need = ["doc_id", "sentence_idx", "char_start", "char_end", "surface", "currency", "amount_krw", "is_range", "role"]
-    sources = [c for c in ("source_start", "source_end") if c in amounts.columns]
+    sources = [c for c in ("source_start", "source_end", "page") if c in amounts.columns]
     rows = (
         amounts.select(*need, *sources).with_columns(pl.col("role").cast(pl.String))
         .sort("doc_id", "char_start").to_dicts()
@@ -178,7 +178,7 @@ def reconcile_amounts(amounts: pl.DataFrame) -> pl.DataFrame:
             out.append({
                 "doc_id": doc_id, "sentence_idx": t["sentence_idx"], "char_start": t["char_start"],
                 "char_end": t["char_end"], "source_start": t.get("source_start"),
-                "source_end": t.get("source_end"), "surface": t["surface"], "total_krw": t["amount_krw"],
+                "source_end": t.get("source_end"), "surface": t["surface"], "page": t.get("page"), "total_krw": t["amount_krw"],
                 "parts_sum_krw": rec.parts_sum, "n_parts": len(rec.parts),
                 "parts_char_start": g[rec.parts[0]]["char_start"], "parts_char_end": g[rec.parts[-1]]["char_end"],
                 "parts_surfaces": [g[p]["surface"] for p in rec.parts], "scale_factor": rec.scale_factor,

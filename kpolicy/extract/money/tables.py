@@ -64,5 +64,5 @@ RECONCILIATIONS = schema.register(
 
 #: Columns returned by :func:`extract_amounts` (the lead's ``facts.build`` adds source spans).
 OUTPUT_COLUMNS: tuple[str, ...] = tuple(
-    c for c in AMOUNTS.names if c not in ("source_start", "source_end")
+    c for c in AMOUNTS.names if c not in ("source_start", "source_end", "page")
 )
