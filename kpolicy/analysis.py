@@ -333,9 +333,28 @@ def committed_by_role(ledger: pl.DataFrame, basis: str = "adjusted", krw_per_usd
     return _sort_regions(out.with_columns(pl.col("role").replace_strict(order, return_dtype=pl.Int64).alias("_r")), "_r").drop("_r")
 
 
-def ledger_view(ledger: pl.DataFrame, regions: list[str] | None = None) -> pl.DataFrame:
-    """The ledger as analysts read it: one row per commitment, values in billions of won."""
+def cite(df: pl.DataFrame, documents: pl.DataFrame | None = None) -> pl.DataFrame:
+    """``df`` with ``source``: where its evidence is, as "file, p. N".
+
+    The file is the document's ``path`` (its doc_id when ``documents`` is not given);
+    N is the row's ``page`` (the page its sentence starts on; 1 for plain text).
+    """
+    page = pl.col("page").cast(pl.Int64).fill_null(1) if "page" in df.columns else pl.lit(1)
+    if documents is None or "path" not in documents.columns:
+        return df.with_columns(pl.format("{}, p. {}", pl.col("doc_id"), page).alias("source"))
+    paths = documents.select("doc_id", pl.col("path").alias("_path"))
+    return (
+        df.join(paths, on="doc_id", how="left", maintain_order="left")
+        .with_columns(pl.format("{}, p. {}", pl.coalesce("_path", "doc_id"), page).alias("source"))
+        .drop("_path")
+    )
+
+
+def ledger_view(ledger: pl.DataFrame, regions: list[str] | None = None, documents: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The ledger as analysts read it: one row per commitment, values in billions of won;
+    ``source`` cites its first evidence mention as "file, p. N" (see :func:`cite`)."""
     out = ledger if regions is None else ledger.filter(pl.col("region").cast(pl.String).is_in(regions))
+    out = cite(out, documents)
     return out.select(
         pl.col("region").cast(pl.String),
         "surface",
@@ -353,6 +372,7 @@ def ledger_view(ledger: pl.DataFrame, regions: list[str] | None = None) -> pl.Da
         "n_parts",
         "why",
         "value_source",
+        "source",
         "doc_id",
         "sentence_idx",
     )
@@ -367,13 +387,16 @@ def not_counted_view(mentions: pl.DataFrame, documents: pl.DataFrame, regions: l
     if regions is not None:
         dr = dr.filter(pl.col("region").is_in(regions))
     dr = dr.group_by("doc_id").agg(pl.col("region").sort().str.join(", ").alias("region"))
-    return out.join(dr, on="doc_id", how="inner").select("region", "surface", "role", "why", "doc_id", "sentence_idx").sort("region", "doc_id", "sentence_idx")
+    if "page" in mentions.columns and "mention_id" in out.columns:
+        out = out.join(mentions.select("mention_id", "page"), on="mention_id", how="left", maintain_order="left")
+    out = cite(out, documents)
+    return out.join(dr, on="doc_id", how="inner").select("region", "surface", "role", "why", "source", "doc_id", "sentence_idx").sort("region", "doc_id", "sentence_idx")
 
 
 def suspect_view(mentions: pl.DataFrame, amounts: pl.DataFrame, documents: pl.DataFrame, regions: list[str] | None = None) -> pl.DataFrame:
     """Suspect figures with the full explanation, the adjusted reading and how it was derived."""
     ids = documents if regions is None else documents.filter(pl.col("regions").cast(pl.List(pl.String)).list.eval(pl.element().is_in(regions)).list.any())
-    sus = amounts.filter(pl.col("is_suspect")).join(ids.select("doc_id"), on="doc_id", how="semi")
+    sus = cite(amounts.filter(pl.col("is_suspect")).join(ids.select("doc_id"), on="doc_id", how="semi"), documents)
     return sus.join(mentions.select("doc_id", "char_start", pl.col("role").cast(pl.String).alias("ledger_role"), "is_counted"), on=["doc_id", "char_start"], how="left").select(
         "surface",
         "ledger_role",
@@ -382,6 +405,7 @@ def suspect_view(mentions: pl.DataFrame, amounts: pl.DataFrame, documents: pl.Da
         "adjustment_reason",
         pl.col("flags").list.join(", ").alias("flags"),
         "explanation",
+        "source",
         "doc_id",
         "sentence_idx",
     ).sort("doc_id", "sentence_idx")
