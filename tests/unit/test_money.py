@@ -287,7 +287,7 @@ def test_output_schema_and_conform() -> None:
     for name, dtype in got.schema.items():
         assert dtype == table.polars_schema[name], name
     with_sources = got.with_columns(
-        pl.col("char_start").alias("source_start"), pl.col("char_end").alias("source_end")
+        pl.col("char_start").alias("source_start"), pl.col("char_end").alias("source_end"), pl.lit(1).alias("page")
     )
     schema.conform(with_sources, "amounts")  # raises on any mismatch
 
