@@ -131,8 +131,15 @@ def _strip_unsafe(tree) -> None:
 
 
 def _clean(s: str) -> str:
-    lines = (_SPACE.sub(" ", line).strip() for line in s.split("\n"))
-    return "\n".join(line for line in lines if line)
+    """Spaces collapsed; a blank line (e.g. <br><br> in pages without <p>) stays a paragraph break."""
+    paragraphs = re.split(r"\n[ \t\r\f\v\u00a0\u200b]*\n", s)
+    out = []
+    for para in paragraphs:
+        lines = (_SPACE.sub(" ", line).strip() for line in para.split("\n"))
+        text = "\n".join(line for line in lines if line)
+        if text:
+            out.append(text)
+    return "\n\n".join(out)
 
 
 def _inline_text(el) -> str:

@@ -188,6 +188,22 @@ def test_html_script_looking_like_article_never_reaches_text() -> None:
     assert_no_leaks(out.pages[0].text)
 
 
+def test_html_br_separated_article_in_form_wrapper() -> None:
+    """Pages without <p>: <br><br> is a paragraph break, one <br> a line break; a page-wide
+    <form> (as some portals have) does not hide the article."""
+    paras = ["경기도는 2027년까지 인공지능 전문 인력 3천 명을 키우겠다고 밝혔다. 도는 이를 위해 대학 다섯 곳과 협약을 맺고 교육 과정을 새로 만든다.",
+             "The province will also fund ten research centres over the next three years, officials told reporters on Monday.",
+             "도 관계자는 지역 기업과 함께 현장 실습을 늘리겠다고 말했다.<br>참여 기업은 모두 마흔 곳이다.",
+             "Critics said the budget was too small for the number of trainees the province promised to reach."]
+    data = ('<html><head><meta charset="utf-8"><title>도 인공지능 인력</title></head><body><form id="portal">'
+            '<div id="gnb"><ul><li><a href="/">NAVLEAK 홈</a></li><li><a href="/n">뉴스</a></li></ul></div>'
+            '<div id="articleBody">' + "<br><br>".join(paras) + '</div>'
+            '<div class="footer">FOOTERLEAK 저작권</div></form></body></html>').encode("utf-8")
+    out = read_html(data)
+    assert out.pages[0].text == "\n\n".join(paras).replace("<br>", "\n")
+    assert out.metadata == {"title": "도 인공지능 인력", "date": None, "author": None, "publisher": None}
+
+
 def test_html_through_dispatcher() -> None:
     out = read_bytes(page().encode("utf-8"), ".html")
     assert out.format == "html"
