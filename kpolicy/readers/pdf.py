@@ -52,6 +52,7 @@ class _Line:
     x1: float
     text: str
     table: bool = False
+    tabular: bool = False   # words in separate groups far apart: a row of an unruled table
 
 
 def read(data: bytes, *, limits: Limits) -> Extracted:
@@ -176,7 +177,7 @@ def _group_lines(words: list[dict]) -> list[_Line]:
     out = []
     for g in groups:
         g.sort(key=lambda w: w["x0"])
-        out.append(_Line(min(w["top"] for w in g), max(w["bottom"] for w in g), g[0]["x0"], max(w["x1"] for w in g), _words_text(g)))
+        out.append(_make_line(g))
         out[-1].words = g  # type: ignore[attr-defined]
     return out
 
@@ -185,14 +186,29 @@ def _words_text(words: list[dict]) -> str:
     return " ".join(w["text"] for w in words)
 
 
+def _make_line(words: list[dict]) -> _Line:
+    """A line of words (x order); groups separated by more than twice the text height
+    (an unruled table row, label ... value) are joined by " | "."""
+    height = statistics.median(w["bottom"] - w["top"] for w in words)
+    groups: list[list[dict]] = [[words[0]]]
+    for prev, w in zip(words, words[1:]):
+        if w["x0"] - prev["x1"] > 2 * height:
+            groups.append([w])
+        else:
+            groups[-1].append(w)
+    text = " | ".join(_words_text(g) for g in groups)
+    return _Line(min(w["top"] for w in words), max(w["bottom"] for w in words), words[0]["x0"],
+                 max(w["x1"] for w in words), text, tabular=len(groups) > 1)
+
+
 def _split_line(line: _Line, gutter: float) -> list[tuple[str, _Line]]:
     words = line.words  # type: ignore[attr-defined]
     if any(w["x0"] < gutter < w["x1"] for w in words):
-        return [("F", _Line(line.top, line.bottom, line.x0, line.x1, _words_text(words)))]
+        return [("F", line)]
     out = []
     for side, part in (("L", [w for w in words if w["x1"] <= gutter]), ("R", [w for w in words if w["x0"] >= gutter])):
         if part:
-            out.append((side, _Line(min(w["top"] for w in part), max(w["bottom"] for w in part), part[0]["x0"], max(w["x1"] for w in part), _words_text(part))))
+            out.append((side, _make_line(part)))
     return out
 
 
@@ -269,8 +285,14 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
             out.append(ln.text)
             current, prev = "", None
             continue
+        if ln.tabular and prev is not None and prev.tabular:
+            current = f"{current}\n{ln.text}"   # rows of one unruled table stay one block
+            prev = ln
+            continue
         new_para = (
             prev is None
+            or ln.tabular
+            or prev.tabular
             or ln.top - prev.bottom > normal_gap + 0.5 * line_height
             or prev.x1 < right - 0.15 * col_width
             or _BULLET.match(ln.text) is not None
