@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kpolicy-installed
 JOBS   ?= 2
 
-.PHONY: install report test browser lab bench eval lock clean help
+.PHONY: install report test browser fonts lab bench eval lock clean help
 help:
 	@echo "make report | make test | make lab | make bench | make eval | make lock | make clean"
 
@@ -26,7 +26,7 @@ install: $(STAMP)
 report: install
 	$(BIN)/kpolicy report --jobs $(JOBS)
 
-test: install browser
+test: install browser fonts
 	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
 
 # Headless Chromium for the report-safety test (tests/notebooks/test_report_safety.py).
@@ -39,6 +39,17 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	      || echo "kpolicy: could not install chromium; the browser test will be skipped"; \
 	  else echo "kpolicy: chromium not found; the browser test will be skipped"; fi; }
+
+# A Korean (CJK) font for the Korean-PDF reader test (tests/unit/test_readers_pdf_hwp.py):
+# Debian's fonts-nanum when we are root on a Debian-like system; elsewhere that test is
+# skipped with a message (the English PDF tests still run).
+fonts:
+	@test -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "kpolicy: installing fonts-nanum for the Korean PDF test ..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum >/dev/null) \
+	      || echo "kpolicy: could not install fonts-nanum; the Korean PDF test will be skipped"; \
+	  else echo "kpolicy: fonts-nanum not found; the Korean PDF test will be skipped"; fi; }
 
 lab: install
 	$(BIN)/jupyter lab notebooks
