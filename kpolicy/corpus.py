@@ -951,9 +951,18 @@ def document_rows(item: DocInput) -> tuple[dict[str, Any], list[dict[str, Any]],
     offsets = [{"doc_id": doc_id, "char_start": c, "source_start": s, "source_width": w} for c, s, w in mapped.width_runs()]
 
     meta = infer_metadata(raw, text)
-    # The file's own metadata (PDF/DOCX/HWPX properties, HTML head) beats guessing from
-    # the text; the catalog (or a record's fields) beats both.
-    meta.update(item.reader_metadata)
+    # The file's own metadata (PDF/DOCX/HWPX properties, HTML head) fills what the text
+    # does not say; only its title beats the text's guess (the first line). Dates and
+    # authors in file properties are often the conversion's or a template's, so a date or
+    # byline found in the text wins. The catalog (or a record's fields) beats both.
+    found = item.reader_metadata
+    if found.get("title"):
+        meta["title"] = found["title"]
+    for key in ("publisher", "reporter"):
+        if meta.get(key) is None and found.get(key):
+            meta[key] = found[key]
+    if meta.get("published_date") is None and found.get("published_date") is not None:
+        meta.update({k: found[k] for k in ("published_date", "date_precision", "date_source")})
     curated_values = item.curated
     meta.update(curated_values)
     if "published_date" in curated_values and "date_source" not in curated_values:

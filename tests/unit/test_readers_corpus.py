@@ -115,6 +115,14 @@ def test_reader_metadata_fills_and_catalog_overrides(tmp_path: Path, fake_format
     assert corpus.sentences.filter(pl.col("doc_id") == "one")["page"].to_list() == [1, 2]
 
 
+def test_text_date_beats_file_property_date(tmp_path: Path, fake_format: None) -> None:
+    meta = {"title": "Port plan", "date": "2013-12-23", "author": "python-docx"}
+    write(tmp_path, "x.fake", "META " + json.dumps(meta) + "\nBusan, March 4, 2025. The city will build a port. 김철수 기자")
+    d = load_corpus(tmp_path).documents.row(0, named=True)
+    assert str(d["published_date"]) == "2025-03-04" and d["date_source"].startswith("inferred")
+    assert d["title"] == "Port plan" and d["reporter"] == "김철수"
+
+
 def test_bad_reader_date_is_dropped_not_rejected(tmp_path: Path, fake_format: None) -> None:
     write(tmp_path, "x.fake", 'META {"date": "D:garbage"}\nJeju plans a smart farm.')
     corpus = load_corpus(tmp_path)
