@@ -113,8 +113,8 @@ def test_jsonl_and_parquet_sources_give_the_same_facts(tmp_path: Path, fmt: str)
     summary = pipeline.run(source, tmp_path / "out", batch_docs=7)
     assert summary.source_kind == fmt and summary.documents == 60
     corpus = load_corpus(folder)
-    # Same text, so the same hash; only `path` names a line or row instead of a file.
-    assert_same_tables(tmp_path / "out", corpus, drop={"documents": ["path"]})
+    # Same text, so the same hash; only `path` and `format` name a line or row instead of a file.
+    assert_same_tables(tmp_path / "out", corpus, drop={"documents": ["path", "format"]})
     paths = pipeline.read_tables(tmp_path / "out")["documents"].select("path").collect().to_series().to_list()
     assert paths[:2] == (["docs.jsonl:1", "docs.jsonl:2"] if fmt == "jsonl" else ["docs.parquet#0", "docs.parquet#1"])
 
