@@ -51,6 +51,7 @@ rate, garble recall, flag precision and a verdict against the aims (clean-flag r
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import sys
 import tempfile
@@ -517,6 +518,72 @@ def _warm_up(n: int = 60, seed: int = 99) -> float:
     return time.perf_counter() - start
 
 
+#: Documents per reader row of :func:`reader_stages`.
+READER_DOCS = 40
+
+
+def _reader_samples(texts: list[str]) -> dict[str, list[bytes]]:
+    """The same texts as files of each reader format a writer is installed for (HTML
+    always; PDF with fpdf2, two pages each; DOCX with python-docx). HWPX and HWP have no
+    writer here, so no row."""
+    import html as html_mod
+    import io
+
+    out: dict[str, list[bytes]] = {"html": [
+        (f"<html><head><title>doc {i}</title></head><body><article>"
+        + "".join(f"<p>{html_mod.escape(p)}</p>" for p in t.split("\n\n") if p.strip())
+        + "</article></body></html>"
+        ).encode("utf-8")
+        for i, t in enumerate(texts)
+    ]}
+    with contextlib.suppress(ImportError):
+        from fpdf import FPDF
+
+        pdfs = []
+        for t in texts:
+            doc = FPDF()
+            doc.set_font("Helvetica", size=10)
+            half = len(t) // 2
+            for part in (t[:half], t[half:]):
+                doc.add_page()
+                doc.multi_cell(0, 5, part.encode("latin-1", "replace").decode("latin-1"))
+            pdfs.append(bytes(doc.output()))
+        out["pdf"] = pdfs
+    with contextlib.suppress(ImportError):
+        import docx
+
+        docs = []
+        for t in texts:
+            d = docx.Document()
+            for p in t.split("\n\n"):
+                if p.strip():
+                    d.add_paragraph(p)
+            buf = io.BytesIO()
+            d.save(buf)
+            docs.append(buf.getvalue())
+        out["docx"] = docs
+    return out
+
+
+def reader_stages(texts: list[str]) -> list[Stage]:
+    """One row per reader format (:mod:`kpolicy.readers`): files/s and MB/s of input
+    bytes, timed on :data:`READER_DOCS` of the generated documents written in that format.
+    A format whose reader or writer is not installed has no row."""
+    from kpolicy import readers
+
+    sample = texts[:READER_DOCS]
+    stages = []
+    for fmt, files in _reader_samples(sample).items():
+        try:
+            readers.read_bytes(files[0], f".{fmt}")  # loads the module and its library
+        except readers.ReaderError:
+            continue
+        mb = sum(len(f) for f in files) / 1e6
+        stage, _ = _timed(f"reader: {fmt} (input MB)", lambda files=files, fmt=fmt: [readers.read_bytes(f, f".{fmt}") for f in files], len(files), mb, 0)
+        stages.append(stage)
+    return stages
+
+
 def run(n_docs: int, seed: int = 0, quantulum_sample: int = 2000) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
     """Run every stage on ``n_docs`` generated documents.
 
@@ -535,6 +602,7 @@ def run(n_docs: int, seed: int = 0, quantulum_sample: int = 2000) -> tuple[pl.Da
         megabytes = sum(len(d.text.encode("utf-8")) for d in docs) / 1e6
         load, corpus = _timed("load + normalise", lambda: load_corpus(tmp, infer_regions=False), n_docs, megabytes, 0)
     stages = [Stage("one-time start-up (regex compile, reference data)", warm, 0, 0, 0, warm_peak), load]
+    stages += reader_stages([d.text for d in docs])
     sentences = corpus.sentences
     n_sent = sentences.height
     load.sentences = n_sent
