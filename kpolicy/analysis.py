@@ -664,7 +664,8 @@ def compare_targets(targets: pl.DataFrame, documents: pl.DataFrame, sentences: p
     Returns:
         ``region``, ``metric_family``, ``metric``, ``baseline``, ``target``, ``unit``,
         ``target_year``, ``year_source``, ``is_annual``, ``doc_id``, ``sentence_idx``,
-        ``surface`` (and ``sentence`` when ``sentences`` is given), sorted by region,
+        ``surface``, ``source`` ("file, p. N", see :func:`cite`) (and ``sentence`` when
+        ``sentences`` is given), sorted by region,
         family and target year.
     """
     same = ["doc_id", "metric_family", "baseline", "target", "unit", "target_year"]
@@ -676,7 +677,8 @@ def compare_targets(targets: pl.DataFrame, documents: pl.DataFrame, sentences: p
         .unique(subset=same, keep="last", maintain_order=True)
         .join(doc_regions(documents), on="doc_id", how="inner")
     )
-    cols = ["region", "metric_family", "metric", "baseline", "target", "unit", "target_year", "year_source", "is_annual", "doc_id", "sentence_idx", "surface"]
+    out = cite(out, documents)
+    cols = ["region", "metric_family", "metric", "baseline", "target", "unit", "target_year", "year_source", "is_annual", "doc_id", "sentence_idx", "surface", "source"]
     if sentences is not None:
         out = out.join(sentences.select("doc_id", "sentence_idx", pl.col("text").alias("sentence")), on=["doc_id", "sentence_idx"], how="left")
         cols.append("sentence")
