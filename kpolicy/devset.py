@@ -210,22 +210,11 @@ def load_article(path: str | Path) -> Article:
     amounts = []
     for n, a in enumerate(data["amounts"], 1):
         where = f"{path}: amount {n}"
-        if not isinstance(a, dict):
-            raise KpolicyError(f"{where}: must be a mapping with keys {sorted(_AMOUNT_KEYS)}")
-        if isinstance(a.get("surface"), str):
-            where += f" {a['surface']!r}"
-        if _AMOUNT_KEYS - a.keys():
-            raise KpolicyError(f"{where}: missing key(s) {sorted(_AMOUNT_KEYS - a.keys())}")
-        if a.keys() - _AMOUNT_KEYS - _OPTIONAL_AMOUNT_KEYS:
-            raise KpolicyError(f"{where}: unknown key(s) {sorted(a.keys() - _AMOUNT_KEYS - _OPTIONAL_AMOUNT_KEYS)}")
-        if not isinstance(a["surface"], str) or not a["surface"].strip():
-            raise KpolicyError(f"{where}: surface must be a non-empty string")
+        where = _check_item(a, where, _AMOUNT_KEYS, _OPTIONAL_AMOUNT_KEYS)
         currency = a["currency"]
         if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha() and currency.isupper()):
             raise KpolicyError(f"{where}: currency must be an ISO 4217 code such as KRW, got {currency!r}")
-        occurrence = a.get("occurrence", None)
-        if occurrence is not None and (isinstance(occurrence, bool) or not isinstance(occurrence, int) or occurrence < 1):
-            raise KpolicyError(f"{where}: occurrence must be a whole number >= 1, got {occurrence!r}")
+        occurrence = _occurrence(a, where)
         bound = a.get("bound") or "exact"
         if bound not in BOUNDS:
             raise KpolicyError(f"{where}: bound must be one of {list(BOUNDS)}, got {bound!r}")
@@ -252,6 +241,29 @@ def load_article(path: str | Path) -> Article:
     )
 
 
+def _check_item(item: Any, where: str, required: set[str], optional: set[str]) -> str:
+    """Check one labelled item's keys and surface; returns ``where`` naming its surface."""
+    if not isinstance(item, dict):
+        raise KpolicyError(f"{where}: must be a mapping with keys {sorted(required)}")
+    if isinstance(item.get("surface"), str):
+        where += f" {item['surface']!r}"
+    if required - item.keys():
+        raise KpolicyError(f"{where}: missing key(s) {sorted(required - item.keys())}")
+    if item.keys() - required - optional:
+        raise KpolicyError(f"{where}: unknown key(s) {sorted(item.keys() - required - optional)}")
+    if not isinstance(item["surface"], str) or not item["surface"].strip():
+        raise KpolicyError(f"{where}: surface must be a non-empty string")
+    return where
+
+
+def _occurrence(item: dict[str, Any], where: str) -> int | None:
+    """The optional 1-based ``occurrence`` of a repeated surface."""
+    occurrence = item.get("occurrence", None)
+    if occurrence is not None and (isinstance(occurrence, bool) or not isinstance(occurrence, int) or occurrence < 1):
+        raise KpolicyError(f"{where}: occurrence must be a whole number >= 1, got {occurrence!r}")
+    return occurrence
+
+
 def _year(value: Any, where: str, key: str) -> int | None:
     if value is None:
         return None
@@ -267,21 +279,10 @@ def _load_targets(path: Path, items: Any) -> list[Target]:
     out = []
     for n, t in enumerate(items, 1):
         where = f"{path}: target {n}"
-        if not isinstance(t, dict):
-            raise KpolicyError(f"{where}: must be a mapping with keys {sorted(_TARGET_KEYS)}")
-        if isinstance(t.get("surface"), str):
-            where += f" {t['surface']!r}"
-        if _TARGET_KEYS - t.keys():
-            raise KpolicyError(f"{where}: missing key(s) {sorted(_TARGET_KEYS - t.keys())}")
-        if t.keys() - _TARGET_KEYS - _OPTIONAL_TARGET_KEYS:
-            raise KpolicyError(f"{where}: unknown key(s) {sorted(t.keys() - _TARGET_KEYS - _OPTIONAL_TARGET_KEYS)}")
-        if not isinstance(t["surface"], str) or not t["surface"].strip():
-            raise KpolicyError(f"{where}: surface must be a non-empty string")
+        where = _check_item(t, where, _TARGET_KEYS, _OPTIONAL_TARGET_KEYS)
         if not isinstance(t["unit"], str) or not t["unit"].strip():
             raise KpolicyError(f"{where}: unit must be a non-empty string such as jobs, %, rank, KRW")
-        occurrence = t.get("occurrence", None)
-        if occurrence is not None and (isinstance(occurrence, bool) or not isinstance(occurrence, int) or occurrence < 1):
-            raise KpolicyError(f"{where}: occurrence must be a whole number >= 1, got {occurrence!r}")
+        occurrence = _occurrence(t, where)
         if t["bound"] not in TARGET_BOUNDS:
             raise KpolicyError(f"{where}: bound must be one of {list(TARGET_BOUNDS)}, got {t['bound']!r}")
         if t["kind"] not in TARGET_KINDS:

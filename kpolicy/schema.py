@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from kpolicy.errors import SchemaError
+from kpolicy.readers import READER_CODES
 
 # Closed vocabularies -------------------------------------------------------------
 
@@ -65,16 +66,9 @@ REJECT_REASONS: tuple[str, ...] = (
     "invalid_record",
     "outside_corpus",
     "too_many_figures",
-    # Codes of kpolicy.readers (PDF, HWPX, HWP, HTML, DOCX files):
-    "encrypted",
-    "password",
-    "no_text_layer",
-    "corrupt",
-    "too_many_pages",
-    "timeout",
-    "unsupported",
-    "unsupported_hwp",
 )
+# Codes of kpolicy.readers (PDF, HWPX, HWP, HTML, DOCX files), from their one list.
+REJECT_REASONS += tuple(c for c in READER_CODES if c not in REJECT_REASONS)
 RejectReason = pl.Enum(list(REJECT_REASONS))
 DUPLICATE_REASONS: tuple[str, ...] = ("same_bytes", "same_text")
 DuplicateReason = pl.Enum(list(DUPLICATE_REASONS))

@@ -439,6 +439,14 @@ _DURATION_RE = py(DURATION_PATTERN)
 _RATIO_RE = py(RATIO_PATTERN)
 
 
+def _flag_permuted_sentence(d: _Doc, f: _Found, s: int, code: str, evidence: str) -> None:
+    """Flag every won amount of sentence ``s`` (conversions aside): its numbers look permuted."""
+    for i in d.krw:
+        if d.rows[i]["sentence_idx"] == s and d.rows[i]["role"] != "conversion":
+            f.add(i, code, f"its sentence gives {evidence}, a sign that the sentence's numbers were "
+                  "permuted in translation")
+
+
 def _rule_duration(d: _Doc) -> _Found:
     """An impossible duration in the amount's sentence ('for 240 years')."""
     f = _Found()
@@ -447,10 +455,7 @@ def _rule_duration(d: _Doc) -> _Found:
             years = int((m.group(1) or m.group(2)).replace(",", ""))
             if years <= _MAX_YEARS:
                 continue
-            for i in d.krw:
-                if d.rows[i]["sentence_idx"] == s and d.rows[i]["role"] != "conversion":
-                    f.add(i, "impossible_duration", f"its sentence gives an impossible duration ('{m.group(0)}'), a "
-                          "sign that the sentence's numbers were permuted in translation")
+            _flag_permuted_sentence(d, f, s, "impossible_duration", f"an impossible duration ('{m.group(0)}')")
             break
     return f
 
@@ -468,10 +473,7 @@ def _rule_ratio(d: _Doc) -> _Found:
             hi, lo = max(a, b), min(a, b)
             if not (hi > 100 or (lo > 0 and hi / lo >= 50)):
                 continue
-            for i in d.krw:
-                if d.rows[i]["sentence_idx"] == s and d.rows[i]["role"] != "conversion":
-                    f.add(i, "odd_ratio", f"its sentence gives a sharing ratio no programme uses ('{m.group(0)}'), a "
-                          "sign that the sentence's numbers were permuted in translation")
+            _flag_permuted_sentence(d, f, s, "odd_ratio", f"a sharing ratio no programme uses ('{m.group(0)}')")
             break
     return f
 
