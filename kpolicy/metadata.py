@@ -248,7 +248,10 @@ def reader_metadata(meta: dict[str, Any], fmt: str) -> dict[str, Any]:
     """A reader's metadata (title, date, author, publisher) as clean catalog fields.
 
     Values that are blank or not a valid date are dropped (a reader's metadata never
-    rejects a file); ``date_source`` says the date came from the file.
+    rejects a file). ``date_source`` says where the date came from and how far to trust
+    it: a web page declares its publication date, but the date in a PDF, HWPX, HWP or
+    DOCX file's properties is when the file was made, which may be long after (or
+    before) the release was published (:func:`date_source_for`).
     """
     out: dict[str, Any] = {}
     for key, field_name in (("title", "title"), ("publisher", "publisher"), ("author", "reporter")):
@@ -259,7 +262,14 @@ def reader_metadata(meta: dict[str, Any], fmt: str) -> dict[str, Any]:
     if isinstance(date, str) and date.strip():
         try:
             out["published_date"], out["date_precision"] = _parse_date(date.strip()[:10])
-            out["date_source"] = f"file metadata ({fmt.upper()})"
+            out["date_source"] = date_source_for(fmt)
         except ValueError:
             pass
     return out
+
+
+def date_source_for(fmt: str) -> str:
+    """The ``date_source`` of a date taken from a file's own metadata of format ``fmt``."""
+    if fmt == "html":
+        return "file metadata (HTML): the publication date the page declares"
+    return f"file metadata ({fmt.upper()}): the date the file was created, which may not be the publication date"
