@@ -54,6 +54,7 @@ from kpolicy.metadata import (  # noqa: F401 - read_catalog, CATALOG_KEYS re-exp
     infer_metadata,
     read_catalog,
     reader_metadata,
+    title_from_file,
 )
 from kpolicy.normalize import normalize_mapped, split_sentences
 from kpolicy.paths import SEEDS_DIR, resolve
@@ -733,11 +734,12 @@ def document_rows(item: DocInput) -> tuple[dict[str, Any], list[dict[str, Any]],
 
     meta = infer_metadata(raw, text)
     # The file's own metadata (PDF/DOCX/HWPX properties, HTML head) fills what the text
-    # does not say; only its title beats the text's guess (the first line). Dates and
-    # authors in file properties are often the conversion's or a template's, so a date or
-    # byline found in the text wins. The catalog (or a record's fields) beats both.
+    # does not say; only its title can beat the text's guess (the first line), and only
+    # when it is believable (see title_from_file). Dates and authors in file properties
+    # are often the conversion's or a template's, so a date or byline found in the text
+    # wins. The catalog (or a record's fields) beats both.
     found = item.reader_metadata
-    if found.get("title"):
+    if found.get("title") and title_from_file(found["title"], item.format, text):
         meta["title"] = found["title"]
     for key in ("publisher", "reporter"):
         if meta.get(key) is None and found.get(key):

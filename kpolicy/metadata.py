@@ -180,6 +180,8 @@ _MONTHS["sept"] = 9
 _MONTH_RE = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-./](?P<m>0?[1-9]|1[0-2])[-./](?P<d>0?[1-9]|[12]\d|3[01])(?!\d)"), "day"),
+    # Korean official style with spaces: "2024. 1. 2.(화)" (the day's full stop is required)
+    (re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})\.\s{1,3}(?P<m>1[0-2]|0?[1-9])\.\s{1,3}(?P<d>[12]\d|3[01]|0?[1-9])\.(?!\d)"), "day"),
     (re.compile(r"(?P<y>(?:19|20)\d{2})\s*년\s*(?P<m>1[0-2]|0?[1-9])\s*월\s*(?P<d>[12]\d|3[01]|0?[1-9])\s*일"), "day"),
     (re.compile(rf"\b{_MONTH_RE}\s+(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?,\s*(?P<y>(?:19|20)\d{{2}})\b", re.I), "day"),
     (re.compile(rf"\b(?P<d>[12]\d|3[01]|0?[1-9])\s+{_MONTH_RE}\s+(?P<y>(?:19|20)\d{{2}})\b", re.I), "day"),
@@ -273,3 +275,25 @@ def date_source_for(fmt: str) -> str:
     if fmt == "html":
         return "file metadata (HTML): the publication date the page declares"
     return f"file metadata ({fmt.upper()}): the date the file was created, which may not be the publication date"
+
+
+#: How far into a document's text a file-property title is looked for.
+TITLE_SEARCH_CHARS = 3000
+
+
+def title_from_file(title: str, fmt: str, text: str) -> bool:
+    """Whether a title from a file's properties should replace the first-line title.
+
+    A web page's declared title (``og:title``, ``<title>``) is written for readers, so it
+    is used. The title property of a PDF, HWPX, HWP or DOCX file is often left over from
+    a template or from the first draft (Hancom fills it with the first paragraph on the
+    first save; a PDF printed from Word gets "Microsoft Word - name.doc"), so it is used
+    only when the document's opening text contains it, spaces ignored, and it has at least
+    four characters and a letter (a title "3" is found in any text with a 3 in it).
+    """
+    if fmt == "html":
+        return True
+    squeeze = "".join(title.split()).casefold()
+    if len(squeeze) < 4 or not any(ch.isalpha() for ch in squeeze):
+        return False
+    return squeeze in "".join(text[:TITLE_SEARCH_CHARS].split()).casefold()

@@ -100,7 +100,7 @@ def test_mixed_folder_keeps_accounting_pages_and_reject_codes(tmp_path: Path, fa
 
 def test_reader_metadata_fills_and_catalog_overrides(tmp_path: Path, fake_format: None) -> None:
     meta = {"title": "Hydrogen port plan", "date": "2025-03-04", "author": "Kim", "publisher": "Busan City"}
-    write(tmp_path, "one.fake", "META " + json.dumps(meta) + "\nBusan will build a hydrogen port.\fIt opens in 2030.")
+    write(tmp_path, "one.fake", "META " + json.dumps(meta) + "\nPRESS RELEASE\nHydrogen port plan\nBusan will build a hydrogen port.\fIt opens in 2030.")
     write(tmp_path, "two.fake", "META " + json.dumps(meta) + "\nUlsan will build a hydrogen plant.")
     write(tmp_path, "catalog.yaml", "two:\n  title: Curated title\n  published_date: 2024-12\n")
     corpus = load_corpus(tmp_path)
@@ -112,12 +112,46 @@ def test_reader_metadata_fills_and_catalog_overrides(tmp_path: Path, fake_format
     assert d["two"]["title"] == "Curated title" and str(d["two"]["published_date"]) == "2024-12-01"
     assert d["two"]["date_precision"] == "month" and d["two"]["date_source"] == "catalog"
     assert d["two"]["publisher"] == "Busan City"  # not curated: the reader's value stays
-    assert corpus.sentences.filter(pl.col("doc_id") == "one")["page"].to_list() == [1, 2]
+    assert corpus.sentences.filter(pl.col("doc_id") == "one")["page"].to_list() == [1, 1, 1, 2]
+
+
+def test_file_title_is_used_only_when_the_text_contains_it(tmp_path: Path, fake_format: None) -> None:
+    # Template leftovers: a number, a placeholder sentence, a printer's "Microsoft Word - ..."
+    # and a bare number that the text happens to contain ("lab 3")
+    for i, title in enumerate(("1111", "Insert the body text here", "Microsoft Word - draft3.doc", "3")):
+        write(tmp_path, f"t{i}.fake", "META " + json.dumps({"title": title}) + f"\nUlsan opens battery lab {i}\nThe lab opens in 2027.")
+    # the property title appears in the opening text, spaced and cased differently: used
+    write(tmp_path, "t4.fake", 'META {"title": "Smart Port  Strategy"}\nULSAN CITY NEWS\nSMART PORT STRATEGY\nUlsan will automate two terminals.')
+    titles = dict(load_corpus(tmp_path).documents.select("doc_id", "title").iter_rows())
+    assert titles == {"t0": "Ulsan opens battery lab 0", "t1": "Ulsan opens battery lab 1",
+                      "t2": "Ulsan opens battery lab 2", "t3": "Ulsan opens battery lab 3",
+                      "t4": "Smart Port Strategy"}
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("보도시점 2024. 1. 2.(화) 08:00", "2024-01-02"),
+    ("Seoul, 2023.  7.  5. The district announced", "2023-07-05"),
+    ("작성일 2025. 11. 30. 배포", "2025-11-30"),
+])
+def test_korean_spaced_dotted_date_is_found(tmp_path: Path, fake_format: None, line: str, expected: str) -> None:
+    write(tmp_path, "x.fake", 'META {"date": "2008-09-16"}\n' + line + "\nThe city will build a port.")
+    d = load_corpus(tmp_path).documents.row(0, named=True)
+    assert str(d["published_date"]) == expected and d["date_source"].startswith("inferred")
+
+
+@pytest.mark.parametrize("line", [
+    "Growth was 2024. 1. 2 percent",     # no full stop after the day
+    "Version 3.2024. 1. 2. notes",        # a longer dotted number, not a date
+    "The plan runs 2024. 13. 2. onward",  # no month 13
+])
+def test_dotted_numbers_that_are_not_dates(tmp_path: Path, fake_format: None, line: str) -> None:
+    write(tmp_path, "x.fake", line + "\nThe city will build a port.")
+    assert load_corpus(tmp_path).documents["published_date"][0] is None
 
 
 def test_text_date_beats_file_property_date(tmp_path: Path, fake_format: None) -> None:
     meta = {"title": "Port plan", "date": "2013-12-23", "author": "python-docx"}
-    write(tmp_path, "x.fake", "META " + json.dumps(meta) + "\nBusan, March 4, 2025. The city will build a port. 김철수 기자")
+    write(tmp_path, "x.fake", "META " + json.dumps(meta) + "\nPort plan\nBusan, March 4, 2025. The city will build a port. 김철수 기자")
     d = load_corpus(tmp_path).documents.row(0, named=True)
     assert str(d["published_date"]) == "2025-03-04" and d["date_source"].startswith("inferred")
     assert d["title"] == "Port plan" and d["reporter"] == "김철수"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from kpolicy.readers import Limits, ReaderError, hwp, hwpx, pdf
+from kpolicy.readers import Limits, ReaderError, hwp, hwpx, pdf, read_bytes
 
 fpdf = pytest.importorskip("fpdf")
 
@@ -523,3 +523,27 @@ def test_hwp_real_samples() -> None:
             continue
         text = "\n".join(p.text for p in out.pages)
         assert not any(ord(c) < 32 and c not in "\t\n" for c in text), path
+
+
+HWPX_SAMPLES = os.environ.get("KPOLICY_HWPX_SAMPLES")
+
+
+@pytest.mark.skipif(not HWPX_SAMPLES, reason="set KPOLICY_HWPX_SAMPLES to a folder of real .hwpx files to smoke-test them")
+def test_hwpx_real_samples() -> None:
+    """Real HWPX files (checked on the 41 test files of the hwpxlib project, not shipped):
+    each is read or rejected as empty, with no control characters and no XML markup."""
+    files = sorted(Path(HWPX_SAMPLES).glob("*.hwpx"))
+    assert files
+    read = 0
+    for path in files:
+        try:
+            out = read_bytes(path.read_bytes(), ".hwpx")
+        except ReaderError as exc:
+            assert exc.code == "empty", (path, exc)
+            continue
+        read += 1
+        text = "\n".join(p.text for p in out.pages)
+        assert text.strip() and "<hp:" not in text and "</" not in text, path
+        assert not any(ord(c) < 32 and c not in "\t\n" for c in text), path
+        assert out.metadata["date"] is None or len(out.metadata["date"]) == 10, path
+    assert read > 0
