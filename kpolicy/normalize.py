@@ -427,6 +427,7 @@ _ABBREVIATIONS = frozenset(
 )
 # A candidate sentence end: ., !, ? or 。 (plus closing quotes/brackets), then spaces.
 _NON_BLANK = re.compile(r"\S")
+_DATE_PART = re.compile(r"\d{1,2}\.(?!\d)")
 _SENT_END = re.compile(r"[.!?。](?:[\"'”’»)\]」』]*)(?=\s+\S)")
 
 
@@ -451,6 +452,10 @@ def _is_boundary(line: str, end: int) -> bool:
         return False
     nxt_m = _NON_BLANK.search(line, end)  # line[end:].lstrip()[:1], without the copy
     nxt = nxt_m.group(0) if nxt_m else ""
+    # A dotted date in the Korean official style, "2024. 1. 2.(화)": a number, then a
+    # one- or two-digit number with its own full stop, is one date, not three sentences.
+    if nxt.isdigit() and token.isdigit() and len(token) <= 4 and _DATE_PART.match(line, nxt_m.start()):
+        return False
     # A lower-case continuation is rarely a new sentence in English ("approx. five").
     return not (nxt.isascii() and nxt.islower())
 

@@ -96,6 +96,11 @@ def test_boilerplate_rules_are_documented() -> None:
         ("The U.S. and Korea agreed.", ["The U.S. and Korea agreed."]),
         ("서울시는 예산을 늘렸다. 부산시도 동참했다.", ["서울시는 예산을 늘렸다.", "부산시도 동참했다."]),
         (f"Heading\n{BULLET} item one\n{BULLET} item two", ["Heading", "item one", "item two"]),
+        # Korean official dates "2024. 1. 2." stay whole; a year then a count does not
+        ("보도시점 2024. 1. 2.(화) 08:00 배포", ["보도시점 2024. 1. 2.(화) 08:00 배포"]),
+        ("작성일 2023. 12. 28. 시는 예산을 늘렸다. 다음 해 계획이다.", ["작성일 2023. 12. 28.", "시는 예산을 늘렸다.", "다음 해 계획이다."]),
+        ("Sales rose in 2024. 3 firms left.", ["Sales rose in 2024.", "3 firms left."]),
+        ("It grew by 12. 15.5 percent came later.", ["It grew by 12.", "15.5 percent came later."]),
     ],
 )
 def test_split_sentences(text: str, expected: list[str]) -> None:
