@@ -1,13 +1,23 @@
-"""Files -> documents (+ rejects, duplicates): the only module that reads input files.
+"""Files -> documents (+ rejects, duplicates): the corpus and its accounting.
 
-A corpus is a folder, searched recursively, of ``.txt`` and ``.md`` files, with an
-optional ``catalog.yaml`` of curated metadata. :func:`load_corpus` returns a
-:class:`Corpus` of Polars tables. Every file found ends up in exactly one of
-``documents``, ``rejects`` (with a reason) or ``duplicates`` (same bytes as a kept
-document); :meth:`Corpus.check_accounting` proves it.
+A corpus is a folder, searched recursively, of documents in any format
+:mod:`kpolicy.readers` reads (plain text, HTML, PDF, HWPX, HWP, DOCX), with an optional
+``catalog.yaml`` of curated metadata. :func:`load_corpus` returns a :class:`Corpus` of
+Polars tables. Every file found ends up in exactly one of ``documents``, ``rejects``
+(with a reason) or ``duplicates`` (same text as a kept document);
+:meth:`Corpus.check_accounting` proves it.
 
 Hidden files and folders (names starting with ".") and the catalog itself are not
 documents and are not counted.
+
+Where the work is done:
+
+- bytes -> text: :mod:`kpolicy.readers` (one module per format; the plain-text decoder
+  with its encoding detection is :mod:`kpolicy.readers.text`);
+- JSONL/Parquet files of records: :mod:`kpolicy.readers.records`;
+- metadata (catalog, file properties, inferred from the text): :mod:`kpolicy.metadata`;
+- here: finding files, one document at a time (:class:`Ingest`, :func:`document_rows`),
+  the tables and their accounting.
 
 For corpora too large to hold in memory, :func:`open_source` reads a folder, a JSONL file
 or a Parquet file of documents one item at a time (:mod:`kpolicy.pipeline` batches them);
@@ -19,49 +29,55 @@ from __future__ import annotations
 
 import bisect
 import codecs
-import contextlib
 import dataclasses
-import datetime as dt
 import hashlib
-import json
 import os
 import re
 import sys
-import tempfile
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import polars as pl
-import yaml
-from polars.exceptions import PanicException
 
 from kpolicy import morph, readers, safety, schema
 from kpolicy.errors import KpolicyError
+from kpolicy.metadata import (  # noqa: F401 - read_catalog, CATALOG_KEYS re-exported
+    CATALOG_KEYS,
+    CATALOG_NAMES,
+    CatalogEntry,
+    _catalog_entry,
+    _fail,
+    catalog_keys,
+    clean_metadata,
+    infer_metadata,
+    read_catalog,
+    reader_metadata,
+)
 from kpolicy.normalize import normalize_mapped, split_sentences
 from kpolicy.paths import SEEDS_DIR, resolve
 from kpolicy.readers import ReaderError
-from kpolicy.readers.text import _ASCII_LETTER_BYTES, _HANGUL, _check_text, decode_bytes  # noqa: F401 - decode_bytes re-exported
+from kpolicy.readers.records import (
+    JSONL_SUFFIXES,
+    PARQUET_SUFFIXES,
+    jsonl_records,
+    parquet_records,
+    probe_parquet,
+)
+from kpolicy.readers.text import _check_text, decode_bytes  # noqa: F401 - decode_bytes re-exported
 
 #: Plain-text suffixes, decoded by :mod:`kpolicy.readers.text`.
 TEXT_SUFFIXES = (".txt", ".md")
 #: Every suffix a folder reads: plain text plus the reader formats (see :mod:`kpolicy.readers`).
 DOCUMENT_SUFFIXES = readers.supported_suffixes()
-CATALOG_NAMES = ("catalog.yaml", "catalog.yml")
 #: Files larger than this are rejected as ``too_large`` (override with ``max_bytes``).
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 #: Documents holding more numbers (runs of digits) than this are rejected as
 #: ``too_many_figures`` (override with ``max_figures``): every number may become a fact
 #: row of about 2 KB, so a 10 MB file of "KRW 1" would otherwise take over 3 GB.
 DEFAULT_MAX_FIGURES = 100_000
-#: Largest catalog.yaml read, in bytes (checked before parsing).
-MAX_CATALOG_BYTES = 16 * 1024 * 1024
-#: Most YAML values (keys, scalars, lists, mappings) in a catalog: bounds memory.
-MAX_CATALOG_NODES = 2_000_000
-#: Nesting allowed in a catalog (doc_id -> fields -> regions needs 3).
-MAX_CATALOG_DEPTH = 4
 _DIGIT_RUN = re.compile(r"\d+")
 
 
@@ -157,220 +173,6 @@ def _is_link_loop(path: Path) -> bool:
     except OSError as exc:
         return exc.errno == 40
     return False
-
-
-# ---------------------------------------------------------------------------------
-# Catalog
-# ---------------------------------------------------------------------------------
-
-CATALOG_KEYS = {
-    "title": "headline",
-    "publisher": "outlet or issuing body",
-    "reporter": "byline",
-    "source_url": "URL stated in the document",
-    "published_date": "YYYY, YYYY-MM or YYYY-MM-DD (precision follows the form)",
-    "date_source": "how the date was determined",
-    "language": f"one of {', '.join(schema.LANGUAGES)}",
-    "level": f"one of {', '.join(schema.LEVELS)}",
-    "regions": "list of canonical region names",
-    "notes": "free text, kept in the catalog only",
-}
-
-
-@dataclass(frozen=True)
-class CatalogEntry:
-    doc_id: str
-    values: dict[str, Any]
-    line: int
-
-
-def catalog_keys(rel: str) -> tuple[str, str]:
-    """The catalog keys that name a file: its path relative to the corpus folder without
-    the suffix (``a/report`` for ``a/report.txt``), or with it. Matching is exact, so a
-    key ``report`` names ``report.txt`` and never ``a/report.txt``."""
-    return str(PurePosixPath(rel).with_suffix("")), rel
-
-
-def _catalog_entry(catalog: dict[str, CatalogEntry], rel: str) -> CatalogEntry | None:
-    for key in catalog_keys(rel):
-        if key in catalog:
-            return catalog[key]
-    return None
-
-
-def _fail(path: Path, line: int | None, msg: str) -> KpolicyError:
-    where = f"{path}:{line}" if line else str(path)
-    return KpolicyError(f"{where}: {msg}")
-
-
-def _parse_date(value: Any) -> tuple[dt.date, str]:
-    if isinstance(value, dt.datetime):
-        return value.date(), "day"
-    if isinstance(value, dt.date):
-        return value, "day"
-    s = str(value).strip()
-    for fmt, precision in (("%Y-%m-%d", "day"), ("%Y-%m", "month"), ("%Y", "year")):
-        try:
-            parsed = dt.datetime.strptime(s, fmt).date()
-        except ValueError:
-            continue
-        if precision == "year" and not re.fullmatch(r"\d{4}", s):
-            continue
-        return parsed, precision
-    raise ValueError(s)
-
-
-def read_catalog(path: Path) -> dict[str, CatalogEntry]:
-    """Read and validate a ``catalog.yaml`` (plain YAML only: see :func:`kpolicy.safety.load_yaml`).
-
-    The file may hold at most :data:`MAX_CATALOG_BYTES` bytes, :data:`MAX_CATALOG_NODES`
-    values and :data:`MAX_CATALOG_DEPTH` levels of nesting; tags, anchors, aliases and
-    duplicate keys are refused.
-
-    The catalog maps ``doc_id`` to metadata fields (see :data:`CATALOG_KEYS`).
-
-    Raises:
-        KpolicyError: one line naming the file, the line and the valid values.
-    """
-    data, root = safety.load_yaml(
-        path, max_bytes=MAX_CATALOG_BYTES, max_depth=MAX_CATALOG_DEPTH, max_nodes=MAX_CATALOG_NODES,
-        what="catalog", with_node=True,
-    )
-    if data is None:
-        return {}
-    if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
-        raise _fail(path, 1, "the catalog must be a mapping of doc_id -> fields")
-    lines = {str(k.value): (k.start_mark.line + 1, v) for k, v in root.value}
-    entries: dict[str, CatalogEntry] = {}
-    for doc_id, values in data.items():
-        line, node = lines.get(str(doc_id), (None, None))
-        if not isinstance(values, dict):
-            raise _fail(path, line, f"entry {doc_id!r} must be a mapping of fields ({', '.join(CATALOG_KEYS)})")
-        key_lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
-
-        def fail(key: Any, msg: str, line: int | None = line, key_lines: dict[str, int] = key_lines) -> KpolicyError:
-            return _fail(path, key_lines.get(str(key), line), msg)
-
-        clean = clean_metadata(values, str(doc_id), fail)
-        entries[str(doc_id)] = CatalogEntry(str(doc_id), clean, line or 0)
-    return entries
-
-
-def clean_metadata(values: dict[Any, Any], doc_id: str, fail: Callable[[Any, str], KpolicyError]) -> dict[str, Any]:
-    """Validate curated metadata fields (a catalog entry, or a JSONL/Parquet record's columns).
-
-    Args:
-        values: field -> value; keys must be in :data:`CATALOG_KEYS`; None values are skipped.
-        doc_id: the document, named in error messages.
-        fail: builds the error for a bad key (it knows the file and line).
-
-    Returns:
-        The clean fields: ``published_date`` parsed (with ``date_precision``), language,
-        level and regions checked against their vocabularies, other values as strings.
-
-    Raises:
-        KpolicyError: from ``fail``, naming the bad key or value and the valid ones.
-    """
-    clean: dict[str, Any] = {}
-    for key, value in values.items():
-        if key not in CATALOG_KEYS:
-            raise fail(key, f"unknown key {key!r} in entry {doc_id!r}; valid keys: {', '.join(CATALOG_KEYS)}")
-        if value is None:
-            continue
-        if key == "published_date":
-            try:
-                clean["published_date"], clean["date_precision"] = _parse_date(value)
-            except ValueError:
-                raise fail(key, f"bad published_date {value!r} in entry {doc_id!r}; use YYYY, YYYY-MM or YYYY-MM-DD") from None
-        elif key == "language" and value not in schema.LANGUAGES:
-            raise fail(key, f"unknown language {value!r} in entry {doc_id!r}; valid: {', '.join(schema.LANGUAGES)}")
-        elif key == "level" and value not in schema.LEVELS:
-            raise fail(key, f"unknown level {value!r} in entry {doc_id!r}; valid: {', '.join(schema.LEVELS)}")
-        elif key == "regions":
-            regions = [value] if isinstance(value, str) else value
-            if not isinstance(regions, list):
-                raise fail(key, f"regions in entry {doc_id!r} must be a list of region names")
-            bad = [r for r in regions if r not in schema.REGION_NAMES]
-            if bad:
-                raise fail(key, f"unknown region {bad[0]!r} in entry {doc_id!r}; valid: {', '.join(schema.REGION_NAMES)}")
-            clean["regions"] = regions
-        else:
-            clean[key] = value if key in ("language", "level") else str(value)
-    return clean
-
-
-# ---------------------------------------------------------------------------------
-# Metadata inferred from the text
-# ---------------------------------------------------------------------------------
-
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
-_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
-_MONTHS["sept"] = 9
-_MONTH_RE = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-./](?P<m>0?[1-9]|1[0-2])[-./](?P<d>0?[1-9]|[12]\d|3[01])(?!\d)"), "day"),
-    (re.compile(r"(?P<y>(?:19|20)\d{2})\s*년\s*(?P<m>1[0-2]|0?[1-9])\s*월\s*(?P<d>[12]\d|3[01]|0?[1-9])\s*일"), "day"),
-    (re.compile(rf"\b{_MONTH_RE}\s+(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?,\s*(?P<y>(?:19|20)\d{{2}})\b", re.I), "day"),
-    (re.compile(rf"\b(?P<d>[12]\d|3[01]|0?[1-9])\s+{_MONTH_RE}\s+(?P<y>(?:19|20)\d{{2}})\b", re.I), "day"),
-)
-_URL = re.compile(r"https?://[^\s<>\"')\]]+")
-_PUBLISHER_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"^[ \t]*\[\s*(?P<pub>[^\]\n]{2,40}?)\s+(?:reporter|correspondent)\s+(?P<rep>[^\]\n]{2,40}?)\s*\]", re.I | re.M),
-    re.compile(r"^[ \t]*(?:©|ⓒ|\(c\)|copyright)\s*(?:\d{4}\s*)?(?P<pub>[^(\n.]{2,60}?)\s*(?:\(|\.|all rights|$)", re.I | re.M),
-    re.compile(r"^[ \t]*(?:source|출처)\s*[:：]\s*(?P<pub>[^(\n]{2,60}?)\s*(?:\(|$)", re.I | re.M),
-    re.compile(r"^[ \t]*(?:reported|written) by\s+(?P<pub>[^\n]{2,60}?)\s*$", re.I | re.M),
-    re.compile(r"^[ \t]*\((?P<place>[^)=\n]{1,10})=(?P<pub>[^)\n]{1,20})\)", re.M),
-    re.compile(r"^[ \t]*\[(?P<pub>[^\]\n]{2,40})\][ \t]*$", re.M),
-)
-_REPORTER_KO = re.compile(r"(?P<rep>[가-힣]{2,4})\s?기자(?:\s|=|$)")
-
-
-def infer_metadata(raw: str, text: str) -> dict[str, Any]:
-    """Metadata inferred from a document's raw and normalised text.
-
-    Returns:
-        A dict with title, publisher, reporter, source_url, published_date,
-        date_precision, date_source and language (values may be None).
-    """
-    meta: dict[str, Any] = {}
-    first_line = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
-    meta["title"] = first_line[:200] or None
-    hangul = len(_HANGUL.findall(text))
-    # ASCII letters are the only UTF-8 bytes in A-Z/a-z, so deleting them from the
-    # encoded text counts them (a byte-level pass instead of one match per letter).
-    encoded = text.encode("utf-8", "surrogatepass")
-    latin = len(encoded) - len(encoded.translate(None, _ASCII_LETTER_BYTES))
-    meta["language"] = "ko" if hangul > 0.3 * (hangul + latin) and hangul else ("en" if latin else "und")
-    meta["publisher"] = meta["reporter"] = None
-    for pat in _PUBLISHER_PATTERNS:
-        m = pat.search(raw)
-        if m:
-            meta["publisher"] = m.group("pub").strip()
-            if "rep" in m.groupdict() and m.group("rep"):
-                meta["reporter"] = m.group("rep").strip()
-            break
-    if meta["reporter"] is None:
-        m = _REPORTER_KO.search(raw)
-        meta["reporter"] = m.group("rep") if m else None
-    url = _URL.search(raw)
-    meta["source_url"] = url.group(0).rstrip(".,;") if url else None
-    meta["published_date"] = meta["date_precision"] = None
-    meta["date_source"] = "not stated in the text"
-    for pat, precision in _DATE_PATTERNS:
-        m = pat.search(raw)
-        if not m:
-            continue
-        groups = m.groupdict()
-        month = groups.get("m") or _MONTHS.get(groups["mon"].lower().rstrip(".")[:3])
-        try:
-            meta["published_date"] = dt.date(int(m.group("y")), int(month), int(m.group("d")))
-        except (TypeError, ValueError):
-            continue
-        meta["date_precision"] = precision
-        meta["date_source"] = f"inferred: first full date in the text ({m.group(0)!r})"
-        break
-    return meta
 
 
 def _infer_regions(sentences: pl.DataFrame, titles: pl.DataFrame) -> pl.DataFrame:
@@ -705,27 +507,6 @@ def _read_with_reader(data: bytes, suffix: str) -> tuple[str, str, list[tuple[in
         at += len(page.text)
     raw, _ = _check_text("\n\n".join(parts), extracted.format, f"The text extracted from this {extracted.format.upper()} file")
     return raw, extracted.format, starts or [(0, 1)], reader_metadata(extracted.metadata, extracted.format)
-
-
-def reader_metadata(meta: dict[str, Any], fmt: str) -> dict[str, Any]:
-    """A reader's metadata (title, date, author, publisher) as clean catalog fields.
-
-    Values that are blank or not a valid date are dropped (a reader's metadata never
-    rejects a file); ``date_source`` says the date came from the file.
-    """
-    out: dict[str, Any] = {}
-    for key, field_name in (("title", "title"), ("publisher", "publisher"), ("author", "reporter")):
-        value = meta.get(key)
-        if isinstance(value, str) and value.strip():
-            out[field_name] = " ".join(value.split())[:200]
-    date = meta.get("date")
-    if isinstance(date, str) and date.strip():
-        try:
-            out["published_date"], out["date_precision"] = _parse_date(date.strip()[:10])
-            out["date_source"] = f"file metadata ({fmt.upper()})"
-        except ValueError:
-            pass
-    return out
 
 
 def text_key(raw: str) -> bytes:
@@ -1108,8 +889,6 @@ def build_tables(
 # Sources: a corpus folder, or a JSONL / Parquet file of records
 # ---------------------------------------------------------------------------------
 
-JSONL_SUFFIXES = (".jsonl", ".ndjson")
-PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
 @dataclass
@@ -1157,7 +936,7 @@ class Source:
                 e = self.catalog[unknown[0]]
                 raise _fail(self.catalog_path, e.line, f"catalog entry {unknown[0]!r} matches no file in {self.path}")
             return
-        records = _jsonl_records(self.path, max_bytes) if self.kind == "jsonl" else _parquet_records(self.path, self.columns, chunk_rows)
+        records = jsonl_records(self.path, max_bytes) if self.kind == "jsonl" else parquet_records(self.path, self.columns, chunk_rows)
         for where, record in records:
             yield ingest.record(where, record, max_bytes)
             self.ignored_fields |= ingest.ignored_fields
@@ -1195,12 +974,7 @@ def open_source(source: str | Path) -> Source:
     if suffix in JSONL_SUFFIXES:
         return Source("jsonl", path, None)
     if suffix in PARQUET_SUFFIXES:
-        try:
-            with _native_stderr_silenced():
-                columns = list(pl.read_parquet_schema(path))
-                total = pl.scan_parquet(path).select(pl.len()).collect().item()
-        except (Exception, PanicException) as exc:  # polars raises several error types (and panics) for a bad file
-            raise KpolicyError(f"{path}: cannot read as Parquet ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})") from None
+        columns, total = probe_parquet(path)
         missing = [c for c in ("doc_id", "text") if c not in columns]
         if missing:
             raise KpolicyError(f"{path}: a Parquet source needs columns doc_id and text; missing {', '.join(missing)}; found: {', '.join(columns) or 'none'}")
@@ -1210,257 +984,6 @@ def open_source(source: str | Path) -> Source:
         f"unknown source format {path.name!r}: give a corpus folder, a JSONL file ({', '.join(JSONL_SUFFIXES)}) "
         f"or a Parquet file ({', '.join(PARQUET_SUFFIXES)})"
     )
-
-
-@contextlib.contextmanager
-def _native_stderr_silenced() -> Iterator[None]:
-    """Send file descriptor 2 to a scratch file for the duration.
-
-    A corrupt Parquet footer can make polars panic; the panic becomes a Python exception
-    (reported in one line by the caller), but Rust first prints its own message, with a
-    backtrace when RUST_BACKTRACE is set, straight to the process's stderr. Only used
-    while one thread probes a file (open_source), so no other output is hidden.
-    """
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError, AttributeError):  # no real descriptor 2: nothing to hide
-        yield
-        return
-    try:
-        with tempfile.TemporaryFile() as sink:
-            os.dup2(sink.fileno(), 2)
-            try:
-                yield
-            finally:
-                os.dup2(saved, 2)
-    finally:
-        os.close(saved)
-
-
-def jsonl_line_limit(max_bytes: int) -> int:
-    """Longest JSONL line read, in bytes: room for a text of ``max_bytes`` UTF-8 bytes
-    written with ``\\uXXXX`` escapes (2x for Hangul), plus 1 MiB of metadata."""
-    return 2 * max_bytes + 1024 * 1024
-
-
-def _bounded_lines(fh: Any, limit: int) -> Iterator[bytes | int]:
-    """Lines of a binary file, each read with at most ``limit`` bytes in memory.
-
-    A longer line is skipped in chunks and yielded as its length (an int) instead.
-    """
-    while True:
-        line = fh.readline(limit + 1)
-        if not line:
-            return
-        if len(line) <= limit or line.endswith(b"\n"):
-            yield line
-            continue
-        size = len(line)
-        del line
-        while True:
-            chunk = fh.readline(1024 * 1024)
-            size += len(chunk)
-            if not chunk or chunk.endswith(b"\n"):
-                break
-        yield size
-
-
-def _jsonl_records(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[tuple[str, dict[str, Any] | Rejected]]:
-    """``(file:LINE, record)`` per non-blank line; a bad line yields a :class:`Rejected`.
-
-    Lines are read with a byte limit (:func:`jsonl_line_limit`): a longer line is
-    rejected as ``too_large`` without ever being held whole.
-    """
-    name = path.name
-    limit = jsonl_line_limit(max_bytes)
-    try:
-        fh = open(path, "rb")  # noqa: SIM115 - closed below; bytes so a bad line is one reject
-    except OSError as exc:
-        raise KpolicyError(f"{path}: cannot read the file ({exc.strerror})") from None
-    with fh:
-        for lineno, line in enumerate(_bounded_lines(fh, limit), 1):
-            where = f"{name}:{lineno}"
-            if isinstance(line, int):
-                yield where, Rejected("too_large", f"The line is over {limit:,} bytes ({line:,} bytes), longer than a record within max_bytes can be; it was skipped unread.")
-                continue
-            if lineno == 1 and line.startswith(codecs.BOM_UTF8):
-                line = line[len(codecs.BOM_UTF8) :]
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line.decode("utf-8"))
-            except UnicodeDecodeError as exc:
-                yield where, Rejected("undecodable", f"The line is not valid UTF-8 ({exc.reason} at byte {exc.start}).")
-                continue
-            except ValueError as exc:
-                msg = getattr(exc, "msg", str(exc))
-                yield where, Rejected("undecodable", f"The line is not valid JSON ({msg} at column {getattr(exc, 'colno', '?')}).")
-                continue
-            if not isinstance(record, dict):
-                yield where, Rejected("unsupported_type", f"The line holds a JSON {type(record).__name__}, not an object with doc_id and text.")
-                continue
-            yield where, record
-
-
-def _parquet_records(path: Path, columns: list[str], chunk_rows: int) -> Iterator[tuple[str, dict[str, Any] | Rejected]]:
-    """``(file#ROW, record)`` per row (ROW counts from 0), read ``chunk_rows`` rows at a time.
-
-    Row groups are read one at a time, so a corrupt page spoils only its own row group:
-    its unread rows become one ``unreadable`` :class:`Rejected` at ``file#row_group_N``
-    and the next row group is read.
-    """
-    name = path.name
-    try:
-        groups = parquet_row_groups(path)
-    except (OSError, ValueError, IndexError, RecursionError):
-        groups = []
-    if not groups:  # a footer this reader cannot follow: the file is one group
-        try:
-            groups = [pl.scan_parquet(path).select(pl.len()).collect().item()]
-        except (Exception, PanicException) as exc:
-            yield f"{name}#row_group_0", Rejected("unreadable", f"The file's rows cannot be counted ({type(exc).__name__}); none were read.")
-            return
-    start = 0
-    for g, n_rows in enumerate(groups):
-        row = start
-        try:
-            for chunk in pl.scan_parquet(path).slice(start, n_rows).select(columns).collect_batches(chunk_size=chunk_rows):
-                for record in chunk.iter_rows(named=True):
-                    yield f"{name}#{row}", record
-                    row += 1
-        except (Exception, PanicException) as exc:  # polars raises several error types (or panics) for a corrupt page
-            first = str(exc).splitlines()[0] if str(exc) else ""
-            yield f"{name}#row_group_{g}", Rejected(
-                "unreadable",
-                f"Row group {g} (rows {row:,} to {start + n_rows - 1:,}) cannot be read ({type(exc).__name__}: {first}); "
-                "its rows were skipped and the other row groups loaded.",
-            )
-        start += n_rows
-
-
-def parquet_row_groups(path: Path) -> list[int]:
-    """Rows per row group of a Parquet file, read from its footer alone.
-
-    The footer is Thrift (compact protocol) ``FileMetaData``; only ``row_groups``
-    (field 4) and each group's ``num_rows`` (field 3) are read, everything else is
-    skipped. Polars reads a row range without exposing the row groups behind it.
-
-    Raises:
-        ValueError: not a Parquet footer, or one this reader cannot follow.
-    """
-    with open(path, "rb") as fh:
-        size = fh.seek(0, os.SEEK_END)
-        if size < 12:
-            raise ValueError("too short for Parquet")
-        fh.seek(size - 8)
-        tail = fh.read(8)
-        n = int.from_bytes(tail[:4], "little")
-        if tail[4:] != b"PAR1" or n > size - 12 or n > 64 * 1024 * 1024:
-            raise ValueError("no Parquet footer")
-        fh.seek(size - 8 - n)
-        meta = fh.read(n)
-    t = _ThriftCompact(meta)
-    groups: list[int] = []
-    for fid, ftype in t.fields():
-        if fid == 4 and ftype == 9:
-            _, count = t.list_header()
-            for _ in range(count):
-                rows = None
-                for gid, gtype in t.fields():
-                    if gid == 3 and gtype == 6:
-                        rows = t.zigzag()
-                    else:
-                        t.skip(gtype)
-                if rows is None or rows < 0:
-                    raise ValueError("a row group without num_rows")
-                groups.append(rows)
-        else:
-            t.skip(ftype)
-    return groups
-
-
-class _ThriftCompact:
-    """Just enough of Thrift's compact protocol to walk a Parquet footer."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data, self.pos, self.depth = data, 0, 0
-
-    def byte(self) -> int:
-        b = self.data[self.pos]  # IndexError at the end: a truncated footer
-        self.pos += 1
-        return b
-
-    def varint(self) -> int:
-        out = shift = 0
-        while True:
-            b = self.byte()
-            out |= (b & 0x7F) << shift
-            if not b & 0x80:
-                return out
-            shift += 7
-            if shift > 70:
-                raise ValueError("varint too long")
-
-    def zigzag(self) -> int:
-        v = self.varint()
-        return (v >> 1) ^ -(v & 1)
-
-    def fields(self) -> Iterator[tuple[int, int]]:
-        """``(field id, type)`` of each field of a struct, up to its stop byte."""
-        last = 0
-        while True:
-            head = self.byte()
-            ftype = head & 0x0F
-            if ftype == 0:
-                return
-            delta = head >> 4
-            last = last + delta if delta else self.zigzag()
-            yield last, ftype
-
-    def list_header(self) -> tuple[int, int]:
-        head = self.byte()
-        count = head >> 4
-        if count == 15:
-            count = self.varint()
-        return head & 0x0F, count
-
-    def skip(self, ftype: int) -> None:
-        if ftype in (1, 2):  # bool: the value is in the type
-            return
-        if ftype == 3:
-            self.pos += 1
-        elif ftype in (4, 5, 6):
-            self.varint()
-        elif ftype == 7:
-            self.pos += 8
-        elif ftype == 8:
-            length = self.varint()  # read first: "pos += varint()" would lose the length bytes
-            self.pos += length
-        elif ftype in (9, 10):
-            etype, count = self.list_header()
-            for _ in range(count):
-                self.pos += 1 if etype in (1, 2) else 0
-                if etype not in (1, 2):
-                    self.skip(etype)
-        elif ftype == 11:
-            count = self.varint()
-            if count:
-                kv = self.byte()
-                for _ in range(count):
-                    self.skip(kv >> 4)
-                    self.skip(kv & 0x0F)
-        elif ftype == 12:
-            self.depth += 1
-            if self.depth > 64:
-                raise ValueError("footer nested too deep")
-            for _, t in self.fields():
-                self.skip(t)
-            self.depth -= 1
-        else:
-            raise ValueError(f"unknown Thrift type {ftype}")
-        if self.pos > len(self.data):
-            raise ValueError("truncated footer")
 
 
 def _non_space(s: str) -> int:

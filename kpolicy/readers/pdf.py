@@ -12,7 +12,9 @@ Per page:
 * The other words are grouped into lines. If the page has a gutter (a vertical strip in
   its middle that few lines cross, with prose filling the left column up to it on both
   sides), lines are split at it and each band between full-width lines (a title across
-  both columns, a footer) is read left column first, then right column.
+  both columns, a footer) is read left side first, then right side. Each side is searched
+  for a gutter of its own in the same way, so a three-column page reads column by column
+  too (up to four columns).
 * Lines join into paragraphs with a space (a hyphen at a line end before a lower-case
   letter is removed); a paragraph ends at a larger vertical gap, a line that stops well
   short of the column's right edge, or a next line starting with a bullet or number.
@@ -33,7 +35,7 @@ import io
 import re
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -53,6 +55,7 @@ class _Line:
     text: str
     table: bool = False
     tabular: bool = False   # words in separate groups far apart: a row of an unruled table
+    words: list[dict] = field(default_factory=list)  # pdfplumber words, x order (text lines)
 
 
 def read(data: bytes, *, limits: Limits) -> Extracted:
@@ -125,25 +128,38 @@ def _page_text(page) -> str:
 
     words = [w for w in page.extract_words() if outside(w)]
     lines = _group_lines(words)
-    gutter = _find_gutter(lines, float(page.width))
-    blocks: list[str] = []
-    if gutter is None:
-        blocks.extend(_paragraphs(sorted(lines + items, key=lambda ln: (ln.top, ln.x0))))
-        return "\n\n".join(blocks)
+    return "\n\n".join(_read_region(lines, items, float(page.bbox[0]), float(page.bbox[2])))
 
+
+#: Columns are found by splitting a region at its gutter, then each side again, at most
+#: this many times deep (depth 2 reads up to four columns; three is the common maximum).
+_MAX_COLUMN_DEPTH = 2
+
+
+def _read_region(lines: list[_Line], items: list[_Line], x0: float, x1: float, depth: int = 0) -> list[str]:
+    """Paragraphs of the text lines and tables between x0 and x1, in reading order.
+
+    With no gutter: top to bottom. With a gutter: bands between lines that cross it (a
+    title across both sides, a footer); in each band the left side is read whole, then
+    the right side, and each side is itself searched for a gutter, so three columns are
+    read left to right too.
+    """
+    gutter = _find_gutter(lines, x0, x1) if depth <= _MAX_COLUMN_DEPTH else None
+    if gutter is None:
+        return _paragraphs(sorted(lines + items, key=lambda ln: (ln.top, ln.x0)))
+    blocks: list[str] = []
     left: list[_Line] = []
     right: list[_Line] = []
 
     def flush() -> None:
-        blocks.extend(_paragraphs(left))
-        blocks.extend(_paragraphs(right))
+        for side, lo, hi in ((left, x0, gutter), (right, gutter, x1)):
+            blocks.extend(_read_region([ln for ln in side if not ln.table], [ln for ln in side if ln.table], lo, hi, depth + 1))
         left.clear()
         right.clear()
 
     split_lines: list[tuple[str, _Line]] = []
     for line in lines:
-        parts = _split_line(line, gutter)
-        split_lines.extend(parts)
+        split_lines.extend(_split_line(line, gutter))
     for item in items:
         side = "L" if item.x1 <= gutter else "R" if item.x0 >= gutter else "F"
         split_lines.append((side, item))
@@ -158,7 +174,7 @@ def _page_text(page) -> str:
             flush()  # below both columns: a new band (e.g. a short closing line)
         (left if side == "L" else right).append(line)
     flush()
-    return "\n\n".join(blocks)
+    return blocks
 
 
 def _group_lines(words: list[dict]) -> list[_Line]:
@@ -178,7 +194,6 @@ def _group_lines(words: list[dict]) -> list[_Line]:
     for g in groups:
         g.sort(key=lambda w: w["x0"])
         out.append(_make_line(g))
-        out[-1].words = g  # type: ignore[attr-defined]
     return out
 
 
@@ -198,11 +213,11 @@ def _make_line(words: list[dict]) -> _Line:
             groups[-1].append(w)
     text = " | ".join(_words_text(g) for g in groups)
     return _Line(min(w["top"] for w in words), max(w["bottom"] for w in words), words[0]["x0"],
-                 max(w["x1"] for w in words), text, tabular=len(groups) > 1)
+                 max(w["x1"] for w in words), text, tabular=len(groups) > 1, words=words)
 
 
 def _split_line(line: _Line, gutter: float) -> list[tuple[str, _Line]]:
-    words = line.words  # type: ignore[attr-defined]
+    words = line.words
     if any(w["x0"] < gutter < w["x1"] for w in words):
         return [("F", line)]
     out = []
@@ -212,18 +227,19 @@ def _split_line(line: _Line, gutter: float) -> list[tuple[str, _Line]]:
     return out
 
 
-def _find_gutter(lines: list[_Line], width: float) -> float | None:
-    """The x of a two-column gutter, or None: a strip in the middle half of the page that
+def _find_gutter(lines: list[_Line], x0: float, x1: float) -> float | None:
+    """The x of a gutter between x0 and x1, or None: a strip in the middle half of the region that
     at most 1 line in 10 crosses, with prose-like lines (filling their column up to the
     strip) on both sides in at least 3 lines and 1 in 5 lines each."""
     if len(lines) < 6:
         return None
-    spans = [[(w["x0"], w["x1"]) for w in ln.words] for ln in lines]  # type: ignore[attr-defined]
+    spans = [[(w["x0"], w["x1"]) for w in ln.words] for ln in lines]
     run_start = None
     candidates: list[tuple[int, float, float]] = []  # (crossings, start, end) of strips
-    x = width * 0.25
+    width = x1 - x0
+    x = x0 + width * 0.25
     prev = None
-    while x <= width * 0.75:
+    while x <= x0 + width * 0.75:
         crossings = sum(1 for sp in spans if any(a < x < b for a, b in sp))
         if crossings != prev:
             if run_start is not None and prev is not None:

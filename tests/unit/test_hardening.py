@@ -250,9 +250,9 @@ def test_deeply_nested_catalog_is_one_line(tmp_path: Path) -> None:
 
 
 def test_oversized_catalog_is_refused_before_parsing(tmp_path: Path, monkeypatch) -> None:
-    from kpolicy import corpus as corpus_mod
+    from kpolicy import metadata
 
-    monkeypatch.setattr(corpus_mod, "MAX_CATALOG_BYTES", 1000)
+    monkeypatch.setattr(metadata, "MAX_CATALOG_BYTES", 1000)
     path = tmp_path / "catalog.yaml"
     path.write_text("# " + "x" * 2000 + "\n")
     with pytest.raises(KpolicyError, match=r"catalog\.yaml: the catalog is over the limit of 1,000 bytes"):

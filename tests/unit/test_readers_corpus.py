@@ -107,7 +107,7 @@ def test_reader_metadata_fills_and_catalog_overrides(tmp_path: Path, fake_format
     d = {r["doc_id"]: r for r in corpus.documents.iter_rows(named=True)}
     assert d["one"]["title"] == "Hydrogen port plan" and d["one"]["publisher"] == "Busan City"
     assert d["one"]["reporter"] == "Kim"
-    assert str(d["one"]["published_date"]) == "2025-03-04" and d["one"]["date_source"] == "file metadata (FAKE)"
+    assert str(d["one"]["published_date"]) == "2025-03-04" and d["one"]["date_source"].startswith("file metadata (FAKE): the date the file was created")
     assert d["one"]["curated_fields"] == []
     assert d["two"]["title"] == "Curated title" and str(d["two"]["published_date"]) == "2024-12-01"
     assert d["two"]["date_precision"] == "month" and d["two"]["date_source"] == "catalog"

@@ -442,3 +442,17 @@ def test_docx_through_dispatcher() -> None:
     out = read_bytes(make_docx(), ".docx")
     assert out.format == "docx"
     assert out.pages[0].text == EXPECTED_DOCX_SECTION_1
+
+
+def test_html_in_a_corpus_uses_the_declared_publication_date(tmp_path) -> None:
+    # The article text states no full date, so the page's article:published_time fills
+    # published_date, and date_source says it is the date the page declares (a PDF's or
+    # DOCX's property date is said to be the file's creation date instead).
+    from kpolicy import load_corpus
+
+    (tmp_path / "robot-lab.html").write_bytes(page().encode("utf-8"))
+    doc = load_corpus(tmp_path).documents.row(0, named=True)
+    assert doc["format"] == "html" and str(doc["published_date"]) == "2025-03-14"
+    assert doc["date_precision"] == "day"
+    assert doc["date_source"] == "file metadata (HTML): the publication date the page declares"
+    assert doc["title"] == "Harbour City Opens Robot Lab" and doc["publisher"] == "Gulf Daily"

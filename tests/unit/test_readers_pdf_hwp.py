@@ -105,6 +105,32 @@ def test_pdf_pages_columns_and_table() -> None:
     assert out.metadata == {"title": "Digital Plan 2024", "date": "2024-03-05", "author": "Ministry of Science", "publisher": None}
 
 
+COLUMNS3 = (
+    "The first column describes the regional data hub. It opens in the spring and serves "
+    "firms in the port district with shared computing and storage for their projects.",
+    "The second column covers training. Two hundred students a year join courses on machine "
+    "learning, taught by engineers from local companies and the city university.",
+    "The third column lists the reviews. An outside panel checks the hub every year and "
+    "reports its findings to the council before the next budget is set.",
+)
+
+
+def test_pdf_three_columns_read_column_by_column() -> None:
+    """A heading across the page, three columns of prose, a closing line across the page."""
+    doc = _new_pdf()
+    doc.add_page()
+    doc.multi_cell(0, 6, "Three programmes on one page", new_x="LMARGIN", new_y="NEXT")
+    doc.ln(4)
+    y = doc.get_y()
+    for i, text in enumerate(COLUMNS3):
+        doc.set_xy(10 + i * 65, y)
+        doc.multi_cell(58, 6, text, align="J")
+    doc.set_xy(10, 150)
+    doc.multi_cell(0, 6, "All three start next year.")
+    text = pdf.read(bytes(doc.output()), limits=LIMITS).pages[0].text
+    assert text == "Three programmes on one page\n\n" + "\n\n".join(COLUMNS3) + "\n\nAll three start next year."
+
+
 def test_pdf_label_value_lines_are_not_columns() -> None:
     """Short labels with values far to the right (an unruled table) stay on one line."""
     doc = _new_pdf()

@@ -1,0 +1,310 @@
+"""Record sources: a JSONL or Parquet file holding many documents, one record each.
+
+A record is a mapping with ``doc_id`` and ``text`` and optionally the metadata fields of
+``catalog.yaml`` (see :mod:`kpolicy.metadata`). These functions only read records; what a
+record becomes (a document, a reject or a duplicate) is decided by
+:class:`kpolicy.corpus.Ingest`, exactly as for a file in a folder.
+
+Both readers stream: a JSONL file is read one line at a time with a byte limit per line,
+a Parquet file one row group at a time, so a bad line or a corrupt page becomes one
+:class:`~kpolicy.readers.ReaderError` in place of its records, and the rest still load.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from polars.exceptions import PanicException
+
+from kpolicy.errors import KpolicyError
+from kpolicy.readers import ReaderError
+
+__all__ = [
+    "JSONL_SUFFIXES",
+    "PARQUET_SUFFIXES",
+    "jsonl_line_limit",
+    "jsonl_records",
+    "parquet_records",
+    "parquet_row_groups",
+    "probe_parquet",
+]
+
+#: Suffixes read as one JSON object per line.
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+#: Suffixes read as Parquet files of records.
+PARQUET_SUFFIXES = (".parquet", ".pq")
+
+@contextlib.contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """Send file descriptor 2 to a scratch file for the duration.
+
+    A corrupt Parquet footer can make polars panic; the panic becomes a Python exception
+    (reported in one line by the caller), but Rust first prints its own message, with a
+    backtrace when RUST_BACKTRACE is set, straight to the process's stderr. Only used
+    while one thread probes a file (open_source), so no other output is hidden.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no real descriptor 2: nothing to hide
+        yield
+        return
+    try:
+        with tempfile.TemporaryFile() as sink:
+            os.dup2(sink.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
+
+
+def jsonl_line_limit(max_bytes: int) -> int:
+    """Longest JSONL line read, in bytes: room for a text of ``max_bytes`` UTF-8 bytes
+    written with ``\\uXXXX`` escapes (2x for Hangul), plus 1 MiB of metadata."""
+    return 2 * max_bytes + 1024 * 1024
+
+
+def _bounded_lines(fh: Any, limit: int) -> Iterator[bytes | int]:
+    """Lines of a binary file, each read with at most ``limit`` bytes in memory.
+
+    A longer line is skipped in chunks and yielded as its length (an int) instead.
+    """
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        size = len(line)
+        del line
+        while True:
+            chunk = fh.readline(1024 * 1024)
+            size += len(chunk)
+            if not chunk or chunk.endswith(b"\n"):
+                break
+        yield size
+
+
+def jsonl_records(path: Path, max_bytes: int) -> Iterator[tuple[str, dict[str, Any] | ReaderError]]:
+    """``(file:LINE, record)`` per non-blank line; a bad line yields a :class:`~kpolicy.readers.ReaderError`.
+
+    Lines are read with a byte limit (:func:`jsonl_line_limit`): a longer line is
+    rejected as ``too_large`` without ever being held whole.
+    """
+    name = path.name
+    limit = jsonl_line_limit(max_bytes)
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed below; bytes so a bad line is one reject
+    except OSError as exc:
+        raise KpolicyError(f"{path}: cannot read the file ({exc.strerror})") from None
+    with fh:
+        for lineno, line in enumerate(_bounded_lines(fh, limit), 1):
+            where = f"{name}:{lineno}"
+            if isinstance(line, int):
+                yield where, ReaderError("too_large", f"The line is over {limit:,} bytes ({line:,} bytes), longer than a record within max_bytes can be; it was skipped unread.")
+                continue
+            if lineno == 1 and line.startswith(codecs.BOM_UTF8):
+                line = line[len(codecs.BOM_UTF8) :]
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                yield where, ReaderError("undecodable", f"The line is not valid UTF-8 ({exc.reason} at byte {exc.start}).")
+                continue
+            except ValueError as exc:
+                msg = getattr(exc, "msg", str(exc))
+                yield where, ReaderError("undecodable", f"The line is not valid JSON ({msg} at column {getattr(exc, 'colno', '?')}).")
+                continue
+            if not isinstance(record, dict):
+                yield where, ReaderError("unsupported_type", f"The line holds a JSON {type(record).__name__}, not an object with doc_id and text.")
+                continue
+            yield where, record
+
+
+def parquet_records(path: Path, columns: list[str], chunk_rows: int) -> Iterator[tuple[str, dict[str, Any] | ReaderError]]:
+    """``(file#ROW, record)`` per row (ROW counts from 0), read ``chunk_rows`` rows at a time.
+
+    Row groups are read one at a time, so a corrupt page spoils only its own row group:
+    its unread rows become one ``unreadable`` :class:`~kpolicy.readers.ReaderError` at ``file#row_group_N``
+    and the next row group is read.
+    """
+    name = path.name
+    try:
+        groups = parquet_row_groups(path)
+    except (OSError, ValueError, IndexError, RecursionError):
+        groups = []
+    if not groups:  # a footer this reader cannot follow: the file is one group
+        try:
+            groups = [pl.scan_parquet(path).select(pl.len()).collect().item()]
+        except (Exception, PanicException) as exc:
+            yield f"{name}#row_group_0", ReaderError("unreadable", f"The file's rows cannot be counted ({type(exc).__name__}); none were read.")
+            return
+    start = 0
+    for g, n_rows in enumerate(groups):
+        row = start
+        try:
+            for chunk in pl.scan_parquet(path).slice(start, n_rows).select(columns).collect_batches(chunk_size=chunk_rows):
+                for record in chunk.iter_rows(named=True):
+                    yield f"{name}#{row}", record
+                    row += 1
+        except (Exception, PanicException) as exc:  # polars raises several error types (or panics) for a corrupt page
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            yield f"{name}#row_group_{g}", ReaderError(
+                "unreadable",
+                f"Row group {g} (rows {row:,} to {start + n_rows - 1:,}) cannot be read ({type(exc).__name__}: {first}); "
+                "its rows were skipped and the other row groups loaded.",
+            )
+        start += n_rows
+
+
+def parquet_row_groups(path: Path) -> list[int]:
+    """Rows per row group of a Parquet file, read from its footer alone.
+
+    The footer is Thrift (compact protocol) ``FileMetaData``; only ``row_groups``
+    (field 4) and each group's ``num_rows`` (field 3) are read, everything else is
+    skipped. Polars reads a row range without exposing the row groups behind it.
+
+    Raises:
+        ValueError: not a Parquet footer, or one this reader cannot follow.
+    """
+    with open(path, "rb") as fh:
+        size = fh.seek(0, os.SEEK_END)
+        if size < 12:
+            raise ValueError("too short for Parquet")
+        fh.seek(size - 8)
+        tail = fh.read(8)
+        n = int.from_bytes(tail[:4], "little")
+        if tail[4:] != b"PAR1" or n > size - 12 or n > 64 * 1024 * 1024:
+            raise ValueError("no Parquet footer")
+        fh.seek(size - 8 - n)
+        meta = fh.read(n)
+    t = _ThriftCompact(meta)
+    groups: list[int] = []
+    for fid, ftype in t.fields():
+        if fid == 4 and ftype == 9:
+            _, count = t.list_header()
+            for _ in range(count):
+                rows = None
+                for gid, gtype in t.fields():
+                    if gid == 3 and gtype == 6:
+                        rows = t.zigzag()
+                    else:
+                        t.skip(gtype)
+                if rows is None or rows < 0:
+                    raise ValueError("a row group without num_rows")
+                groups.append(rows)
+        else:
+            t.skip(ftype)
+    return groups
+
+
+class _ThriftCompact:
+    """Just enough of Thrift's compact protocol to walk a Parquet footer."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.pos, self.depth = data, 0, 0
+
+    def byte(self) -> int:
+        b = self.data[self.pos]  # IndexError at the end: a truncated footer
+        self.pos += 1
+        return b
+
+    def varint(self) -> int:
+        out = shift = 0
+        while True:
+            b = self.byte()
+            out |= (b & 0x7F) << shift
+            if not b & 0x80:
+                return out
+            shift += 7
+            if shift > 70:
+                raise ValueError("varint too long")
+
+    def zigzag(self) -> int:
+        v = self.varint()
+        return (v >> 1) ^ -(v & 1)
+
+    def fields(self) -> Iterator[tuple[int, int]]:
+        """``(field id, type)`` of each field of a struct, up to its stop byte."""
+        last = 0
+        while True:
+            head = self.byte()
+            ftype = head & 0x0F
+            if ftype == 0:
+                return
+            delta = head >> 4
+            last = last + delta if delta else self.zigzag()
+            yield last, ftype
+
+    def list_header(self) -> tuple[int, int]:
+        head = self.byte()
+        count = head >> 4
+        if count == 15:
+            count = self.varint()
+        return head & 0x0F, count
+
+    def skip(self, ftype: int) -> None:
+        if ftype in (1, 2):  # bool: the value is in the type
+            return
+        if ftype == 3:
+            self.pos += 1
+        elif ftype in (4, 5, 6):
+            self.varint()
+        elif ftype == 7:
+            self.pos += 8
+        elif ftype == 8:
+            length = self.varint()  # read first: "pos += varint()" would lose the length bytes
+            self.pos += length
+        elif ftype in (9, 10):
+            etype, count = self.list_header()
+            for _ in range(count):
+                self.pos += 1 if etype in (1, 2) else 0
+                if etype not in (1, 2):
+                    self.skip(etype)
+        elif ftype == 11:
+            count = self.varint()
+            if count:
+                kv = self.byte()
+                for _ in range(count):
+                    self.skip(kv >> 4)
+                    self.skip(kv & 0x0F)
+        elif ftype == 12:
+            self.depth += 1
+            if self.depth > 64:
+                raise ValueError("footer nested too deep")
+            for _, t in self.fields():
+                self.skip(t)
+            self.depth -= 1
+        else:
+            raise ValueError(f"unknown Thrift type {ftype}")
+        if self.pos > len(self.data):
+            raise ValueError("truncated footer")
+
+
+def probe_parquet(path: Path) -> tuple[list[str], int]:
+    """The column names and row count of a Parquet file, read from its footer.
+
+    Raises:
+        KpolicyError: one line, when the file cannot be read as Parquet.
+    """
+    try:
+        with _native_stderr_silenced():
+            columns = list(pl.read_parquet_schema(path))
+            total = pl.scan_parquet(path).select(pl.len()).collect().item()
+    except (Exception, PanicException) as exc:  # polars raises several error types (and panics) for a bad file
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        raise KpolicyError(f"{path}: cannot read as Parquet ({type(exc).__name__}: {first})") from None
+    return columns, total
