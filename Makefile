@@ -67,7 +67,7 @@ eval: install
 # Re-resolve the lock file from pyproject.toml (run after changing a pin).
 lock:
 	rm -rf /tmp/kpolicy-lock-venv && $(PYTHON) -m venv /tmp/kpolicy-lock-venv
-	/tmp/kpolicy-lock-venv/bin/pip install --quiet -e ".[test]" setuptools
+	/tmp/kpolicy-lock-venv/bin/pip install --quiet -e ".[test,bench,dask]" setuptools
 	/tmp/kpolicy-lock-venv/bin/pip freeze --all --exclude-editable | grep -vE "^(pip|kpolicy)[ =]" > requirements.lock
 
 clean:

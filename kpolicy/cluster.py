@@ -43,7 +43,6 @@ from kpolicy.corpus import (
     FoundFile,
     Ingest,
     Probe,
-    _catalog_entry,
     catalog_keys,
     probe_file,
     probe_record,
@@ -212,7 +211,7 @@ def run_batch(spec: _Spec, task: Any, catalog: dict[str, CatalogEntry], out: Pat
     from kpolicy.pipeline import process_batch
 
     docs = _reprobe(spec, task.docs, catalog)
-    counts = process_batch(dataclasses.replace(task, docs=docs), out, kinds, infer_regions)
+    counts = process_batch(dataclasses.replace(task, docs=docs), out, kinds, infer_regions, _crash_hook(task.batch_no, out))
     try:
         from distributed import get_worker
 
@@ -220,6 +219,34 @@ def run_batch(spec: _Spec, task: Any, catalog: dict[str, CatalogEntry], out: Pat
     except (ImportError, ValueError):
         counts["_worker"] = "local"
     return counts
+
+
+#: Fault injection for the worker-failure test: JSON ``{"out", "batch", "table",
+#: "marker"}`` makes the worker running that batch of a run into ``out`` kill itself
+#: (SIGKILL) right after writing its ``table`` part, once (the ``marker`` file records
+#: that it happened). Unset in normal runs.
+CRASH_ENV = "KPOLICY_TEST_KILL_WORKER"
+
+
+def _crash_hook(batch_no: int, out: Path) -> Any:
+    import json
+    import os
+
+    spec = os.environ.get(CRASH_ENV)
+    if not spec:
+        return None
+    plan = json.loads(spec)
+    if plan["batch"] != batch_no or Path(plan["out"]) != Path(out) or Path(plan["marker"]).exists():
+        return None
+
+    def crash(name: str) -> None:
+        if name == plan["table"]:
+            import signal
+
+            Path(plan["marker"]).write_text(str(os.getpid()))
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return crash
 
 
 class DaskEngine:

@@ -32,7 +32,7 @@ import shutil
 import sys
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
@@ -523,11 +523,14 @@ def _remove_leftovers(out: Path) -> None:
             (out / JOURNAL).unlink()
 
 
-def process_batch(task: _Task, out: Path, kinds: list[str], infer_regions: bool) -> dict[str, Any]:
+def process_batch(task: _Task, out: Path, kinds: list[str], infer_regions: bool,
+                  after_part: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Build every table for one batch of whole documents and write its parts.
 
     Runs the same code as the in-memory path: :func:`kpolicy.corpus.document_rows` and
     :func:`kpolicy.corpus.build_tables`, then :meth:`kpolicy.corpus.Corpus.facts` per kind.
+    Every engine runs batches with this function. ``after_part`` is called with each
+    table's name once its part is written (the worker-failure test uses it).
 
     Returns:
         Rows written per table, and this process's ``_peak_rss_mb``.
@@ -556,6 +559,8 @@ def process_batch(task: _Task, out: Path, kinds: list[str], infer_regions: bool)
         info = _write_part(out, name, task.batch_no, df)
         if info is not None:
             counts["_parts"][name] = info
+        if after_part is not None:
+            after_part(name)
 
     for name in CORPUS_TABLES:
         write(name, getattr(batch, name))
