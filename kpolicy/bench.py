@@ -711,12 +711,16 @@ def run_scale(
     keep: bool = False,
     progress: bool | None = None,
     analysis_stages: bool = True,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> dict[str, object]:
     """Generate ``n_docs`` documents, stream them through :func:`kpolicy.pipeline.run`.
 
     Args:
         fmt: ``jsonl``, ``parquet`` or ``folder`` (one .txt per document).
         workdir: where to write (default: a temporary folder, removed unless ``keep``).
+        engine, scheduler: as for :func:`kpolicy.pipeline.run`; the dask engine defaults
+            to a LocalCluster of ``jobs`` worker processes (``local:JOBS``).
 
     Returns:
         Figures: generation time, pipeline time and throughput, peak memory (this
@@ -738,15 +742,24 @@ def run_scale(
         gen_seconds = time.perf_counter() - start
         out = base / "out"
         _reset_peak()
+        if engine == "dask" and scheduler is None:
+            scheduler = f"local:{jobs}"
         summary = pipeline.run(
-            written.path, out, batch_docs=batch_docs or pipeline.DEFAULT_BATCH_DOCS, jobs=jobs, progress=progress
+            written.path, out, batch_docs=batch_docs or pipeline.DEFAULT_BATCH_DOCS, jobs=jobs if engine == "local" else 1,
+            progress=progress, engine=engine, scheduler=scheduler,
         )
+        workers = summary.jobs
         figures: dict[str, object] = {
             "documents": summary.documents,
             "input_mb": round(written.n_bytes / 1e6, 1),
             "sentences": summary.sentences,
             "format": fmt,
             "jobs": jobs,
+            "engine": engine,
+            "workers": workers,
+            "engine_startup_seconds": round(summary.engine_startup_seconds, 1),
+            "docs_per_s_per_worker": round(summary.documents / summary.seconds / max(workers, 1), 1),
+            "worker_peak_rss_mb_by_worker": {k: round(v) for k, v in summary.worker_peak_rss_mb_by_worker.items()},
             "batch_docs": batch_docs or pipeline.DEFAULT_BATCH_DOCS,
             "generate_seconds": round(gen_seconds, 1),
             "pipeline_seconds": round(summary.seconds, 1),
@@ -839,11 +852,15 @@ def _print_scale(f: dict[str, object]) -> None:
     print(f["summary_line"])
     print(
         f"scale: {f['documents']:,} documents ({f['input_mb']:,} MB, {f['sentences']:,} sentences, {f['format']}), "
-        f"jobs={f['jobs']}, batch_docs={f['batch_docs']}: {f['pipeline_seconds']:,} s = {f['docs_per_s']:,} docs/s, "
+        f"engine={f['engine']}, workers={f['workers']}, batch_docs={f['batch_docs']}: {f['pipeline_seconds']:,} s = {f['docs_per_s']:,} docs/s "
+        f"({f['docs_per_s_per_worker']:,} per worker), "
         f"{f['mb_per_s']} MB/s, {f['sentences_per_s']:,} sentences/s; peak RSS {f['peak_rss_mb']:,} MiB"
         + (f" (workers {f['worker_peak_rss_mb']:,} MiB each at most)" if f["worker_peak_rss_mb"] else "")
         + f"; output {f['output_mb']:,} MB; generating the input took {f['generate_seconds']} s"
     )
+    if f["engine"] == "dask":
+        peaks = ", ".join(f"{w}: {mb:,} MiB" for w, mb in sorted(f["worker_peak_rss_mb_by_worker"].items()))  # type: ignore[union-attr]
+        print(f"dask: cluster start and worker check {f['engine_startup_seconds']} s (in the pipeline time); peak RSS per worker: {peaks}")
     print(f"correctness check over the output: {f['check_seconds']} s, peak RSS {f['check_peak_rss_mb']:,} MiB")
     if "money_by_region_seconds" in f:
         print(
@@ -962,7 +979,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help="fail when the money aims are missed (clean-flag rate <= 1%%, garble recall >= 95%%); by default they are reported")
     parser.add_argument("--scale", type=int, default=None, metavar="N", help="stream N generated documents through the pipeline instead")
     parser.add_argument("--format", choices=("jsonl", "parquet", "folder"), default="jsonl", help="input for --scale (default jsonl)")
-    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="pipeline worker processes for --scale (default 1)")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="pipeline worker processes for --scale (default 1; with --engine dask: the LocalCluster's)")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local", help="--scale: the pipeline engine (default local)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS|local[:N]", help="--scale --engine dask: the cluster (default local:JOBS)")
     parser.add_argument("--batch-docs", type=int, default=None, metavar="N", help="pipeline batch size for --scale (default 1000)")
     parser.add_argument("--workdir", default=None, metavar="DIR", help="folder for --scale's input and output (kept); default a temporary one")
     parser.add_argument("--no-analysis", action="store_true", help="--scale: skip the analysis aggregates over the output")
@@ -995,7 +1014,7 @@ def run_from_args(args: argparse.Namespace) -> int:
             raise KpolicyError("--scale must be at least 1")
         print(f"kpolicy bench --scale: {args.scale:,} generated documents (seed {args.seed}) through the streaming pipeline")
         figures = run_scale(args.scale, args.seed, args.format, batch_docs=args.batch_docs, jobs=args.jobs,
-                            workdir=args.workdir, analysis_stages=not args.no_analysis)
+                            workdir=args.workdir, analysis_stages=not args.no_analysis, engine=args.engine, scheduler=args.scheduler)
         _print_scale(figures)
         _print_correctness(figures["correctness"])  # type: ignore[arg-type]
         ok = _correct(figures["correctness"])  # type: ignore[arg-type]

@@ -281,12 +281,16 @@ class DaskEngine:
         self.worker_peaks: dict[str, float] = {}
         self.workers = 0
         self.dashboard_link: str | None = None
+        self.startup_seconds = 0.0
 
     # -- the cluster -------------------------------------------------------------------
 
     def __enter__(self) -> DaskEngine:
+        import time
+
         from distributed import Client, LocalCluster
 
+        started = time.perf_counter()
         try:
             if self.how == "local":
                 self.cluster = LocalCluster(n_workers=self.where, threads_per_worker=1, processes=True,
@@ -313,6 +317,7 @@ class DaskEngine:
         self.workers = len(versions)
         self.threads = sum(w.get("nthreads", 1) for w in self.client.scheduler_info()["workers"].values()) or self.workers
         self.dashboard_link = self.client.dashboard_link
+        self.startup_seconds = time.perf_counter() - started
         if self.progress:
             note = "" if self.how != "local" or importlib.util.find_spec("bokeh") else " (install bokeh to serve it)"
             print(f"kpolicy: Dask cluster with {self.workers} workers; dashboard: {self.dashboard_link}{note}", file=sys.stderr)

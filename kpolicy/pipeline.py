@@ -97,6 +97,8 @@ class Summary:
         jobs: worker processes (the dask engine: the cluster's workers at the start).
         engine: ``local`` or ``dask``.
         resumed_batches: batches an interrupted earlier run had finished (not run again).
+        engine_startup_seconds: starting the engine (a LocalCluster, the workers' check),
+            included in ``seconds``.
         ignored_fields: record fields that were not doc_id, text or metadata.
     """
 
@@ -118,6 +120,7 @@ class Summary:
     engine: str = "local"
     resumed_batches: int = 0
     worker_peak_rss_mb_by_worker: dict[str, float] = field(default_factory=dict)
+    engine_startup_seconds: float = 0.0
     ignored_fields: list[str] = field(default_factory=list)
 
     def line(self) -> str:
@@ -377,7 +380,8 @@ def _extract(src: Any, out: Path, start: float, wanted: list[str], options: dict
     identity = source_identity(src)
     done = _resumable(out, options, identity, __version__)
     earlier = _prepare_out_dir(out) if done is None else []
-    summary = Summary(str(src.path), src.kind, str(out), jobs=getattr(engine, "workers", 1), engine=engine.name)
+    summary = Summary(str(src.path), src.kind, str(out), jobs=getattr(engine, "workers", 1), engine=engine.name,
+                      engine_startup_seconds=getattr(engine, "startup_seconds", 0.0))
     tables = [*CORPUS_TABLES, *BATCH_TABLES, *wanted, *LINK_TABLES]
     run_info = {"source_identity": identity}
     parts: dict[str, list[dict[str, Any]]] = {}
