@@ -799,7 +799,8 @@ def document_rows(item: DocInput) -> tuple[dict[str, Any], list[dict[str, Any]],
 
     Returns:
         ``(documents row, sentences rows, offsets rows)``; ``regions`` and ``level`` are
-        the curated ones (or None) until :func:`build_tables` infers the rest.
+        the curated ones (or None) until :func:`build_tables` infers the rest, and
+        ``n_tokens`` is 0 until :func:`build_tables` counts them.
     """
     doc_id, raw = item.doc_id, item.raw
     mapped = normalize_mapped(raw)
@@ -855,12 +856,30 @@ def document_rows(item: DocInput) -> tuple[dict[str, Any], list[dict[str, Any]],
         "curated_fields": sorted(k for k in curated_values if k != "date_precision"),
         "n_chars": len(text),
         "n_words": len(text.split()),
-        # Content tokens (kpolicy.morph), the denominator of theme and keyness rates.
-        "n_tokens": sum(morph.count_tokens_many([r["text"] for r in sentences])),
+        # Content tokens (kpolicy.morph), the denominator of theme and keyness rates:
+        # counted by build_tables for all documents at once (one Kiwi batch).
+        "n_tokens": 0,
         "n_sentences": len(spans),
         "boilerplate_chars": _removed_chars(raw, text),
     }
     return doc, sentences, offsets
+
+
+#: Sentences per :func:`kpolicy.morph.count_tokens_many` call of :func:`_count_tokens`:
+#: Kiwi analyses a list in one batch (faster than one call per document), and the
+#: token cache stays bounded.
+TOKEN_CHUNK = 20_000
+
+
+def _count_tokens(docs: list[dict[str, Any]], sentences: list[dict[str, Any]]) -> None:
+    """Set each document row's ``n_tokens``: content tokens of its sentences."""
+    totals: dict[str, int] = dict.fromkeys((d["doc_id"] for d in docs), 0)
+    for i in range(0, len(sentences), TOKEN_CHUNK):
+        chunk = sentences[i : i + TOKEN_CHUNK]
+        for row, n in zip(chunk, morph.count_tokens_many([r["text"] for r in chunk]), strict=True):
+            totals[row["doc_id"]] += n
+    for d in docs:
+        d["n_tokens"] = totals[d["doc_id"]]
 
 
 def build_tables(
@@ -878,6 +897,7 @@ def build_tables(
     Returns:
         ``(documents, sentences, offsets)``, validated against their schemas.
     """
+    _count_tokens(docs, sentences)
     documents = frame(docs, "documents")
     sentence_df = frame(sentences, "sentences")
     if infer_regions and documents.height:

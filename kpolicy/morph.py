@@ -85,12 +85,29 @@ def english_lemma(word: str) -> str:
     return f"{head}-{last}" if head else last
 
 
+def _english_word(word: str) -> str | None:
+    """The content lemma of one Latin word, or None when it is not content."""
+    lemma = english_lemma(word)
+    if len(lemma) < 2 or not _HAS_LETTER.search(lemma) or lemma in stop_words()["en"] or _NUMBER_LIKE.fullmatch(lemma):
+        return None
+    return lemma
+
+
+#: :func:`_english_word` per word seen (words repeat: a look-up instead of the rules);
+#: cleared with the token cache.
+_WORDS: dict[str, str | None] = {}
+_MISSING = object()
+
+
 def _english(text: str, offset: int = 0) -> list[Token]:
-    stops = stop_words()["en"]
     out = []
+    words = _WORDS
     for m in _LATIN_WORD.finditer(text):
-        lemma = english_lemma(m.group())
-        if len(lemma) < 2 or not _HAS_LETTER.search(lemma) or lemma in stops or _NUMBER_LIKE.fullmatch(lemma):
+        word = m.group()
+        lemma = words.get(word, _MISSING)
+        if lemma is _MISSING:
+            lemma = words[word] = _english_word(word)
+        if lemma is None:
             continue
         out.append(Token(lemma, "SL", offset + m.start(), offset + m.end()))
     return out
@@ -142,6 +159,7 @@ def content_tokens_many(texts: Iterable[str]) -> list[tuple[Token, ...]]:
     korean = [t for t in todo if _HANGUL.search(t)]
     if len(_CACHE) + len(todo) > _CACHE_MAX:
         _CACHE.clear()
+        _WORDS.clear()
     for t in todo:
         if not _HANGUL.search(t):
             _CACHE[t] = tuple(_english(t))
