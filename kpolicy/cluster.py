@@ -303,7 +303,7 @@ class DaskEngine:
             raise KpolicyError(f"cannot reach the Dask scheduler {self.where}: {exc}") from None
         try:
             versions = self.client.run(_kpolicy_version)
-        except Exception as exc:  # a worker without kpolicy fails to unpickle the function
+        except Exception as exc:  # noqa: BLE001 - a worker without kpolicy fails to unpickle the function, with any error
             self.__exit__(None, None, None)
             raise KpolicyError(f"the Dask workers cannot run kpolicy ({type(exc).__name__}: {exc}); install the same kpolicy on every worker") from None
         mine = _kpolicy_version()

@@ -35,11 +35,11 @@ __all__ = [
     "jsonl_line_limit",
     "jsonl_range",
     "jsonl_records",
-    "parse_jsonl_line",
     "parquet_group_records",
     "parquet_records",
-    "parquet_rows",
     "parquet_row_groups",
+    "parquet_rows",
+    "parse_jsonl_line",
     "probe_parquet",
 ]
 
@@ -128,7 +128,7 @@ def parse_jsonl_line(line: bytes | int, first: bool, limit: int) -> dict[str, An
 
 def _open(path: Path) -> Any:
     try:
-        return open(path, "rb")  # noqa: SIM115 - the callers close it; bytes so a bad line is one reject
+        return open(path, "rb")  # the callers close it; bytes, so a bad line is one reject
     except OSError as exc:
         raise KpolicyError(f"{path}: cannot read the file ({exc.strerror})") from None
 

@@ -167,6 +167,7 @@ def test_dask_folder_and_parquet_sources(tmp_path: Path, scheduler: str) -> None
                             engine="dask", scheduler=scheduler, **opts)
         assert parts_of(tmp_path / f"{name}-dask") == parts_of(tmp_path / f"{name}-local"), name
         assert (dask.documents, dask.duplicates) == (local.documents, local.duplicates)
+        assert dask.documents == len(TEXTS)
     docs = pipeline.read_tables(tmp_path / "folder-dask")["documents"].collect()
     assert docs.filter(pl.col("doc_id") == "d02")["title"].item() == "Curated title"
 
@@ -177,6 +178,7 @@ def test_a_killed_worker_leaves_a_complete_output(tmp_path: Path, scheduler: str
     out = Path(kill_plan["out"])
     dask = pipeline.run(src, out, batch_docs=2, kinds=["amounts"], progress=False, engine="dask", scheduler=scheduler, scan_bytes=400)
     assert Path(kill_plan["marker"]).exists(), "the worker running batch 2 was not killed"
+    assert (dask.documents, dask.batches) == (local.documents, local.batches)
     # Batch 2's worker died after writing its documents and sentences parts, before the
     # rest; the batch ran again elsewhere and overwrote them.
     assert parts_of(out) == parts_of(tmp_path / "local")
@@ -214,3 +216,14 @@ def test_dask_resumes_after_an_interrupted_driver(tmp_path: Path, scheduler: str
     assert again.resumed_batches == len(finished)
     assert {p: p.stat().st_mtime_ns for p in kept} == mtimes
     assert parts_of(out) == parts_of(tmp_path / "local") and again.documents == local.documents
+
+
+def test_extract_command_with_the_dask_engine(tmp_path: Path, scheduler: str, capsys) -> None:
+    from kpolicy.cli import main
+
+    src = write_jsonl(tmp_path / "d.jsonl")
+    assert main(["extract", "--corpus", str(src), "--out", str(tmp_path / "out"), "--batch-docs", "4",
+                 "--engine", "dask", "--scheduler", scheduler, "--no-progress"]) == 0
+    assert "11 documents, 3 rejects, 1 duplicates" in capsys.readouterr().out
+    assert main(["extract", "--corpus", str(src), "--out", str(tmp_path / "o2"), "--scheduler", "local:2"]) == 2
+    assert "--scheduler needs --engine dask" in capsys.readouterr().err
