@@ -840,8 +840,8 @@ def _print_goals(table: pl.DataFrame, n_docs: int, pipeline_docs: int, jobs: int
                       ("amounts_end_to_end_sentences_per_s", "facts amounts end to end (sentences/s)"),
                       (f"pipeline_docs_per_s_{jobs}_workers", f"full pipeline, {jobs} workers (documents/s)")):
         v = this[col]
-        parts = [f"{v:,} = {v / goal[col]:.3f}x the goal ({'met' if v >= goal[col] else 'missed'})",
-                 f"{v / raw[col]:.3f}x the raw scan"]
+        parts = [f"{v:,} = {v / goal[col]:.3g}x the goal ({'met' if v >= goal[col] else 'missed'})",
+                 f"{v / raw[col]:.3g}x the raw scan"]
         if prev is not None:
             parts.append(f"{v / prev[col]:.2f}x the previous release")
         print(f"  {what}: " + "; ".join(parts))
@@ -931,6 +931,7 @@ def run_scale(
             "workers": workers,
             "engine_startup_seconds": round(summary.engine_startup_seconds, 1),
             "docs_per_s_per_worker": round(summary.documents / summary.seconds / max(workers, 1), 1),
+            "docs_per_cpu_s": round(summary.documents / summary.batch_cpu_seconds, 1) if summary.batch_cpu_seconds else None,
             "worker_peak_rss_mb_by_worker": {k: round(v) for k, v in summary.worker_peak_rss_mb_by_worker.items()},
             "batch_docs": batch_docs or pipeline.DEFAULT_BATCH_DOCS,
             "generate_seconds": round(gen_seconds, 1),
@@ -1030,6 +1031,8 @@ def _print_scale(f: dict[str, object]) -> None:
         + (f" (workers {f['worker_peak_rss_mb']:,} MiB each at most)" if f["worker_peak_rss_mb"] else "")
         + f"; output {f['output_mb']:,} MB; generating the input took {f['generate_seconds']} s"
     )
+    if f.get("docs_per_cpu_s"):
+        print(f"batch function: {f['docs_per_cpu_s']:,} documents per CPU second (the throughput of one core, all batches)")
     if f["engine"] == "dask":
         peaks = ", ".join(f"{w}: {mb:,} MiB" for w, mb in sorted(f["worker_peak_rss_mb_by_worker"].items()))  # type: ignore[union-attr]
         print(f"dask: cluster start and worker check {f['engine_startup_seconds']} s (in the pipeline time); peak RSS per worker: {peaks}")

@@ -99,6 +99,9 @@ class Summary:
         resumed_batches: batches an interrupted earlier run had finished (not run again).
         engine_startup_seconds: starting the engine (a LocalCluster, the workers' check),
             included in ``seconds``.
+        batch_cpu_seconds: CPU time (all threads) the batch function took, summed over
+            the batches: documents per CPU second is the throughput of one core, which a
+            machine shared with other work does not distort as much as wall time.
         ignored_fields: record fields that were not doc_id, text or metadata.
     """
 
@@ -121,6 +124,7 @@ class Summary:
     resumed_batches: int = 0
     worker_peak_rss_mb_by_worker: dict[str, float] = field(default_factory=dict)
     engine_startup_seconds: float = 0.0
+    batch_cpu_seconds: float = 0.0
     ignored_fields: list[str] = field(default_factory=list)
 
     def line(self) -> str:
@@ -416,6 +420,7 @@ def _extract(src: Any, out: Path, start: float, wanted: list[str], options: dict
             summary.rows[kind] = summary.rows.get(kind, 0) + counts.get(kind, 0)
         for table, info in counts["_parts"].items():
             parts.setdefault(table, []).append(info)
+        summary.batch_cpu_seconds += counts.get("_cpu_s", 0.0)
         if "_peak_rss_mb" in counts and (engine.name != "local" or engine.workers > 1):
             summary.worker_peak_rss_mb = max(summary.worker_peak_rss_mb or 0.0, counts["_peak_rss_mb"])
         if bar is not None:
@@ -537,8 +542,10 @@ def process_batch(task: _Task, out: Path, kinds: list[str], infer_regions: bool,
     table's name once its part is written (the worker-failure test uses it).
 
     Returns:
-        Rows written per table, and this process's ``_peak_rss_mb``.
+        Rows written per table, this process's ``_peak_rss_mb`` and the batch's CPU
+        time ``_cpu_s``.
     """
+    cpu_start = time.process_time()
     docs, sentences, offsets = [], [], []
     for item in task.docs:
         d, s, o = document_rows(item)
@@ -575,6 +582,7 @@ def process_batch(task: _Task, out: Path, kinds: list[str], infer_regions: bool,
         for kind in kinds:
             write(kind, batch.facts(kind))
     counts["_peak_rss_mb"] = peak_rss_mb()
+    counts["_cpu_s"] = time.process_time() - cpu_start
     return counts
 
 
