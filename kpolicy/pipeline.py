@@ -21,6 +21,13 @@ Usage::
     tables["amounts"].filter(pl.col("is_suspect")).collect()
 
 or ``kpolicy extract --corpus my_corpus/ --out out/``.
+
+**Engines.** Batches run in this process or in ``jobs`` local processes (``engine="local"``),
+or on a Dask cluster (``engine="dask"``, ``scheduler="tcp://host:8786"`` or ``"local:N"``;
+:mod:`kpolicy.cluster`). Every engine forms the same batches (:func:`plan_batches`) and
+runs them with the same function (:func:`process_batch`), so the parts are the same,
+byte for byte. Finished batches are journaled (:data:`JOURNAL`): a re-run after an
+interrupted run resumes (see :func:`run`).
 """
 
 from __future__ import annotations
