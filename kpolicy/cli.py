@@ -224,7 +224,9 @@ def _run(args: argparse.Namespace) -> int:
         print(f"kpolicy: {ok} of {len(results)} runs ok, {len(failed)} failed, {skipped} skipped; open {out_dir / 'index.html'}")
         return 1 if failed else 0
 
-    corpus = load_corpus(args.corpus)
+    # Only `kpolicy corpus` shows documents.n_tokens; the other listings and every fact
+    # extractor do not read it, so they skip counting it (Kiwi is the loader's largest cost).
+    corpus = load_corpus(args.corpus, count_tokens=args.command == "corpus")
     if args.command == "corpus":
         df = corpus.documents if args.with_text else corpus.documents.drop("raw_text", "text")
     elif args.command == "sentences":

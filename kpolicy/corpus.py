@@ -314,6 +314,7 @@ def load_corpus(
     progress: bool | None = None,
     cache: bool = False,
     max_figures: int = DEFAULT_MAX_FIGURES,
+    count_tokens: bool = True,
 ) -> Corpus:
     """Load a corpus folder into tables.
 
@@ -325,6 +326,10 @@ def load_corpus(
             rejected as ``too_many_figures``, which bounds the memory fact tables take.
         infer_regions: infer about-regions and level for documents the catalog does not
             curate (uses :mod:`kpolicy.extract.places`).
+        count_tokens: count each document's content tokens (``documents.n_tokens``, the
+            denominator of theme rates; Kiwi for Korean, the loader's largest cost). With
+            False ``n_tokens`` is null: for callers that never read it, such as
+            ``kpolicy facts`` (the fact extractors do not use it).
         progress: show a progress bar (default: only for 500+ files on a terminal).
         cache: keep the tables (and fact tables) as Parquet in ``paths.CACHE_DIR`` and
             reuse them while the files, options, code and reference data are unchanged
@@ -352,12 +357,13 @@ def load_corpus(
         refused = [f.rel for f in found if f.problem is not None]
         files = cache_mod.hash_files(root, [f.rel for f in found], max_bytes=max_bytes, skip=refused)
         files += cache_mod.hash_files(root, [catalog_path.name] if catalog_path else [])
-        key = cache_mod.corpus_key(root, files, {"max_bytes": max_bytes, "infer_regions": infer_regions, "max_figures": max_figures})
+        key = cache_mod.corpus_key(root, files, {"max_bytes": max_bytes, "infer_regions": infer_regions, "max_figures": max_figures,
+                                                           **({} if count_tokens else {"count_tokens": False})})
         store = cache_mod.TableCache(key)
         cached = {name: store.get(name) for name in CORPUS_TABLES}
         if all(t is not None for t in cached.values()):
             return Corpus(root=root, **cached, files_found=len(found), catalog_path=catalog_path, _cache=store)
-    corpus = _load(root, found, catalog, catalog_path, max_bytes, infer_regions, progress, max_figures)
+    corpus = _load(root, found, catalog, catalog_path, max_bytes, infer_regions, progress, max_figures, count_tokens)
     if store is not None:
         for name in CORPUS_TABLES:
             store.put(name, getattr(corpus, name))
@@ -378,6 +384,7 @@ def _load(
     infer_regions: bool,
     progress: bool | None,
     max_figures: int = DEFAULT_MAX_FIGURES,
+    count_tokens: bool = True,
 ) -> Corpus:
     """Read, decode, normalise and split every found file (no cache)."""
     docs: list[dict[str, Any]] = []
@@ -404,7 +411,7 @@ def _load(
         e = catalog[unknown[0]]
         raise _fail(catalog_path, e.line, f"catalog entry {unknown[0]!r} matches no file in {root}")
 
-    documents, sentence_df, offset_df = build_tables(docs, sentences, offsets, infer_regions)
+    documents, sentence_df, offset_df = build_tables(docs, sentences, offsets, infer_regions, count_tokens)
     return Corpus(
         root=root,
         documents=documents,
@@ -887,17 +894,23 @@ def build_tables(
     sentences: list[dict[str, Any]],
     offsets: list[dict[str, Any]],
     infer_regions: bool = True,
+    count_tokens: bool = True,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The documents, sentences and offsets tables from :func:`document_rows` output.
 
     Args:
         infer_regions: fill ``regions`` and ``level`` where nothing was curated, from the
             places extractor (per document, so any grouping of documents gives the same rows).
+        count_tokens: count ``n_tokens`` (else null; see :func:`load_corpus`).
 
     Returns:
         ``(documents, sentences, offsets)``, validated against their schemas.
     """
-    _count_tokens(docs, sentences)
+    if count_tokens:
+        _count_tokens(docs, sentences)
+    else:
+        for d in docs:
+            d["n_tokens"] = None
     documents = frame(docs, "documents")
     sentence_df = frame(sentences, "sentences")
     if infer_regions and documents.height:
