@@ -158,6 +158,10 @@ def test_dask_folder_and_parquet_sources(tmp_path: Path, scheduler: str) -> None
         (folder / ("sub" if i % 3 == 0 else ".") / f"d{i:02d}.txt").write_text(text, encoding="utf-8")
     (folder / "sub" / "d01.txt").write_text(TEXTS[1], encoding="utf-8")  # same stem as ./d01.txt: a duplicate
     (folder / "catalog.yaml").write_text("d02:\n  title: Curated title\n", encoding="utf-8")
+    # Files discovery refuses travel to the workers with their problem (a pickled ReaderError).
+    (folder / "sub" / "table.xlsx").write_bytes(b"PK\x03\x04 not read")
+    (tmp_path / "outside.txt").write_text("Outside the corpus: 9 billion won.", encoding="utf-8")
+    (folder / "link.txt").symlink_to(tmp_path / "outside.txt")
     table = pl.DataFrame({"doc_id": [f"p{i}" for i in range(len(TEXTS))], "text": TEXTS})
     table.write_parquet(tmp_path / "d.parquet", row_group_size=3)
     assert len(records.parquet_row_groups(tmp_path / "d.parquet")) == 4
@@ -168,6 +172,7 @@ def test_dask_folder_and_parquet_sources(tmp_path: Path, scheduler: str) -> None
         assert parts_of(tmp_path / f"{name}-dask") == parts_of(tmp_path / f"{name}-local"), name
         assert (dask.documents, dask.duplicates) == (local.documents, local.duplicates)
         assert dask.documents == len(TEXTS)
+        assert dask.rejects == local.rejects == (2 if name == "folder" else 0)  # unsupported_type, outside_corpus
     docs = pipeline.read_tables(tmp_path / "folder-dask")["documents"].collect()
     assert docs.filter(pl.col("doc_id") == "d02")["title"].item() == "Curated title"
 
