@@ -282,6 +282,10 @@ class DaskEngine:
         self.workers = 0
         self.dashboard_link: str | None = None
         self.startup_seconds = 0.0
+        # Task keys are unique per run: two runs sharing a cluster never share results.
+        import uuid
+
+        self.run_id = uuid.uuid4().hex[:12]
 
     # -- the cluster -------------------------------------------------------------------
 
@@ -352,7 +356,7 @@ class DaskEngine:
         for i, _ in enumerate(parts):
             for j in range(i, min(i + ahead, len(parts))):
                 if j not in futures:
-                    futures[j] = self.client.submit(scan_part, self.spec, parts[j], pure=False, key=f"kpolicy-probe-{j}")
+                    futures[j] = self.client.submit(scan_part, self.spec, parts[j], pure=False, key=f"kpolicy-probe-{self.run_id}-{j}")
             probes, lines = futures.pop(i).result()
             for loc, probe in probes:
                 if src.kind == "jsonl":
@@ -368,7 +372,7 @@ class DaskEngine:
     def submit(self, task: Any) -> list[tuple[Any, dict[str, Any]]]:
         catalog = _sub_catalog(self.catalog, [r.loc for r in task.docs]) if self.spec.kind == "folder" else {}
         fut = self.client.submit(run_batch, self.spec, task, catalog, self.out, self.kinds, self.options["infer_regions"],
-                                 pure=False, key=f"kpolicy-batch-{task.batch_no}", priority=1)
+                                 pure=False, key=f"kpolicy-batch-{self.run_id}-{task.batch_no}", priority=1)
         self.pending.append((task, fut))
         done = self._collect_done()
         # At most two batches per worker thread in flight: the driver's memory stays bounded.
