@@ -799,7 +799,9 @@ def run_goals(n_docs: int = GOAL_DOCS, pipeline_docs: int = GOAL_PIPELINE_DOCS, 
                     "loader_mb_per_cpu_s": round(mb / loader["cpu"], 2),
                     "loader_mb_per_s_wall": round(mb / loader["wall"], 2),
                     "amounts_end_to_end_sentences_per_s": round(n_sent / amounts["wall"]),
+                    "amounts_sentences_per_cpu_s": round(n_sent / amounts["cpu"]),
                     f"pipeline_docs_per_s_{jobs}_workers": round(full["documents"] / full["wall"], 1),
+                    "pipeline_docs_per_cpu_s": round(full["documents"] / full["cpu"], 1),
                     "_sentences": n_sent,
                 })
         finally:
@@ -812,7 +814,9 @@ def run_goals(n_docs: int = GOAL_DOCS, pipeline_docs: int = GOAL_PIPELINE_DOCS, 
         "loader_mb_per_cpu_s": GOAL_LOADER_MB_PER_S_PER_CORE,
         "loader_mb_per_s_wall": None,
         "amounts_end_to_end_sentences_per_s": GOAL_AMOUNTS_SENTENCES_PER_S,
+        "amounts_sentences_per_cpu_s": None,
         f"pipeline_docs_per_s_{jobs}_workers": float(GOAL_PIPELINE_DOCS_PER_S),
+        "pipeline_docs_per_cpu_s": float(GOAL_PIPELINE_DOCS_PER_S) / jobs,
         "_sentences": table["_sentences"][0],
     }
     raw_row = {
@@ -820,7 +824,9 @@ def run_goals(n_docs: int = GOAL_DOCS, pipeline_docs: int = GOAL_PIPELINE_DOCS, 
         "loader_mb_per_cpu_s": round(raw_mb_per_cpu_s, 2),
         "loader_mb_per_s_wall": round(mb / raw["wall"], 2),
         "amounts_end_to_end_sentences_per_s": round(table["_sentences"][0] / raw["cpu"]),
+        "amounts_sentences_per_cpu_s": round(table["_sentences"][0] / raw["cpu"]),
         f"pipeline_docs_per_s_{jobs}_workers": round(n_docs / raw["cpu"] * jobs, 1),
+        "pipeline_docs_per_cpu_s": round(n_docs / raw["cpu"], 1),
         "_sentences": table["_sentences"][0],
     }
     return pl.concat([table, pl.DataFrame([raw_row, goals], schema=table.schema)], how="vertical")
@@ -836,14 +842,17 @@ def _print_goals(table: pl.DataFrame, n_docs: int, pipeline_docs: int, jobs: int
     rows = {r["version"]: r for r in table.iter_rows(named=True)}
     this, raw, goal = rows["this code"], rows["raw scan (read + decode + one regex pass)"], rows["goal"]
     prev = next((r for k, r in rows.items() if k.startswith("previous release")), None)
-    for col, what in (("loader_mb_per_cpu_s", "loader (MB per CPU second)"),
-                      ("amounts_end_to_end_sentences_per_s", "facts amounts end to end (sentences/s)"),
-                      (f"pipeline_docs_per_s_{jobs}_workers", f"full pipeline, {jobs} workers (documents/s)")):
-        v = this[col]
+    # Against the goal: the goal's own measure (wall time end to end, except the loader's
+    # per core). Against the previous release and the raw scan: CPU seconds, which other
+    # work on a shared machine distorts far less than wall time.
+    for col, cpu_col, what in (("loader_mb_per_cpu_s", "loader_mb_per_cpu_s", "loader (MB per CPU second)"),
+                               ("amounts_end_to_end_sentences_per_s", "amounts_sentences_per_cpu_s", "facts amounts end to end (sentences/s)"),
+                               (f"pipeline_docs_per_s_{jobs}_workers", "pipeline_docs_per_cpu_s", f"full pipeline, {jobs} workers (documents/s)")):
+        v, c = this[col], this[cpu_col]
         parts = [f"{v:,} = {v / goal[col]:.3g}x the goal ({'met' if v >= goal[col] else 'missed'})",
-                 f"{v / raw[col]:.3g}x the raw scan"]
+                 f"per CPU second {c:,} = {c / raw[cpu_col]:.3g}x the raw scan"]
         if prev is not None:
-            parts.append(f"{v / prev[col]:.2f}x the previous release")
+            parts.append(f"{c / prev[cpu_col]:.2f}x the previous release (wall: {v / prev[col]:.2f}x)")
         print(f"  {what}: " + "; ".join(parts))
 
 
