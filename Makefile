@@ -58,6 +58,7 @@ STORIES_SIZES ?= 10000,100000
 bench: install
 	$(BIN)/kpolicy bench $(BENCH_ARGS)   # e.g. make bench BENCH_ARGS=--quick
 	$(BIN)/kpolicy bench --stories $(STORIES_SIZES)   # near-duplicates and stories; e.g. STORIES_SIZES=10000,100000,1000000
+	$(BIN)/kpolicy bench --goals   # loader, facts amounts end to end, full pipeline: this code against the previous release
 
 # Score the money extractor on the real-text development set (labels in devset/labels,
 # texts saved by hand into the git-ignored devset/texts; see devset/README.md).
@@ -67,7 +68,7 @@ eval: install
 # Re-resolve the lock file from pyproject.toml (run after changing a pin).
 lock:
 	rm -rf /tmp/kpolicy-lock-venv && $(PYTHON) -m venv /tmp/kpolicy-lock-venv
-	/tmp/kpolicy-lock-venv/bin/pip install --quiet -e ".[test]" setuptools
+	/tmp/kpolicy-lock-venv/bin/pip install --quiet -e ".[test,bench,dask]" setuptools
 	/tmp/kpolicy-lock-venv/bin/pip freeze --all --exclude-editable | grep -vE "^(pip|kpolicy)[ =]" > requirements.lock
 
 clean:

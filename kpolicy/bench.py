@@ -676,6 +676,187 @@ def run(n_docs: int, seed: int = 0, quantulum_sample: int = 2000) -> tuple[pl.Da
 
 
 # ---------------------------------------------------------------------------------
+# Goals (issue 17): loader, `kpolicy facts amounts` end to end, full pipeline on 2 cores
+# ---------------------------------------------------------------------------------
+
+#: The speed goals, reported (never asserted) by ``--goals``.
+GOAL_LOADER_MB_PER_S_PER_CORE = 20.0
+GOAL_AMOUNTS_SENTENCES_PER_S = 100_000
+GOAL_PIPELINE_DOCS_PER_S = 1_500
+GOAL_PIPELINE_JOBS = 2
+#: ``--goals`` corpus: about 200,000 sentences of news-length generated documents.
+GOAL_DOCS = 6_400
+#: Documents streamed through the full pipeline by ``--goals``.
+GOAL_PIPELINE_DOCS = 2_000
+#: The release the goals compare with (main before issue 17's work).
+PREVIOUS_RELEASE = "8f78d6f"
+
+# Runs in a fresh process with a kpolicy root first on sys.path: one measurement, as JSON.
+_GOAL_CHILD = r"""
+import json, re, sys, time, resource
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+what, folder, extra = sys.argv[2], Path(sys.argv[3]), sys.argv[4]
+RAW = re.compile(sys.argv[5])
+def cpu():
+    r, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
+out = {}
+start_wall, start_cpu = time.perf_counter(), cpu()
+if what == "raw":
+    # The floor of touching every byte in Python: read, decode, one regex pass.
+    n = 0
+    for p in sorted(folder.glob("*.txt")):
+        n += len(RAW.findall(p.read_bytes().decode("utf-8")))
+    out["matches"] = n
+elif what == "loader":
+    from kpolicy.corpus import load_corpus
+    load_corpus(extra, progress=False, infer_regions=False)  # warm-up on another corpus
+    start_wall, start_cpu = time.perf_counter(), cpu()
+    c = load_corpus(folder, progress=False, infer_regions=False)
+    out["sentences"] = c.sentences.height
+elif what == "amounts":
+    # What the user runs, from a cold start: kpolicy facts amounts --corpus DIR.
+    from kpolicy.cli import main
+    assert main(["facts", "amounts", "--corpus", str(folder), "--format", "parquet", "--out", extra]) == 0
+elif what == "pipeline":
+    from kpolicy import pipeline
+    s = pipeline.run(folder, extra, jobs=int(sys.argv[6]), progress=False)
+    out["documents"] = s.documents
+out["wall"] = time.perf_counter() - start_wall
+out["cpu"] = cpu() - start_cpu
+print(json.dumps(out))
+"""
+
+
+def _goal_child(root: Path, what: str, folder: Path, extra: str, jobs: int = 1) -> dict[str, float]:
+    import json
+    import subprocess
+
+    res = subprocess.run([sys.executable, "-c", _GOAL_CHILD, str(root), what, str(folder), extra, RAW_SCAN, str(jobs)],
+                         capture_output=True, text=True, check=False)
+    if res.returncode != 0:
+        raise KpolicyError(f"bench --goals: the {what} run of {root} failed: {res.stderr.strip().splitlines()[-1] if res.stderr.strip() else res.returncode}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def previous_release(ref: str = PREVIOUS_RELEASE) -> Path | None:
+    """The kpolicy package of commit ``ref``, extracted with ``git archive`` into a temporary
+    folder (None when this is not a git checkout or the commit is unknown)."""
+    import subprocess
+
+    from kpolicy.paths import ROOT
+
+    target = Path(tempfile.mkdtemp(prefix=f"kpolicy-{ref}-"))
+    try:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "kpolicy"], capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError):
+        shutil.rmtree(target, ignore_errors=True)
+        return None
+    return target
+
+
+def run_goals(n_docs: int = GOAL_DOCS, pipeline_docs: int = GOAL_PIPELINE_DOCS, seed: int = 0, ref: str | None = PREVIOUS_RELEASE,
+              jobs: int = GOAL_PIPELINE_JOBS) -> pl.DataFrame:
+    """The three speed goals, each measured for this code and for the previous release
+    (``ref``) in the same run, in fresh processes, and set against the raw scan.
+
+    * loader: :func:`kpolicy.load_corpus` (read, decode, normalise, split, metadata,
+      content tokens; no about-regions), MB of input per CPU second (= per core);
+    * ``kpolicy facts amounts --corpus DIR`` end to end from a cold start: sentences per
+      wall second;
+    * the full pipeline (:func:`kpolicy.pipeline.run`, every table) with ``jobs`` worker
+      processes: documents per wall second.
+
+    The raw scan reads, decodes and runs one regex pass over the same files (MB and
+    documents per CPU second). The machine's load moves all of them together, so read
+    the ratios.
+    """
+    from kpolicy.paths import ROOT
+
+    with tempfile.TemporaryDirectory(prefix="kpolicy-goals-") as tmp:
+        base = Path(tmp)
+        docs = synth.write_corpus(base / "corpus", n_docs, seed)
+        synth.write_corpus(base / "warm", 30, seed + 99)
+        mb = sum(len(d.text.encode("utf-8")) for d in docs) / 1e6
+        pipe = base / "pipeline"
+        synth.write_corpus(pipe, pipeline_docs, seed + 1)
+        versions = {"this code": ROOT}
+        old = previous_release(ref) if ref else None
+        if old is not None:
+            versions[f"previous release {ref}"] = old
+        try:
+            raw = _goal_child(ROOT, "raw", base / "corpus", "")
+            rows = []
+            for label, root in versions.items():
+                loader = _goal_child(root, "loader", base / "corpus", str(base / "warm"))
+                amounts = _goal_child(root, "amounts", base / "corpus", str(base / f"amounts-{len(rows)}.parquet"))
+                full = _goal_child(root, "pipeline", pipe, str(base / f"out-{len(rows)}"), jobs)
+                n_sent = loader["sentences"]
+                rows.append({
+                    "version": label,
+                    "loader_mb_per_cpu_s": round(mb / loader["cpu"], 2),
+                    "loader_mb_per_s_wall": round(mb / loader["wall"], 2),
+                    "amounts_end_to_end_sentences_per_s": round(n_sent / amounts["wall"]),
+                    "amounts_sentences_per_cpu_s": round(n_sent / amounts["cpu"]),
+                    f"pipeline_docs_per_s_{jobs}_workers": round(full["documents"] / full["wall"], 1),
+                    "pipeline_docs_per_cpu_s": round(full["documents"] / full["cpu"], 1),
+                    "_sentences": n_sent,
+                })
+        finally:
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+    raw_mb_per_cpu_s = mb / raw["cpu"]
+    table = pl.DataFrame(rows)
+    goals = {
+        "version": "goal",
+        "loader_mb_per_cpu_s": GOAL_LOADER_MB_PER_S_PER_CORE,
+        "loader_mb_per_s_wall": None,
+        "amounts_end_to_end_sentences_per_s": GOAL_AMOUNTS_SENTENCES_PER_S,
+        "amounts_sentences_per_cpu_s": None,
+        f"pipeline_docs_per_s_{jobs}_workers": float(GOAL_PIPELINE_DOCS_PER_S),
+        "pipeline_docs_per_cpu_s": float(GOAL_PIPELINE_DOCS_PER_S) / jobs,
+        "_sentences": table["_sentences"][0],
+    }
+    raw_row = {
+        "version": "raw scan (read + decode + one regex pass)",
+        "loader_mb_per_cpu_s": round(raw_mb_per_cpu_s, 2),
+        "loader_mb_per_s_wall": round(mb / raw["wall"], 2),
+        "amounts_end_to_end_sentences_per_s": round(table["_sentences"][0] / raw["cpu"]),
+        "amounts_sentences_per_cpu_s": round(table["_sentences"][0] / raw["cpu"]),
+        f"pipeline_docs_per_s_{jobs}_workers": round(n_docs / raw["cpu"] * jobs, 1),
+        "pipeline_docs_per_cpu_s": round(n_docs / raw["cpu"], 1),
+        "_sentences": table["_sentences"][0],
+    }
+    return pl.concat([table, pl.DataFrame([raw_row, goals], schema=table.schema)], how="vertical")
+
+
+def _print_goals(table: pl.DataFrame, n_docs: int, pipeline_docs: int, jobs: int) -> None:
+    cols = [c for c in table.columns if not c.startswith("_")]
+    n_sent = table["_sentences"][0]
+    print(f"goals: loader and `kpolicy facts amounts` on {n_docs:,} generated documents ({n_sent:,} sentences); "
+          f"full pipeline on {pipeline_docs:,} documents with {jobs} worker processes")
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=50, tbl_hide_dataframe_shape=True):
+        print(table.select(cols))
+    rows = {r["version"]: r for r in table.iter_rows(named=True)}
+    this, raw, goal = rows["this code"], rows["raw scan (read + decode + one regex pass)"], rows["goal"]
+    prev = next((r for k, r in rows.items() if k.startswith("previous release")), None)
+    # Against the goal: the goal's own measure (wall time end to end, except the loader's
+    # per core). Against the previous release and the raw scan: CPU seconds, which other
+    # work on a shared machine distorts far less than wall time.
+    for col, cpu_col, what in (("loader_mb_per_cpu_s", "loader_mb_per_cpu_s", "loader (MB per CPU second)"),
+                               ("amounts_end_to_end_sentences_per_s", "amounts_sentences_per_cpu_s", "facts amounts end to end (sentences/s)"),
+                               (f"pipeline_docs_per_s_{jobs}_workers", "pipeline_docs_per_cpu_s", f"full pipeline, {jobs} workers (documents/s)")):
+        v, c = this[col], this[cpu_col]
+        parts = [f"{v:,} = {v / goal[col]:.3g}x the goal ({'met' if v >= goal[col] else 'missed'})",
+                 f"per CPU second {c:,} = {c / raw[cpu_col]:.3g}x the raw scan"]
+        if prev is not None:
+            parts.append(f"{c / prev[cpu_col]:.2f}x the previous release (wall: {v / prev[col]:.2f}x)")
+        print(f"  {what}: " + "; ".join(parts))
+
+
+# ---------------------------------------------------------------------------------
 # Scale: the streaming pipeline end to end
 # ---------------------------------------------------------------------------------
 
@@ -711,12 +892,16 @@ def run_scale(
     keep: bool = False,
     progress: bool | None = None,
     analysis_stages: bool = True,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> dict[str, object]:
     """Generate ``n_docs`` documents, stream them through :func:`kpolicy.pipeline.run`.
 
     Args:
         fmt: ``jsonl``, ``parquet`` or ``folder`` (one .txt per document).
         workdir: where to write (default: a temporary folder, removed unless ``keep``).
+        engine, scheduler: as for :func:`kpolicy.pipeline.run`; the dask engine defaults
+            to a LocalCluster of ``jobs`` worker processes (``local:JOBS``).
 
     Returns:
         Figures: generation time, pipeline time and throughput, peak memory (this
@@ -738,15 +923,25 @@ def run_scale(
         gen_seconds = time.perf_counter() - start
         out = base / "out"
         _reset_peak()
+        if engine == "dask" and scheduler is None:
+            scheduler = f"local:{jobs}"
         summary = pipeline.run(
-            written.path, out, batch_docs=batch_docs or pipeline.DEFAULT_BATCH_DOCS, jobs=jobs, progress=progress
+            written.path, out, batch_docs=batch_docs or pipeline.DEFAULT_BATCH_DOCS, jobs=jobs if engine == "local" else 1,
+            progress=progress, engine=engine, scheduler=scheduler,
         )
+        workers = summary.jobs
         figures: dict[str, object] = {
             "documents": summary.documents,
             "input_mb": round(written.n_bytes / 1e6, 1),
             "sentences": summary.sentences,
             "format": fmt,
             "jobs": jobs,
+            "engine": engine,
+            "workers": workers,
+            "engine_startup_seconds": round(summary.engine_startup_seconds, 1),
+            "docs_per_s_per_worker": round(summary.documents / summary.seconds / max(workers, 1), 1),
+            "docs_per_cpu_s": round(summary.documents / summary.batch_cpu_seconds, 1) if summary.batch_cpu_seconds else None,
+            "worker_peak_rss_mb_by_worker": {k: round(v) for k, v in summary.worker_peak_rss_mb_by_worker.items()},
             "batch_docs": batch_docs or pipeline.DEFAULT_BATCH_DOCS,
             "generate_seconds": round(gen_seconds, 1),
             "pipeline_seconds": round(summary.seconds, 1),
@@ -839,11 +1034,17 @@ def _print_scale(f: dict[str, object]) -> None:
     print(f["summary_line"])
     print(
         f"scale: {f['documents']:,} documents ({f['input_mb']:,} MB, {f['sentences']:,} sentences, {f['format']}), "
-        f"jobs={f['jobs']}, batch_docs={f['batch_docs']}: {f['pipeline_seconds']:,} s = {f['docs_per_s']:,} docs/s, "
+        f"engine={f['engine']}, workers={f['workers']}, batch_docs={f['batch_docs']}: {f['pipeline_seconds']:,} s = {f['docs_per_s']:,} docs/s "
+        f"({f['docs_per_s_per_worker']:,} per worker), "
         f"{f['mb_per_s']} MB/s, {f['sentences_per_s']:,} sentences/s; peak RSS {f['peak_rss_mb']:,} MiB"
         + (f" (workers {f['worker_peak_rss_mb']:,} MiB each at most)" if f["worker_peak_rss_mb"] else "")
         + f"; output {f['output_mb']:,} MB; generating the input took {f['generate_seconds']} s"
     )
+    if f.get("docs_per_cpu_s"):
+        print(f"batch function: {f['docs_per_cpu_s']:,} documents per CPU second (the throughput of one core, all batches)")
+    if f["engine"] == "dask":
+        peaks = ", ".join(f"{w}: {mb:,} MiB" for w, mb in sorted(f["worker_peak_rss_mb_by_worker"].items()))  # type: ignore[union-attr]
+        print(f"dask: cluster start and worker check {f['engine_startup_seconds']} s (in the pipeline time); peak RSS per worker: {peaks}")
     print(f"correctness check over the output: {f['check_seconds']} s, peak RSS {f['check_peak_rss_mb']:,} MiB")
     if "money_by_region_seconds" in f:
         print(
@@ -962,10 +1163,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help="fail when the money aims are missed (clean-flag rate <= 1%%, garble recall >= 95%%); by default they are reported")
     parser.add_argument("--scale", type=int, default=None, metavar="N", help="stream N generated documents through the pipeline instead")
     parser.add_argument("--format", choices=("jsonl", "parquet", "folder"), default="jsonl", help="input for --scale (default jsonl)")
-    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="pipeline worker processes for --scale (default 1)")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="pipeline worker processes for --scale (default 1; with --engine dask: the LocalCluster's)")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local", help="--scale: the pipeline engine (default local)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS|local[:N]", help="--scale --engine dask: the cluster (default local:JOBS)")
     parser.add_argument("--batch-docs", type=int, default=None, metavar="N", help="pipeline batch size for --scale (default 1000)")
     parser.add_argument("--workdir", default=None, metavar="DIR", help="folder for --scale's input and output (kept); default a temporary one")
     parser.add_argument("--no-analysis", action="store_true", help="--scale: skip the analysis aggregates over the output")
+    parser.add_argument("--goals", action="store_true",
+                        help="the three speed goals (loader, facts amounts end to end, full pipeline) for this code and the previous release, as ratios")
+    parser.add_argument("--goal-docs", type=int, default=GOAL_DOCS, metavar="N", help=f"--goals: documents for the loader and amounts goals (default {GOAL_DOCS:,}, about 200k sentences)")
+    parser.add_argument("--goal-pipeline-docs", type=int, default=GOAL_PIPELINE_DOCS, metavar="N", help=f"--goals: documents for the pipeline goal (default {GOAL_PIPELINE_DOCS:,})")
     parser.add_argument("--stories", default=None, metavar="N,N,...",
                         help="near-duplicate detection and story linking at these corpus sizes (e.g. 10000,100000,1000000): throughput and growth")
     return parser
@@ -974,6 +1181,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def run_from_args(args: argparse.Namespace) -> int:
     """Run what parsed :func:`add_arguments` options ask for; 0 if every check passed, else 1."""
     ok = True
+    if args.goals:
+        if args.goal_docs < 10 or args.goal_pipeline_docs < 10:
+            raise KpolicyError("--goal-docs and --goal-pipeline-docs must be at least 10")
+        print("kpolicy bench --goals: each measured in a fresh process, this code and the previous release in one run")
+        table = run_goals(args.goal_docs, args.goal_pipeline_docs, args.seed)
+        _print_goals(table, args.goal_docs, args.goal_pipeline_docs, GOAL_PIPELINE_JOBS)
+        return 0
     if args.stories:
         try:
             sizes = tuple(int(x) for x in args.stories.split(","))
@@ -995,7 +1209,7 @@ def run_from_args(args: argparse.Namespace) -> int:
             raise KpolicyError("--scale must be at least 1")
         print(f"kpolicy bench --scale: {args.scale:,} generated documents (seed {args.seed}) through the streaming pipeline")
         figures = run_scale(args.scale, args.seed, args.format, batch_docs=args.batch_docs, jobs=args.jobs,
-                            workdir=args.workdir, analysis_stages=not args.no_analysis)
+                            workdir=args.workdir, analysis_stages=not args.no_analysis, engine=args.engine, scheduler=args.scheduler)
         _print_scale(figures)
         _print_correctness(figures["correctness"])  # type: ignore[arg-type]
         ok = _correct(figures["correctness"])  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ Commands::
     kpolicy totals     [--corpus DIR] [--basis literal|adjusted] [--by-year] [--format ...] [--out FILE]
     kpolicy report     [--corpus DIR] [--out DIR] [--jobs N] [--only NAME ...]
     kpolicy extract    --corpus PATH --out DIR [--batch-docs N] [--jobs N] [--no-progress]
+                       [--engine local|dask] [--scheduler ADDRESS|local[:N]]
     kpolicy bench      [--docs N] [--seed S] [--quick] [--scale N] [--format jsonl|parquet|folder]
                        [--jobs N] [--batch-docs N] [--workdir DIR] [--no-analysis]
     kpolicy schema     [--out FILE]
@@ -85,7 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", metavar="PATH", required=True, help="corpus folder, or a .jsonl/.parquet file with doc_id and text")
     p.add_argument("--out", metavar="DIR", required=True, help="output folder: one subfolder of Parquet parts per table")
     p.add_argument("--batch-docs", type=int, default=None, metavar="N", help="documents per batch (default 1000)")
-    p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes of the local engine (default: 1)")
+    p.add_argument("--engine", choices=("local", "dask"), default="local", help="local (this machine) or dask (a Dask cluster; the same output)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS|local[:N]",
+                   help="with --engine dask: a scheduler address (tcp://host:8786) or local[:N] for N worker processes here")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     from kpolicy.bench import add_arguments as add_bench_arguments
@@ -193,7 +197,7 @@ def _run(args: argparse.Namespace) -> int:
 
         summary = pipeline.run(
             args.corpus, args.out, batch_docs=args.batch_docs or pipeline.DEFAULT_BATCH_DOCS,
-            progress=False if args.no_progress else None, jobs=args.jobs,
+            progress=False if args.no_progress else None, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
         )
         print(summary.line())
         return 0
@@ -220,7 +224,9 @@ def _run(args: argparse.Namespace) -> int:
         print(f"kpolicy: {ok} of {len(results)} runs ok, {len(failed)} failed, {skipped} skipped; open {out_dir / 'index.html'}")
         return 1 if failed else 0
 
-    corpus = load_corpus(args.corpus)
+    # Only `kpolicy corpus` shows documents.n_tokens; the other listings and every fact
+    # extractor do not read it, so they skip counting it (Kiwi is the loader's largest cost).
+    corpus = load_corpus(args.corpus, count_tokens=args.command == "corpus")
     if args.command == "corpus":
         df = corpus.documents if args.with_text else corpus.documents.drop("raw_text", "text")
     elif args.command == "sentences":

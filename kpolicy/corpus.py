@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import dataclasses
 import hashlib
 import os
 import re
@@ -314,6 +315,7 @@ def load_corpus(
     progress: bool | None = None,
     cache: bool = False,
     max_figures: int = DEFAULT_MAX_FIGURES,
+    count_tokens: bool = True,
 ) -> Corpus:
     """Load a corpus folder into tables.
 
@@ -325,6 +327,10 @@ def load_corpus(
             rejected as ``too_many_figures``, which bounds the memory fact tables take.
         infer_regions: infer about-regions and level for documents the catalog does not
             curate (uses :mod:`kpolicy.extract.places`).
+        count_tokens: count each document's content tokens (``documents.n_tokens``, the
+            denominator of theme rates; Kiwi for Korean, the loader's largest cost). With
+            False ``n_tokens`` is null: for callers that never read it, such as
+            ``kpolicy facts`` (the fact extractors do not use it).
         progress: show a progress bar (default: only for 500+ files on a terminal).
         cache: keep the tables (and fact tables) as Parquet in ``paths.CACHE_DIR`` and
             reuse them while the files, options, code and reference data are unchanged
@@ -352,12 +358,13 @@ def load_corpus(
         refused = [f.rel for f in found if f.problem is not None]
         files = cache_mod.hash_files(root, [f.rel for f in found], max_bytes=max_bytes, skip=refused)
         files += cache_mod.hash_files(root, [catalog_path.name] if catalog_path else [])
-        key = cache_mod.corpus_key(root, files, {"max_bytes": max_bytes, "infer_regions": infer_regions, "max_figures": max_figures})
+        key = cache_mod.corpus_key(root, files, {"max_bytes": max_bytes, "infer_regions": infer_regions, "max_figures": max_figures,
+                                                           **({} if count_tokens else {"count_tokens": False})})
         store = cache_mod.TableCache(key)
         cached = {name: store.get(name) for name in CORPUS_TABLES}
         if all(t is not None for t in cached.values()):
             return Corpus(root=root, **cached, files_found=len(found), catalog_path=catalog_path, _cache=store)
-    corpus = _load(root, found, catalog, catalog_path, max_bytes, infer_regions, progress, max_figures)
+    corpus = _load(root, found, catalog, catalog_path, max_bytes, infer_regions, progress, max_figures, count_tokens)
     if store is not None:
         for name in CORPUS_TABLES:
             store.put(name, getattr(corpus, name))
@@ -378,6 +385,7 @@ def _load(
     infer_regions: bool,
     progress: bool | None,
     max_figures: int = DEFAULT_MAX_FIGURES,
+    count_tokens: bool = True,
 ) -> Corpus:
     """Read, decode, normalise and split every found file (no cache)."""
     docs: list[dict[str, Any]] = []
@@ -404,7 +412,7 @@ def _load(
         e = catalog[unknown[0]]
         raise _fail(catalog_path, e.line, f"catalog entry {unknown[0]!r} matches no file in {root}")
 
-    documents, sentence_df, offset_df = build_tables(docs, sentences, offsets, infer_regions)
+    documents, sentence_df, offset_df = build_tables(docs, sentences, offsets, infer_regions, count_tokens)
     return Corpus(
         root=root,
         documents=documents,
@@ -539,6 +547,169 @@ def _differences(mine: tuple[str, ...], kept: tuple[str, ...], kept_id: str) -> 
     return f"Same text as {kept_id!r} once decoded and normalised; it differs in {said}."
 
 
+@dataclass
+class Probe:
+    """One input item read on its own, before the run's state decides what it is.
+
+    :func:`probe_file` and :func:`probe_record` do everything about an item that does not
+    depend on the items before it (read, decode, hash, check); :meth:`Ingest.decide`
+    then applies what does (same bytes or text as a kept document, a doc_id already
+    used) in the order the checks always ran. The two halves let a distributed run probe
+    items on many machines and decide them, in input order, in one place
+    (:mod:`kpolicy.cluster`), with the same outcome as reading them in one process.
+
+    Attributes:
+        kind: ``file`` or ``record``.
+        where: the path (``rel``, ``file.jsonl:LINE``, ``file.parquet#ROW``).
+        reject: ``(reason, detail)`` found before the content could be hashed.
+        digest: SHA-256 of the bytes (a record's text as UTF-8).
+        late_reject: ``(reason, detail)`` found after the same-bytes check (a file that
+            does not decode), before the same-text check.
+        key, form: :func:`text_key` and :func:`_saved_form` of the decoded text.
+        doc_id: a record's doc_id (a file's is given by :meth:`Ingest.decide`).
+        last_reject: ``(reason, detail)`` found once the text is new (binary text, too
+            many figures, bad metadata).
+        doc: the document to keep, without its doc_id for a file; None when rejected, or
+            once :meth:`light` dropped it.
+        n_bytes, n_figures: as in :class:`DocInput`.
+        ignored: record fields that are not doc_id, text or metadata.
+    """
+
+    kind: str
+    where: str
+    reject: tuple[str, str] | None = None
+    digest: bytes | None = None
+    late_reject: tuple[str, str] | None = None
+    key: bytes | None = None
+    form: tuple[str, str, str, str] | None = None
+    doc_id: str | None = None
+    last_reject: tuple[str, str] | None = None
+    doc: DocInput | None = None
+    n_bytes: int = 0
+    n_figures: int = 0
+    ignored: tuple[str, ...] = ()
+
+    def light(self) -> Probe:
+        """This probe without the document text (what a distributed run sends back)."""
+        return dataclasses.replace(self, doc=None)
+
+
+def _file_rejected(rej: Rejected) -> tuple[str, str]:
+    return _reason(rej.reason), _detail(rej)
+
+
+def probe_file(f: FoundFile, catalog: dict[str, CatalogEntry], max_bytes: int, max_figures: int = DEFAULT_MAX_FIGURES) -> Probe:
+    """Read one discovered file on its own (see :class:`Probe`)."""
+    p = Probe("file", f.rel)
+    try:
+        if f.problem is not None:
+            raise f.problem
+        try:
+            size = f.path.stat().st_size
+            if size > max_bytes:
+                raise Rejected("too_large", f"The file is {size:,} bytes, over the limit of {max_bytes:,} bytes (max_bytes).")
+            data = f.path.read_bytes()
+        except OSError as exc:
+            raise Rejected("unreadable", f"The file cannot be read: {exc.strerror}.") from None
+    except Rejected as rej:
+        p.reject = _file_rejected(rej)
+        return p
+    p.digest = hashlib.sha256(data).digest()
+    try:
+        if f.path.suffix.lower() in TEXT_SUFFIXES:
+            raw, encoding = decode_bytes(data)
+            fmt, page_starts, reader_meta = f.path.suffix.lower().lstrip("."), [(0, 1)], {}
+        else:
+            raw, fmt, page_starts, reader_meta = _read_with_reader(data, f.path.suffix)
+            encoding = fmt
+    except Rejected as rej:
+        p.late_reject = _file_rejected(rej)
+        return p
+    p.form = _saved_form(encoding, data.startswith(_BOMS), raw)
+    p.key = text_key(raw)
+    try:
+        p.n_figures = _check_figures(raw, max_figures)
+    except Rejected as rej:
+        p.last_reject = _file_rejected(rej)
+        return p
+    p.n_bytes = len(data)
+    curated = _catalog_entry(catalog, f.rel)
+    p.doc = DocInput(
+        "", f.rel, p.digest.hex(), encoding, raw, curated.values if curated else {},
+        n_bytes=len(data), n_figures=p.n_figures, format=fmt, page_starts=page_starts, reader_metadata=reader_meta,
+    )
+    return p
+
+
+def probe_record(where: str, record: dict[str, Any] | Rejected, max_bytes: int, max_figures: int = DEFAULT_MAX_FIGURES) -> Probe:
+    """Take one JSONL/Parquet record on its own (see :class:`Probe` and :meth:`Ingest.record`)."""
+    p = Probe("record", where)
+    try:
+        if isinstance(record, Rejected):
+            raise record
+        text, doc_id = record.get("text"), record.get("doc_id")
+        if text is None:
+            raise Rejected("empty", "The record has no text (the field is missing or null).")
+        if not isinstance(text, str):
+            raise Rejected("unsupported_type", f"The record's text is a {type(text).__name__}, not a string.")
+        if doc_id is None or (isinstance(doc_id, str) and not doc_id.strip()):
+            raise Rejected(RECORD_INVALID, "The record has no doc_id; every record needs a unique, non-empty doc_id.")
+        if not text:
+            raise Rejected("empty", "The record's text is empty.")
+        if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)):
+            raise Rejected("unsupported_type", f"The record's doc_id is a {type(doc_id).__name__}, not a string.")
+        doc_id = str(doc_id)
+        for name, value in [("doc_id", doc_id), *((k, record.get(k)) for k in RECORD_FIELDS)]:
+            if isinstance(value, str) and not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError as exc:
+                    raise Rejected("undecodable", f"The record's {name} holds a lone surrogate code point at character {exc.start}, which is not valid Unicode.") from None
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise Rejected("undecodable", f"The text holds a lone surrogate code point at character {exc.start}, which is not valid Unicode.") from None
+        if len(data) > max_bytes:
+            raise Rejected("too_large", f"The text is {len(data):,} bytes as UTF-8, over the limit of {max_bytes:,} bytes (max_bytes).")
+    except Rejected as rej:
+        p.reject = (rej.reason, rej.detail)
+        return p
+    p.digest = hashlib.sha256(data).digest()
+    p.form = _saved_form("utf-8", False, text)
+    p.key = text_key(text)
+    p.doc_id = doc_id
+    try:
+        raw, encoding = _check_text(text, "utf-8", "The record's text")
+        p.n_figures = _check_figures(raw, max_figures)
+        given = {k: record[k] for k in RECORD_FIELDS if record.get(k) is not None}
+        if isinstance(given.get("regions"), tuple):
+            given["regions"] = list(given["regions"])
+        try:
+            curated = clean_metadata(given, doc_id, lambda field, msg: KpolicyError(f"field {field!r}: {msg}")) if given else {}
+        except KpolicyError as exc:
+            # One bad field rejects its record, not the run (issue 12: record 7's date).
+            raise Rejected(RECORD_INVALID, f"The record {doc_id!r} has a bad {exc}.") from None
+    except Rejected as rej:
+        p.last_reject = (rej.reason, rej.detail)
+        return p
+    p.n_bytes = len(data)
+    p.ignored = tuple(sorted(k for k in record if k not in RECORD_FIELDS and k not in ("doc_id", "text")))
+    fmt = "parquet" if "#" in where else "jsonl"
+    p.doc = DocInput(doc_id, where, p.digest.hex(), encoding, raw, curated, "source record", len(data), p.n_figures, format=fmt)
+    return p
+
+
+def _check_figures(text: str, max_figures: int) -> int:
+    n = count_figures(text)
+    if n > max_figures:
+        raise Rejected(
+            "too_many_figures",
+            f"The text holds {n:,} numbers, over the limit of {max_figures:,} per document (max_figures); "
+            "split the document, or raise the limit if it really is one document.",
+        )
+    return n
+
+
 class Ingest:
     """The running state of one load: the contents and doc_ids seen so far.
 
@@ -567,68 +738,49 @@ class Ingest:
             n += 1
         return f"{rel}~{n}"
 
-    def _same_text(self, where: str, raw: str, form: tuple[str, str, str, str]) -> tuple[bytes, dict[str, Any] | None]:
-        """The text key of ``raw``, and a duplicates row if an earlier document has it."""
-        key = text_key(raw)
-        kept = self._by_text.get(key)
-        if kept is None:
-            return key, None
-        detail = _differences(form, self._forms.get(kept, form), kept)
-        return key, {"path": where, "duplicate_of": kept, "content_sha256": key.hex(), "reason": "same_text", "detail": detail}
-
     def _keep(self, doc_id: str, digest: bytes, key: bytes, form: tuple[str, str, str, str]) -> None:
         self._ids.add(doc_id)
         self._by_hash[digest] = doc_id
         self._by_text[key] = doc_id
         self._forms[doc_id] = form
 
+    def decide(self, p: Probe) -> tuple[str, Any, str | None]:
+        """What a probed item is, given every item decided before it.
+
+        Returns:
+            ``(kind, row, doc_id)``: ``("document", p.doc, doc_id)`` (the probe's document,
+            its doc_id set, or None once :meth:`Probe.light` dropped it), ``("reject", row,
+            None)`` or ``("duplicate", row, None)``.
+        """
+        where = p.where
+        if p.reject is not None:
+            return "reject", {"path": where, "reason": p.reject[0], "detail": p.reject[1]}, None
+        kept = self._by_hash.get(p.digest)
+        if kept is not None:
+            detail = f"Byte for byte the same file as {kept!r}." if p.kind == "file" else f"The same text as {kept!r}, character for character."
+            return "duplicate", {"path": where, "duplicate_of": kept, "content_sha256": p.digest.hex(), "reason": "same_bytes", "detail": detail}, None
+        if p.late_reject is not None:
+            return "reject", {"path": where, "reason": p.late_reject[0], "detail": p.late_reject[1]}, None
+        kept = self._by_text.get(p.key)
+        if kept is not None:
+            detail = _differences(p.form, self._forms.get(kept, p.form), kept)
+            return "duplicate", {"path": where, "duplicate_of": kept, "content_sha256": p.key.hex(), "reason": "same_text", "detail": detail}, None
+        if p.kind == "record" and p.doc_id in self._ids:
+            detail = f"The doc_id {p.doc_id!r} is already used by an earlier record with different text; doc_ids must be unique."
+            return "reject", {"path": where, "reason": RECORD_INVALID, "detail": detail}, None
+        if p.last_reject is not None:
+            return "reject", {"path": where, "reason": p.last_reject[0], "detail": p.last_reject[1]}, None
+        doc_id = p.doc_id if p.kind == "record" else self._file_doc_id(where)
+        self.ignored_fields.update(p.ignored)
+        self._keep(doc_id, p.digest, p.key, p.form)
+        if p.doc is not None:
+            p.doc.doc_id = doc_id
+        return "document", p.doc, doc_id
+
     def file(self, f: FoundFile, catalog: dict[str, CatalogEntry], max_bytes: int) -> Item:
         """Read one discovered file: a document, a reject or a duplicate."""
-        try:
-            if f.problem is not None:
-                raise f.problem
-            try:
-                size = f.path.stat().st_size
-                if size > max_bytes:
-                    raise Rejected("too_large", f"The file is {size:,} bytes, over the limit of {max_bytes:,} bytes (max_bytes).")
-                data = f.path.read_bytes()
-            except OSError as exc:
-                raise Rejected("unreadable", f"The file cannot be read: {exc.strerror}.") from None
-            digest = hashlib.sha256(data).digest()
-            kept = self._by_hash.get(digest)
-            if kept is not None:
-                return "duplicate", {"path": f.rel, "duplicate_of": kept, "content_sha256": digest.hex(), "reason": "same_bytes", "detail": f"Byte for byte the same file as {kept!r}."}
-            if f.path.suffix.lower() in TEXT_SUFFIXES:
-                raw, encoding = decode_bytes(data)
-                fmt, page_starts, reader_meta = f.path.suffix.lower().lstrip("."), [(0, 1)], {}
-            else:
-                raw, fmt, page_starts, reader_meta = _read_with_reader(data, f.path.suffix)
-                encoding = fmt
-            form = _saved_form(encoding, data.startswith(_BOMS), raw)
-            key, same = self._same_text(f.rel, raw, form)
-            if same is not None:
-                return "duplicate", same
-            n_figures = self._check_figures(raw)
-        except Rejected as rej:
-            return "reject", {"path": f.rel, "reason": _reason(rej.reason), "detail": _detail(rej)}
-
-        doc_id = self._file_doc_id(f.rel)
-        self._keep(doc_id, digest, key, form)
-        curated = _catalog_entry(catalog, f.rel)
-        return "document", DocInput(
-            doc_id, f.rel, digest.hex(), encoding, raw, curated.values if curated else {},
-            n_bytes=len(data), n_figures=n_figures, format=fmt, page_starts=page_starts, reader_metadata=reader_meta,
-        )
-
-    def _check_figures(self, text: str) -> int:
-        n = count_figures(text)
-        if n > self.max_figures:
-            raise Rejected(
-                "too_many_figures",
-                f"The text holds {n:,} numbers, over the limit of {self.max_figures:,} per document (max_figures); "
-                "split the document, or raise the limit if it really is one document.",
-            )
-        return n
+        kind, item, _ = self.decide(probe_file(f, catalog, max_bytes, self.max_figures))
+        return kind, item
 
     def record(self, where: str, record: dict[str, Any] | Rejected, max_bytes: int) -> Item:
         """Take one JSONL/Parquet record (``doc_id``, ``text``, optional metadata fields).
@@ -641,60 +793,8 @@ class Ingest:
         A metadata field with a bad value (as in catalog.yaml) makes the record an
         ``invalid_record`` reject naming the record and the field.
         """
-        try:
-            if isinstance(record, Rejected):
-                raise record
-            text, doc_id = record.get("text"), record.get("doc_id")
-            if text is None:
-                raise Rejected("empty", "The record has no text (the field is missing or null).")
-            if not isinstance(text, str):
-                raise Rejected("unsupported_type", f"The record's text is a {type(text).__name__}, not a string.")
-            if doc_id is None or (isinstance(doc_id, str) and not doc_id.strip()):
-                raise Rejected(RECORD_INVALID, "The record has no doc_id; every record needs a unique, non-empty doc_id.")
-            if not text:
-                raise Rejected("empty", "The record's text is empty.")
-            if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)):
-                raise Rejected("unsupported_type", f"The record's doc_id is a {type(doc_id).__name__}, not a string.")
-            doc_id = str(doc_id)
-            for name, value in [("doc_id", doc_id), *((k, record.get(k)) for k in RECORD_FIELDS)]:
-                if isinstance(value, str) and not value.isascii():
-                    try:
-                        value.encode("utf-8")
-                    except UnicodeEncodeError as exc:
-                        raise Rejected("undecodable", f"The record's {name} holds a lone surrogate code point at character {exc.start}, which is not valid Unicode.") from None
-            try:
-                data = text.encode("utf-8")
-            except UnicodeEncodeError as exc:
-                raise Rejected("undecodable", f"The text holds a lone surrogate code point at character {exc.start}, which is not valid Unicode.") from None
-            if len(data) > max_bytes:
-                raise Rejected("too_large", f"The text is {len(data):,} bytes as UTF-8, over the limit of {max_bytes:,} bytes (max_bytes).")
-            digest = hashlib.sha256(data).digest()
-            kept = self._by_hash.get(digest)
-            if kept is not None:
-                return "duplicate", {"path": where, "duplicate_of": kept, "content_sha256": digest.hex(), "reason": "same_bytes", "detail": f"The same text as {kept!r}, character for character."}
-            form = _saved_form("utf-8", False, text)
-            key, same = self._same_text(where, text, form)
-            if same is not None:
-                return "duplicate", same
-            if doc_id in self._ids:
-                raise Rejected(RECORD_INVALID, f"The doc_id {doc_id!r} is already used by an earlier record with different text; doc_ids must be unique.")
-            raw, encoding = _check_text(text, "utf-8", "The record's text")
-            n_figures = self._check_figures(raw)
-            given = {k: record[k] for k in RECORD_FIELDS if record.get(k) is not None}
-            if isinstance(given.get("regions"), tuple):
-                given["regions"] = list(given["regions"])
-            try:
-                curated = clean_metadata(given, doc_id, lambda field, msg: KpolicyError(f"field {field!r}: {msg}")) if given else {}
-            except KpolicyError as exc:
-                # One bad field rejects its record, not the run (issue 12: record 7's date).
-                raise Rejected(RECORD_INVALID, f"The record {doc_id!r} has a bad {exc}.") from None
-        except Rejected as rej:
-            return "reject", {"path": where, "reason": rej.reason, "detail": rej.detail}
-
-        self.ignored_fields.update(k for k in record if k not in RECORD_FIELDS and k not in ("doc_id", "text"))
-        self._keep(doc_id, digest, key, form)
-        fmt = "parquet" if "#" in where else "jsonl"
-        return "document", DocInput(doc_id, where, digest.hex(), encoding, raw, curated, "source record", len(data), n_figures, format=fmt)
+        kind, item, _ = self.decide(probe_record(where, record, max_bytes, self.max_figures))
+        return kind, item
 
 
 def _page_of(position: int, starts: list[int], numbers: list[int]) -> int:
@@ -707,7 +807,8 @@ def document_rows(item: DocInput) -> tuple[dict[str, Any], list[dict[str, Any]],
 
     Returns:
         ``(documents row, sentences rows, offsets rows)``; ``regions`` and ``level`` are
-        the curated ones (or None) until :func:`build_tables` infers the rest.
+        the curated ones (or None) until :func:`build_tables` infers the rest, and
+        ``n_tokens`` is 0 until :func:`build_tables` counts them.
     """
     doc_id, raw = item.doc_id, item.raw
     mapped = normalize_mapped(raw)
@@ -764,12 +865,30 @@ def document_rows(item: DocInput) -> tuple[dict[str, Any], list[dict[str, Any]],
         "curated_fields": sorted(k for k in curated_values if k != "date_precision"),
         "n_chars": len(text),
         "n_words": len(text.split()),
-        # Content tokens (kpolicy.morph), the denominator of theme and keyness rates.
-        "n_tokens": sum(morph.count_tokens_many([r["text"] for r in sentences])),
+        # Content tokens (kpolicy.morph), the denominator of theme and keyness rates:
+        # counted by build_tables for all documents at once (one Kiwi batch).
+        "n_tokens": 0,
         "n_sentences": len(spans),
         "boilerplate_chars": _removed_chars(raw, text),
     }
     return doc, sentences, offsets
+
+
+#: Sentences per :func:`kpolicy.morph.count_tokens_many` call of :func:`_count_tokens`:
+#: Kiwi analyses a list in one batch (faster than one call per document), and the
+#: token cache stays bounded.
+TOKEN_CHUNK = 20_000
+
+
+def _count_tokens(docs: list[dict[str, Any]], sentences: list[dict[str, Any]]) -> None:
+    """Set each document row's ``n_tokens``: content tokens of its sentences."""
+    totals: dict[str, int] = dict.fromkeys((d["doc_id"] for d in docs), 0)
+    for i in range(0, len(sentences), TOKEN_CHUNK):
+        chunk = sentences[i : i + TOKEN_CHUNK]
+        for row, n in zip(chunk, morph.count_tokens_many([r["text"] for r in chunk]), strict=True):
+            totals[row["doc_id"]] += n
+    for d in docs:
+        d["n_tokens"] = totals[d["doc_id"]]
 
 
 def build_tables(
@@ -777,16 +896,23 @@ def build_tables(
     sentences: list[dict[str, Any]],
     offsets: list[dict[str, Any]],
     infer_regions: bool = True,
+    count_tokens: bool = True,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The documents, sentences and offsets tables from :func:`document_rows` output.
 
     Args:
         infer_regions: fill ``regions`` and ``level`` where nothing was curated, from the
             places extractor (per document, so any grouping of documents gives the same rows).
+        count_tokens: count ``n_tokens`` (else null; see :func:`load_corpus`).
 
     Returns:
         ``(documents, sentences, offsets)``, validated against their schemas.
     """
+    if count_tokens:
+        _count_tokens(docs, sentences)
+    else:
+        for d in docs:
+            d["n_tokens"] = None
     documents = frame(docs, "documents")
     sentence_df = frame(sentences, "sentences")
     if infer_regions and documents.height:

@@ -186,6 +186,9 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\b{_MONTH_RE}\s+(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?,\s*(?P<y>(?:19|20)\d{{2}})\b", re.I), "day"),
     (re.compile(rf"\b(?P<d>[12]\d|3[01]|0?[1-9])\s+{_MONTH_RE}\s+(?P<y>(?:19|20)\d{{2}})\b", re.I), "day"),
 )
+#: A necessary condition of the month-name date patterns: every month name they take
+#: starts with one of these (same flags, so the same case folding).
+_MONTH_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.I)
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _PUBLISHER_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"^[ \t]*\[\s*(?P<pub>[^\]\n]{2,40}?)\s+(?:reporter|correspondent)\s+(?P<rep>[^\]\n]{2,40}?)\s*\]", re.I | re.M),
@@ -223,13 +226,21 @@ def infer_metadata(raw: str, text: str) -> dict[str, Any]:
                 meta["reporter"] = m.group("rep").strip()
             break
     if meta["reporter"] is None:
-        m = _REPORTER_KO.search(raw)
+        m = _REPORTER_KO.search(raw) if "기자" in raw else None  # the literal first: a far cheaper test
         meta["reporter"] = m.group("rep") if m else None
     url = _URL.search(raw)
     meta["source_url"] = url.group(0).rstrip(".,;") if url else None
     meta["published_date"] = meta["date_precision"] = None
     meta["date_source"] = "not stated in the text"
+    months: bool | None = None
     for pat, precision in _DATE_PATTERNS:
+        if "mon" in pat.groupindex:
+            # The month-name patterns need a month name: test for one once, by a search
+            # far cheaper than theirs (which try every position of the text).
+            if months is None:
+                months = _MONTH_HINT.search(raw) is not None
+            if not months:
+                continue
         m = pat.search(raw)
         if not m:
             continue

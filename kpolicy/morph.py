@@ -85,12 +85,29 @@ def english_lemma(word: str) -> str:
     return f"{head}-{last}" if head else last
 
 
+def _english_word(word: str) -> str | None:
+    """The content lemma of one Latin word, or None when it is not content."""
+    lemma = english_lemma(word)
+    if len(lemma) < 2 or not _HAS_LETTER.search(lemma) or lemma in stop_words()["en"] or _NUMBER_LIKE.fullmatch(lemma):
+        return None
+    return lemma
+
+
+#: :func:`_english_word` per word seen (words repeat: a look-up instead of the rules);
+#: cleared with the token cache.
+_WORDS: dict[str, str | None] = {}
+_MISSING = object()
+
+
 def _english(text: str, offset: int = 0) -> list[Token]:
-    stops = stop_words()["en"]
     out = []
+    words = _WORDS
     for m in _LATIN_WORD.finditer(text):
-        lemma = english_lemma(m.group())
-        if len(lemma) < 2 or not _HAS_LETTER.search(lemma) or lemma in stops or _NUMBER_LIKE.fullmatch(lemma):
+        word = m.group()
+        lemma = words.get(word, _MISSING)
+        if lemma is _MISSING:
+            lemma = words[word] = _english_word(word)
+        if lemma is None:
             continue
         out.append(Token(lemma, "SL", offset + m.start(), offset + m.end()))
     return out
@@ -141,22 +158,47 @@ def content_tokens_many(texts: Iterable[str]) -> list[tuple[Token, ...]]:
     todo = [t for t in dict.fromkeys(texts) if t not in _CACHE]
     korean = [t for t in todo if _HANGUL.search(t)]
     if len(_CACHE) + len(todo) > _CACHE_MAX:
-        _CACHE.clear()
+        _clear()
     for t in todo:
         if not _HANGUL.search(t):
             _CACHE[t] = tuple(_english(t))
     if korean:
-        for t, analysed in zip(korean, kiwi().tokenize(korean)):
-            _CACHE[t] = tuple(_korean(t, analysed))
+        _analyse(korean)
     return [_CACHE[t] for t in texts]
+
+
+#: Morpheme starts and ends of each text Kiwi analysed (see :func:`morpheme_bounds_many`),
+#: kept from the same analysis as its content tokens: Kiwi runs once per sentence.
+_BOUNDS: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+
+
+def _clear() -> None:
+    _CACHE.clear()
+    _WORDS.clear()
+    _BOUNDS.clear()
+
+
+def _analyse(texts: list[str]) -> None:
+    """Kiwi over ``texts`` in one batch: the content tokens of those with Hangul (as
+    :func:`content_tokens_many` gives them) and the morpheme bounds of all of them."""
+    for t, analysed in zip(texts, kiwi().tokenize(texts)):
+        _BOUNDS[t] = (tuple(a.start for a in analysed), tuple(a.start + a.len for a in analysed))
+        if _HANGUL.search(t):
+            _CACHE[t] = tuple(_korean(t, analysed))
 
 
 def morpheme_bounds_many(texts: list[str]) -> list[tuple[frozenset[int], frozenset[int]]]:
     """Start and end offsets of every morpheme (content or not) of each Korean text, in
-    one Kiwi batch: a dictionary term must start and end on these (친|환경, not 수산|물)."""
+    one Kiwi batch: a dictionary term must start and end on these (친|환경, not 수산|물).
+    Texts whose content tokens were counted already reuse that analysis."""
     if not texts:
         return []
-    return [(frozenset(t.start for t in toks), frozenset(t.start + t.len for t in toks)) for toks in kiwi().tokenize(list(texts))]
+    todo = [t for t in dict.fromkeys(texts) if t not in _BOUNDS]
+    if len(_BOUNDS) + len(todo) > _CACHE_MAX:
+        _clear()
+    if todo:
+        _analyse(todo)
+    return [(frozenset(_BOUNDS[t][0]), frozenset(_BOUNDS[t][1])) for t in texts]
 
 
 def count_tokens(text: str) -> int:

@@ -342,11 +342,49 @@ class _LineStarts:
             pos = nl + 1
 
 
+class _Probed:
+    """``finditer`` of a pattern ``[ \t]*REST``, run only when REST occurs in the text.
+
+    Every match of the pattern contains a match of REST (after its blanks), so when a
+    search for REST finds nothing the pattern has no match either; REST, which starts
+    with a word or a literal, is found far faster than the pattern, which the regex
+    engine tries at every position."""
+
+    def __init__(self, pattern: re.Pattern[str], probe: re.Pattern[str]) -> None:
+        self.pattern, self.probe = pattern, probe
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self.probe.search(text) is None:
+            return iter(())
+        return self.pattern.finditer(text)
+
+
+_LEADING_BLANKS = "[ \\t]*"
+
+
+@lru_cache(maxsize=1)
+def _inline_finders() -> tuple[re.Pattern[str] | _Finder, ...]:
+    """The inline boilerplate rules, each with the fastest finder giving its matches:
+    tried at line starts only (a rule opening with ``^``), or behind a probe (a rule
+    opening with blanks), else the pattern itself."""
+    out: list[re.Pattern[str] | _Finder] = []
+    for rule in boilerplate_rules():
+        if rule.scope != "inline":
+            continue
+        pattern = rule.pattern
+        if pattern.pattern.startswith("^"):
+            out.append(_LineStarts(pattern))
+        elif pattern.pattern.startswith(_LEADING_BLANKS) and len(pattern.pattern) > len(_LEADING_BLANKS):
+            out.append(_Probed(pattern, re.compile(pattern.pattern[len(_LEADING_BLANKS) :], pattern.flags)))
+        else:
+            out.append(pattern)
+    return tuple(out)
+
+
 def _remove_boilerplate(m: Mapped) -> Mapped:
     m = _sub(m, _LineStarts(_boilerplate_line_pattern()), "")
-    for rule in boilerplate_rules():
-        if rule.scope == "inline":
-            m = _sub(m, rule.pattern, "")
+    for finder in _inline_finders():
+        m = _sub(m, finder, "")
     return m
 
 

@@ -101,6 +101,11 @@ class ReaderError(Exception):
     def __repr__(self) -> str:
         return f"ReaderError({self.code!r}, {self.message!r})"
 
+    def __reduce__(self) -> tuple[type[ReaderError], tuple[str, str]]:
+        # Picklable with both fields (Exception's default passes only the message): a
+        # found file's problem travels to the Dask engine's workers (kpolicy.cluster).
+        return type(self), (self.code, self.message)
+
 
 @dataclass(frozen=True)
 class Limits:

@@ -31,10 +31,15 @@ from kpolicy.readers import ReaderError
 __all__ = [
     "JSONL_SUFFIXES",
     "PARQUET_SUFFIXES",
+    "jsonl_at",
     "jsonl_line_limit",
+    "jsonl_range",
     "jsonl_records",
+    "parquet_group_records",
     "parquet_records",
     "parquet_row_groups",
+    "parquet_rows",
+    "parse_jsonl_line",
     "probe_parquet",
 ]
 
@@ -75,17 +80,19 @@ def jsonl_line_limit(max_bytes: int) -> int:
     return 2 * max_bytes + 1024 * 1024
 
 
-def _bounded_lines(fh: Any, limit: int) -> Iterator[bytes | int]:
-    """Lines of a binary file, each read with at most ``limit`` bytes in memory.
+def _bounded_lines(fh: Any, limit: int) -> Iterator[tuple[int, bytes | int]]:
+    """``(offset, line)`` per line of a binary file from its current position, each read
+    with at most ``limit`` bytes in memory.
 
     A longer line is skipped in chunks and yielded as its length (an int) instead.
     """
     while True:
+        offset = fh.tell()
         line = fh.readline(limit + 1)
         if not line:
             return
         if len(line) <= limit or line.endswith(b"\n"):
-            yield line
+            yield offset, line
             continue
         size = len(line)
         del line
@@ -94,7 +101,59 @@ def _bounded_lines(fh: Any, limit: int) -> Iterator[bytes | int]:
             size += len(chunk)
             if not chunk or chunk.endswith(b"\n"):
                 break
-        yield size
+        yield offset, size
+
+
+def parse_jsonl_line(line: bytes | int, first: bool, limit: int) -> dict[str, Any] | ReaderError | None:
+    """One JSONL line as a record, a :class:`~kpolicy.readers.ReaderError`, or None for a
+    blank line. ``line`` is the length of a line over ``limit`` bytes (skipped unread);
+    ``first`` says it is the file's first line (which may start with a byte-order mark)."""
+    if isinstance(line, int):
+        return ReaderError("too_large", f"The line is over {limit:,} bytes ({line:,} bytes), longer than a record within max_bytes can be; it was skipped unread.")
+    if first and line.startswith(codecs.BOM_UTF8):
+        line = line[len(codecs.BOM_UTF8) :]
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return ReaderError("undecodable", f"The line is not valid UTF-8 ({exc.reason} at byte {exc.start}).")
+    except ValueError as exc:
+        msg = getattr(exc, "msg", str(exc))
+        return ReaderError("undecodable", f"The line is not valid JSON ({msg} at column {getattr(exc, 'colno', '?')}).")
+    if not isinstance(record, dict):
+        return ReaderError("unsupported_type", f"The line holds a JSON {type(record).__name__}, not an object with doc_id and text.")
+    return record
+
+
+def _open(path: Path) -> Any:
+    try:
+        return open(path, "rb")  # the callers close it; bytes, so a bad line is one reject
+    except OSError as exc:
+        raise KpolicyError(f"{path}: cannot read the file ({exc.strerror})") from None
+
+
+def jsonl_range(path: Path, max_bytes: int, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, dict[str, Any] | ReaderError | None]]:
+    """``(i, offset, record)`` for each line that starts in bytes ``[start, end)``, i
+    counting those lines from 0 (blank lines included, with record None).
+
+    Cutting a file at any byte positions and reading each range gives every line exactly
+    once: a line belongs to the range it starts in. The Dask engine probes a JSONL file
+    range by range (:mod:`kpolicy.cluster`).
+    """
+    limit = jsonl_line_limit(max_bytes)
+    with _open(path) as fh:
+        if start > 0:
+            fh.seek(start - 1)
+            if fh.read(1) != b"\n":  # start is inside a line: it belongs to the range before
+                while True:
+                    chunk = fh.readline(1024 * 1024)
+                    if not chunk or chunk.endswith(b"\n"):
+                        break
+        for i, (offset, line) in enumerate(_bounded_lines(fh, limit)):
+            if end is not None and offset >= end:
+                return
+            yield i, offset, parse_jsonl_line(line, offset == 0, limit)
 
 
 def jsonl_records(path: Path, max_bytes: int) -> Iterator[tuple[str, dict[str, Any] | ReaderError]]:
@@ -104,34 +163,21 @@ def jsonl_records(path: Path, max_bytes: int) -> Iterator[tuple[str, dict[str, A
     rejected as ``too_large`` without ever being held whole.
     """
     name = path.name
+    for i, _, record in jsonl_range(path, max_bytes):
+        if record is not None:
+            yield f"{name}:{i + 1}", record
+
+
+def jsonl_at(path: Path, max_bytes: int, offsets: list[int]) -> list[dict[str, Any] | ReaderError | None]:
+    """The records of the lines starting at these byte offsets (found by :func:`jsonl_range`)."""
     limit = jsonl_line_limit(max_bytes)
-    try:
-        fh = open(path, "rb")  # noqa: SIM115 - closed below; bytes so a bad line is one reject
-    except OSError as exc:
-        raise KpolicyError(f"{path}: cannot read the file ({exc.strerror})") from None
-    with fh:
-        for lineno, line in enumerate(_bounded_lines(fh, limit), 1):
-            where = f"{name}:{lineno}"
-            if isinstance(line, int):
-                yield where, ReaderError("too_large", f"The line is over {limit:,} bytes ({line:,} bytes), longer than a record within max_bytes can be; it was skipped unread.")
-                continue
-            if lineno == 1 and line.startswith(codecs.BOM_UTF8):
-                line = line[len(codecs.BOM_UTF8) :]
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line.decode("utf-8"))
-            except UnicodeDecodeError as exc:
-                yield where, ReaderError("undecodable", f"The line is not valid UTF-8 ({exc.reason} at byte {exc.start}).")
-                continue
-            except ValueError as exc:
-                msg = getattr(exc, "msg", str(exc))
-                yield where, ReaderError("undecodable", f"The line is not valid JSON ({msg} at column {getattr(exc, 'colno', '?')}).")
-                continue
-            if not isinstance(record, dict):
-                yield where, ReaderError("unsupported_type", f"The line holds a JSON {type(record).__name__}, not an object with doc_id and text.")
-                continue
-            yield where, record
+    out: list[dict[str, Any] | ReaderError | None] = []
+    with _open(path) as fh:
+        for offset in offsets:
+            fh.seek(offset)
+            _, line = next(_bounded_lines(fh, limit), (offset, b""))
+            out.append(parse_jsonl_line(line, offset == 0, limit))
+    return out
 
 
 def parquet_records(path: Path, columns: list[str], chunk_rows: int) -> Iterator[tuple[str, dict[str, Any] | ReaderError]]:
@@ -154,20 +200,35 @@ def parquet_records(path: Path, columns: list[str], chunk_rows: int) -> Iterator
             return
     start = 0
     for g, n_rows in enumerate(groups):
-        row = start
-        try:
-            for chunk in pl.scan_parquet(path).slice(start, n_rows).select(columns).collect_batches(chunk_size=chunk_rows):
-                for record in chunk.iter_rows(named=True):
-                    yield f"{name}#{row}", record
-                    row += 1
-        except (Exception, PanicException) as exc:  # polars raises several error types (or panics) for a corrupt page
-            first = str(exc).splitlines()[0] if str(exc) else ""
-            yield f"{name}#row_group_{g}", ReaderError(
-                "unreadable",
-                f"Row group {g} (rows {row:,} to {start + n_rows - 1:,}) cannot be read ({type(exc).__name__}: {first}); "
-                "its rows were skipped and the other row groups loaded.",
-            )
+        yield from parquet_group_records(path, columns, chunk_rows, g, start, n_rows)
         start += n_rows
+
+
+def parquet_group_records(path: Path, columns: list[str], chunk_rows: int, group: int, start: int, n_rows: int) -> Iterator[tuple[str, dict[str, Any] | ReaderError]]:
+    """The records of one row group (``n_rows`` rows from row ``start``), as :func:`parquet_records` reads them."""
+    name = path.name
+    row = start
+    try:
+        for chunk in pl.scan_parquet(path).slice(start, n_rows).select(columns).collect_batches(chunk_size=chunk_rows):
+            for record in chunk.iter_rows(named=True):
+                yield f"{name}#{row}", record
+                row += 1
+    except (Exception, PanicException) as exc:  # polars raises several error types (or panics) for a corrupt page
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        yield f"{name}#row_group_{group}", ReaderError(
+            "unreadable",
+            f"Row group {group} (rows {row:,} to {start + n_rows - 1:,}) cannot be read ({type(exc).__name__}: {first}); "
+            "its rows were skipped and the other row groups loaded.",
+        )
+
+
+def parquet_rows(path: Path, columns: list[str], rows: list[int]) -> list[dict[str, Any]]:
+    """The records at these row numbers (ascending), reading only the rows they span."""
+    if not rows:
+        return []
+    first = rows[0]
+    df = pl.scan_parquet(path).slice(first, rows[-1] - first + 1).select(columns).collect()
+    return [df.row(r - first, named=True) for r in rows]
 
 
 def parquet_row_groups(path: Path) -> list[int]:

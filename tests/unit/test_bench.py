@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+
+import pytest
 
 from kpolicy import bench, pipeline, schema, synth
 
@@ -114,3 +117,23 @@ def test_money_scorer_meets_the_aims_on_a_perfect_reading() -> None:
     assert m.recall == 1.0 and m.precision == 1.0 and m.extras == {}
     assert m.clean_flag_rate == 0.0 and m.garble_recall == 1.0 and m.flag_precision == 1.0
     assert m.aims_met() and "MISSED" not in m.verdict() and m.verdict().count("met") == 2
+
+
+def test_goals_option_refuses_tiny_sizes(capsys) -> None:
+    from kpolicy.cli import main
+
+    assert main(["bench", "--goals", "--goal-docs", "5"]) == 2
+    assert "--goal-docs and --goal-pipeline-docs must be at least 10" in capsys.readouterr().err
+
+
+def test_previous_release_is_extracted_from_git() -> None:
+    from kpolicy import bench
+
+    root = bench.previous_release(bench.PREVIOUS_RELEASE)
+    if root is None:
+        pytest.skip("not a git checkout with the previous release's commit (a source archive)")
+    try:
+        assert (root / "kpolicy" / "corpus.py").is_file()
+        assert not (root / "kpolicy" / "cluster.py").exists()  # the Dask engine came after it
+    finally:
+        shutil.rmtree(root)

@@ -96,7 +96,7 @@ def test_bench_scale_options_are_forwarded(tmp_path: Path, capsys) -> None:
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "12 generated documents (seed 3)" in out
-    assert "parquet), jobs=1, batch_docs=5" in out
+    assert "parquet), engine=local, workers=1, batch_docs=5" in out
     assert "3 batches" in out and "analysis over the output" not in out
     assert "correctness: " in out and "FAILED" not in out
     assert (work / "docs.parquet").is_file() and (work / "out" / "amounts").is_dir()  # --workdir kept
