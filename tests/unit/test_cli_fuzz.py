@@ -19,7 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kpolicy import paths, report
+from kpolicy import paths
+from kpolicy.reporting import batch as report
 from kpolicy.cli import main
 
 GOOD = "Ulsan Hydrogen Plan\n\nUlsan City will invest 5 billion won in hydrogen stations by 2027.\n"

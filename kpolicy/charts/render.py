@@ -1,0 +1,47 @@
+"""Render charts in notebooks: static SVG + PNG through vl-convert (never a CDN).
+
+The ``kpolicy`` renderer (see :func:`use_offline_renderer`) emits SVG *and* PNG in one
+output bundle. nbconvert's HTML shows the SVG, JupyterLab shows the PNG even in an
+untrusted notebook, and the output is identical from run to run (nbval-friendly).
+:func:`save` writes a chart to ``.svg`` and ``.png`` files.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import altair as alt
+import vl_convert as vlc
+
+RENDERER = "kpolicy"
+
+
+def _offline_renderer(spec: dict, **kwargs) -> dict:
+    svg = vlc.vegalite_to_svg(spec)
+    png = vlc.vegalite_to_png(spec, scale=2)
+    return {
+        "image/svg+xml": svg,
+        "image/png": base64.b64encode(png).decode("ascii"),
+        "text/plain": "<chart rendered offline by kpolicy (SVG + PNG)>",
+    }
+
+
+def use_offline_renderer() -> None:
+    """Render charts as static SVG + PNG through vl-convert (no network, deterministic)."""
+    if RENDERER not in alt.renderers.names():
+        alt.renderers.register(RENDERER, _offline_renderer)
+    alt.renderers.enable(RENDERER)
+
+
+def use_interactive_renderer() -> None:
+    """Render charts with JupyterLab's own Vega extension, with tooltips (JupyterLab only).
+
+    Not for papermill runs: that output type fails notebook validation.
+    """
+    alt.renderers.enable("jupyterlab")
+
+
+def save(chart: alt.TopLevelMixin, path_without_suffix: str) -> None:
+    """Save a chart as ``.svg`` and ``.png`` side by side (both offline)."""
+    chart.save(f"{path_without_suffix}.svg", format="svg")
+    chart.save(f"{path_without_suffix}.png", format="png", scale_factor=2)

@@ -1,0 +1,105 @@
+"""Charts of themes and words: heatmaps, one region against the baseline, similarity, keyness."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from kpolicy.charts.style import LEVEL_COLORS, _count_ticks, _finish, _label  # noqa: F401
+
+
+def theme_heatmap(profile: pl.DataFrame, value: str = "per_1000_tokens", title: str = "Theme emphasis by region") -> alt.Chart:
+    """Heatmap of themes (rows) by region (columns), coloured by mentions per 1,000 content tokens.
+
+    Args:
+        profile: output of :func:`kpolicy.analysis.region_theme_profile`.
+    """
+    data = profile.select(
+        "region", "theme_major", pl.col(value).round(2).alias("value"), "n_mentions",
+        pl.col("ratio_to_baseline").round(2).alias("ratio"),
+    )
+    regions = list(dict.fromkeys(data["region"].to_list()))
+    base = alt.Chart(data, title=title).encode(
+        x=alt.X("region:N").sort(regions).title(None).axis(labelAngle=0, orient="top"),
+        y=alt.Y("theme_major:N").sort("ascending").title(None),
+    )
+    heat = base.mark_rect().encode(
+        color=alt.Color("value:Q").title("per 1,000 content tokens").scale(scheme="blues"),
+        tooltip=[_label("region:N"), _label("theme_major:N"), alt.Tooltip("value:Q", title="per 1,000 content tokens"),
+                 alt.Tooltip("n_mentions:Q", title="mentions"), alt.Tooltip("ratio:Q", title="ratio to baseline")],
+    )
+    text = base.mark_text(fontSize=10).encode(
+        text=alt.Text("n_mentions:Q"),
+        color=alt.condition(alt.datum.value > data["value"].max() * 0.55 if data.height else False, alt.value("white"), alt.value("#333")),
+    )
+    return _finish((heat + text).properties(width=alt.Step(70), height=alt.Step(20)))
+
+
+def theme_profile_bars(profile: pl.DataFrame, region: str, title: str | None = None) -> alt.Chart:
+    """One region's themes (bars, per 1,000 content tokens) against the baseline rate (ticks)."""
+    data = profile.filter((pl.col("region") == region) & ((pl.col("n_mentions") > 0) | (pl.col("baseline_per_1000_tokens") > 0))).select(
+        "theme_major", pl.col("per_1000_tokens").round(2), pl.col("baseline_per_1000_tokens").round(2), "n_mentions", pl.col("ratio_to_baseline").round(2)
+    )
+    tips = [_label("theme_major:N"), alt.Tooltip("per_1000_tokens:Q", title=f"{region} per 1,000 content tokens"), alt.Tooltip("baseline_per_1000_tokens:Q", title="baseline per 1,000 content tokens"),
+            alt.Tooltip("n_mentions:Q", title="mentions"), alt.Tooltip("ratio_to_baseline:Q", title="ratio")]
+    base = alt.Chart(data, title=alt.Title(title or f"{region}: themes against the baseline", subtitle="bars: this region; black ticks: baseline")).encode(
+        y=alt.Y("theme_major:N").sort("-x").title(None)
+    )
+    bars = base.mark_bar(color="#4c78a8").encode(x=alt.X("per_1000_tokens:Q").title("mentions per 1,000 content tokens"), tooltip=tips)
+    ticks = base.mark_tick(color="black", thickness=2, size=16).encode(x="baseline_per_1000_tokens:Q", tooltip=tips)
+    return _finish((bars + ticks).properties(width=440, height=alt.Step(20)))
+
+
+def similarity_matrix(similarity: pl.DataFrame, title: str = "Strategy similarity (cosine of theme profiles)") -> alt.Chart:
+    """Matrix of pairwise similarities between regions (0-1), labelled with the value."""
+    data = similarity.select("region_a", "region_b", pl.col("similarity").round(2))
+    regions = list(dict.fromkeys(data["region_a"].to_list()))
+    base = alt.Chart(data, title=title).encode(
+        x=alt.X("region_b:N").sort(regions).title(None).axis(labelAngle=0, orient="top"),
+        y=alt.Y("region_a:N").sort(regions).title(None),
+    )
+    rect = base.mark_rect().encode(
+        color=alt.Color("similarity:Q").scale(domain=[0, 1], scheme="purples").title("cosine"),
+        tooltip=[_label("region_a:N"), _label("region_b:N"), alt.Tooltip("similarity:Q", format=".2f")],
+    )
+    text = base.mark_text(fontSize=12).encode(
+        text=alt.Text("similarity:Q", format=".2f"),
+        color=alt.condition(alt.datum.similarity > 0.6, alt.value("white"), alt.value("#222")),
+    )
+    return _finish((rect + text).properties(width=alt.Step(80), height=alt.Step(40)))
+
+
+def keyness_chart(keyness: pl.DataFrame, target: str, title: str | None = None) -> alt.Chart:
+    """Bars of the most distinctive terms (G²), with raw counts in the tooltip."""
+    data = keyness.select("term", pl.col("log_likelihood").round(1), "n_target", "n_reference", pl.col("log_ratio").round(2))
+    chart = (
+        alt.Chart(data, title=title or f"Terms that distinguish {target}")
+        .mark_bar(color="#2a9d8f")
+        .encode(
+            x=alt.X("log_likelihood:Q").title("log-likelihood G² (over-use vs reference)"),
+            y=alt.Y("term:N").sort("-x").title(None),
+            tooltip=[_label("term:N"), alt.Tooltip("n_target:Q", title=f"count in {target}"), alt.Tooltip("n_reference:Q", title="count in reference"),
+                     alt.Tooltip("log_likelihood:Q", title="G²"), alt.Tooltip("log_ratio:Q", title="log2 ratio")],
+        )
+        .properties(width=420, height=alt.Step(18))
+    )
+    return _finish(chart)
+
+
+def keyness_facets(keyness_long: pl.DataFrame, title: str = "Distinctive terms by region") -> alt.Chart:
+    """Small multiples of :func:`keyness_chart`, one panel per region (input: ``keyness_by_region``)."""
+    data = keyness_long.select("region", "term", pl.col("log_likelihood").round(1), "n_target", "n_reference")
+    regions = list(dict.fromkeys(data["region"].to_list()))
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color="#2a9d8f")
+        .encode(
+            x=alt.X("log_likelihood:Q").title("G²"),
+            y=alt.Y("term:N").sort("-x").title(None),
+            tooltip=[_label("region:N"), _label("term:N"), alt.Tooltip("n_target:Q", title="count in region"), alt.Tooltip("n_reference:Q", title="count in reference"), alt.Tooltip("log_likelihood:Q", title="G²")],
+        )
+        .properties(width=200, height=alt.Step(16))
+        .facet(column=alt.Column("region:N").sort(regions).title(None), title=title)
+        .resolve_scale(y="independent")
+    )
+    return _finish(chart)
