@@ -51,8 +51,19 @@ fonts:
 	      || echo "kpolicy: could not install fonts-nanum; the Korean PDF test will be skipped"; \
 	  else echo "kpolicy: fonts-nanum not found; the Korean PDF test will be skipped"; fi; }
 
+# JupyterLab on notebooks/ with interactive charts: KPOLICY_CHARTS=interactive makes the
+# notebooks' first cell enable Altair's JupyterChart widget in its offline mode
+# (kpolicy.interactive; papermill and nbval runs stay static). Nothing is fetched: no
+# news feed, no update check. --allow-root only when run as root (containers).
+# LAB_DIR and LAB_ARGS are for tests and for other folders/ports, e.g.
+#   make lab LAB_ARGS="--no-browser --port 8899"
+LAB_DIR  ?= notebooks
+LAB_ARGS ?=
+LAB_ROOT_FLAG = $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: install
-	$(BIN)/jupyter lab notebooks
+	KPOLICY_CHARTS=interactive $(BIN)/jupyter lab $(LAB_ROOT_FLAG) \
+	  --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+	  $(LAB_ARGS) $(LAB_DIR)
 
 STORIES_SIZES ?= 10000,100000
 bench: install

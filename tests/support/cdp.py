@@ -119,6 +119,9 @@ class Chromium:
             self.send("Page.enable")
             self.send("Emulation.setDeviceMetricsOverride", width=self.width, height=self.height,
                       deviceScaleFactor=1, mobile=False)
+            # A headless page never has focus; apps that track the focused widget
+            # (JupyterLab's "current notebook") need it to behave as if it had.
+            self.send("Emulation.setFocusEmulationEnabled", enabled=True)
         except BaseException:
             self.close()
             raise
