@@ -34,11 +34,15 @@ def use_offline_renderer() -> None:
 
 
 def use_interactive_renderer() -> None:
-    """Render charts with JupyterLab's own Vega extension, with tooltips (JupyterLab only).
+    """Render charts as interactive widgets in a live JupyterLab, offline (tooltips, zoom).
 
-    Not for papermill runs: that output type fails notebook validation.
+    See :func:`kpolicy.interactive.use_interactive_renderer` (Altair's JupyterChart with
+    vl-convert's bundle; JupyterLab 4.6's own Vega extension cannot show Vega-Lite 6).
+    Not for papermill or nbval runs: widget output is not saved in the notebook.
     """
-    alt.renderers.enable("jupyterlab")
+    from kpolicy import interactive
+
+    interactive.use_interactive_renderer()
 
 
 def save(chart: alt.TopLevelMixin, path_without_suffix: str) -> None:
