@@ -17,11 +17,22 @@ from kpolicy.charts.corpus import documents_by_region, rejects_by_reason
 from kpolicy.charts.money import money_bars
 from kpolicy.charts.render import (
     RENDERER,
+    SPEC_MIMETYPE,
+    register_fonts,
     save,
     use_interactive_renderer,
     use_offline_renderer,
 )
-from kpolicy.charts.style import LEVEL_COLORS, THEME_CONFIG
+from kpolicy.charts.style import (
+    LEVEL_COLORS,
+    REGION_COLORS,
+    ROLE_COLORS,
+    THEME_CONFIG,
+    YEAR_ROLE_COLORS,
+    EmptyChart,
+    color_scale,
+    won_text,
+)
 from kpolicy.charts.targets import target_dumbbell, timeline_chart
 from kpolicy.charts.themes import (
     keyness_chart,
@@ -32,7 +43,28 @@ from kpolicy.charts.themes import (
 )
 
 __all__ = [
-    "LEVEL_COLORS", "RENDERER", "THEME_CONFIG", "documents_by_region", "keyness_chart", "keyness_facets", "money_bars",
-    "rejects_by_reason", "save", "similarity_matrix", "target_dumbbell", "theme_heatmap", "theme_profile_bars",
-    "timeline_chart", "use_interactive_renderer", "use_offline_renderer",
+    "LEVEL_COLORS",
+    "REGION_COLORS",
+    "RENDERER",
+    "ROLE_COLORS",
+    "SPEC_MIMETYPE",
+    "THEME_CONFIG",
+    "YEAR_ROLE_COLORS",
+    "EmptyChart",
+    "color_scale",
+    "documents_by_region",
+    "keyness_chart",
+    "keyness_facets",
+    "money_bars",
+    "register_fonts",
+    "rejects_by_reason",
+    "save",
+    "similarity_matrix",
+    "target_dumbbell",
+    "theme_heatmap",
+    "theme_profile_bars",
+    "timeline_chart",
+    "use_interactive_renderer",
+    "use_offline_renderer",
+    "won_text",
 ]

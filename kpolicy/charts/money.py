@@ -5,24 +5,49 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from kpolicy.charts.style import LEVEL_COLORS, _count_ticks, _finish, _label  # noqa: F401
+from kpolicy.charts.style import (
+    EVIDENCE_TIP,
+    ROLE_COLORS,
+    EmptyChart,
+    _finish,
+    color_scale,
+    money_unit,
+    wide_span,
+    with_evidence,
+)
 
 
-def money_bars(money: pl.DataFrame, title: str = "Money committed by region", currency: str = "KRW") -> alt.Chart:
+def money_bars(
+    money: pl.DataFrame,
+    title: str = "Money committed by region",
+    currency: str = "KRW",
+    evidence: pl.DataFrame | None = None,
+) -> alt.Chart | EmptyChart:
     """Horizontal bars of counted totals per region and role; suspect figures marked.
 
+    Bars are stacked by role on a linear axis; when the bars span more than 100 times
+    (a small region next to a large one), each role gets its own bar on a log axis, so
+    that the small ones stay visible. Amounts are in billions of won, or trillions when
+    every bar is a trillion or more.
+
     Args:
-        money: output of :func:`kpolicy.analysis.money_by_region` with ``by=("role",)``
-            (with ``total_usd`` when ``currency="USD"``). Regions with excluded suspect
-            figures get a ⚠ and the count in the label.
-        currency: ``KRW`` (bars in billions of won) or ``USD`` (millions of dollars).
+        money: output of :func:`kpolicy.analysis.committed_by_role` (with ``total_usd``
+            when ``currency="USD"``). Regions with excluded suspect figures get a ⚠ and
+            the count in the label.
+        currency: ``KRW`` or ``USD`` (millions or billions of dollars).
+        evidence: :func:`kpolicy.analysis.committed_evidence`: the sentences behind
+            each bar (listed when it is clicked in a report).
     """
-    if currency == "USD":
-        amount, unit, subtitle_unit = pl.col("total_usd") / 1e6, "million US$", "millions of US dollars at the stated rate"
-    else:
-        amount, unit, subtitle_unit = pl.col("total_krw") / 1e9, "billion won", "billions of won"
+    column = "total_usd" if currency == "USD" else "total_krw"
+    counted = money.filter(pl.col(column) > 0)
+    if counted.height == 0:
+        n_suspect = int(money["n_suspect_excluded"].sum() or 0) if money.height else 0
+        why = "No counted money commitment for " + (", ".join(dict.fromkeys(money["region"].to_list())) or "these regions")
+        why += f" ({n_suspect} suspect figure(s) not summed; see the tables below)." if n_suspect else " in the corpus."
+        return EmptyChart(title, why)
+    divisor, unit = money_unit(counted[column].to_list(), currency)
     data = money.select(
-        "region", "role", amount.alias("total_value"), "n_counted", "n_suspect_excluded"
+        "region", pl.col("role").cast(pl.String), (pl.col(column) / divisor).alias("total_value"), "n_counted", "n_suspect_excluded"
     ).with_columns(
         pl.col("n_suspect_excluded").sum().over("region").alias("suspect_in_region"),
     ).with_columns(
@@ -31,16 +56,30 @@ def money_bars(money: pl.DataFrame, title: str = "Money committed by region", cu
         .otherwise(pl.col("region"))
         .alias("label")
     )
+    data = with_evidence(data, evidence).filter(pl.col("total_value") > 0)
+    totals = data.group_by("label").agg(pl.col("total_value").sum())["total_value"].to_list()
+    log = wide_span(totals) or wide_span(data["total_value"].to_list())
+    roles = data["role"].to_list()
+    subtitle = f"Counted figures only, in {unit}; suspect figures are listed separately, never summed"
+    if log:
+        subtitle += "; log scale (the bars span more than 100×), one bar per role"
+    x = alt.X("total_value:Q").title(unit + (" (log scale)" if log else "")).axis(format=",.3~r" if log else ",.3~f", labelOverlap=True)
+    enc = {
+        "x": x.scale(type="log").stack(None) if log else x.stack("zero"),
+        "y": alt.Y("label:N").sort(alt.EncodingSortField("total_value", op="sum", order="descending")).title(None),
+        "color": alt.Color("role:N").title("Role").scale(color_scale(ROLE_COLORS, roles)),
+        "tooltip": [
+            alt.Tooltip("region:N"), alt.Tooltip("role:N"), alt.Tooltip("total_value:Q", title=unit, format=",.3~f"),
+            alt.Tooltip("n_counted:Q", title="figures counted", format="d"),
+            alt.Tooltip("n_suspect_excluded:Q", title="suspect, not summed", format="d"), EVIDENCE_TIP,
+        ],
+    }
+    if log:
+        enc["yOffset"] = alt.YOffset("role:N")
     chart = (
-        alt.Chart(data, title=alt.Title(title, subtitle=f"Counted figures only, in {subtitle_unit}; suspect figures are listed separately, never summed"))
+        alt.Chart(data, title=alt.Title(title, subtitle=subtitle))
         .mark_bar()
-        .encode(
-            x=alt.X("sum(total_value):Q").title(unit).axis(format=",.0f"),
-            y=alt.Y("label:N").sort("-x").title(None),
-            color=alt.Color("role:N").title("Role").scale(scheme="tableau10"),
-            tooltip=[_label("region:N"), _label("role:N"), alt.Tooltip("total_value:Q", title=unit, format=",.1f"),
-                     alt.Tooltip("n_counted:Q", title="figures counted"), alt.Tooltip("n_suspect_excluded:Q", title="suspect, not summed")],
-        )
-        .properties(width=520, height=alt.Step(28))
+        .encode(**enc)
+        .properties(width=520, height=alt.Step(28 if not log else 16))
     )
     return _finish(chart)

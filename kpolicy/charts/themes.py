@@ -5,19 +5,31 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from kpolicy.charts.style import LEVEL_COLORS, _count_ticks, _finish, _label  # noqa: F401
+from kpolicy.charts.style import (
+    EVIDENCE_TIP,
+    EmptyChart,
+    _finish,
+    _label,
+    with_evidence,
+)
 
 
-def theme_heatmap(profile: pl.DataFrame, value: str = "per_1000_tokens", title: str = "Theme emphasis by region") -> alt.Chart:
+def theme_heatmap(profile: pl.DataFrame, value: str = "per_1000_tokens", title: str = "Theme emphasis by region",
+                  evidence: pl.DataFrame | None = None) -> alt.Chart | EmptyChart:
     """Heatmap of themes (rows) by region (columns), coloured by mentions per 1,000 content tokens.
+
+    Cells show their mention count (none where a region is silent on a theme).
 
     Args:
         profile: output of :func:`kpolicy.analysis.region_theme_profile`.
+        evidence: :func:`kpolicy.analysis.theme_evidence` (the sentences of each cell).
     """
-    data = profile.select(
-        "region", "theme_major", pl.col(value).round(2).alias("value"), "n_mentions",
+    if profile.height == 0 or not (profile["n_mentions"] > 0).any():
+        return EmptyChart(title, "No theme is mentioned in the documents about these regions.")
+    data = with_evidence(profile.select(
+        "region", "theme_major", pl.col(value).round(2).alias("value"), pl.col("n_mentions").round(2),
         pl.col("ratio_to_baseline").round(2).alias("ratio"),
-    )
+    ), evidence)
     regions = list(dict.fromkeys(data["region"].to_list()))
     base = alt.Chart(data, title=title).encode(
         x=alt.X("region:N").sort(regions).title(None).axis(labelAngle=0, orient="top"),
@@ -25,23 +37,33 @@ def theme_heatmap(profile: pl.DataFrame, value: str = "per_1000_tokens", title: 
     )
     heat = base.mark_rect().encode(
         color=alt.Color("value:Q").title("per 1,000 content tokens").scale(scheme="blues"),
-        tooltip=[_label("region:N"), _label("theme_major:N"), alt.Tooltip("value:Q", title="per 1,000 content tokens"),
-                 alt.Tooltip("n_mentions:Q", title="mentions"), alt.Tooltip("ratio:Q", title="ratio to baseline")],
+        tooltip=[_label("region:N"), _label("theme_major:N"), alt.Tooltip("value:Q", title="per 1,000 content tokens", format=",.3~f"),
+                 alt.Tooltip("n_mentions:Q", title="mentions", format=",.3~f"), alt.Tooltip("ratio:Q", title="ratio to baseline", format=",.3~f"),
+                 EVIDENCE_TIP],
     )
-    text = base.mark_text(fontSize=10).encode(
-        text=alt.Text("n_mentions:Q"),
+    text = base.mark_text(fontSize=10).transform_filter(alt.datum.n_mentions > 0).encode(
+        text=alt.Text("n_mentions:Q", format=",.3~f"),
         color=alt.condition(alt.datum.value > data["value"].max() * 0.55 if data.height else False, alt.value("white"), alt.value("#333")),
     )
     return _finish((heat + text).properties(width=alt.Step(70), height=alt.Step(20)))
 
 
-def theme_profile_bars(profile: pl.DataFrame, region: str, title: str | None = None) -> alt.Chart:
-    """One region's themes (bars, per 1,000 content tokens) against the baseline rate (ticks)."""
-    data = profile.filter((pl.col("region") == region) & ((pl.col("n_mentions") > 0) | (pl.col("baseline_per_1000_tokens") > 0))).select(
-        "theme_major", pl.col("per_1000_tokens").round(2), pl.col("baseline_per_1000_tokens").round(2), "n_mentions", pl.col("ratio_to_baseline").round(2)
-    )
-    tips = [_label("theme_major:N"), alt.Tooltip("per_1000_tokens:Q", title=f"{region} per 1,000 content tokens"), alt.Tooltip("baseline_per_1000_tokens:Q", title="baseline per 1,000 content tokens"),
-            alt.Tooltip("n_mentions:Q", title="mentions"), alt.Tooltip("ratio_to_baseline:Q", title="ratio")]
+def theme_profile_bars(profile: pl.DataFrame, region: str, title: str | None = None,
+                       evidence: pl.DataFrame | None = None) -> alt.Chart | EmptyChart:
+    """One region's themes (bars, per 1,000 content tokens) against the baseline rate (ticks).
+
+    Args:
+        evidence: :func:`kpolicy.analysis.theme_evidence` (the sentences of each bar).
+    """
+    rows = profile.filter((pl.col("region") == region) & ((pl.col("n_mentions") > 0) | (pl.col("baseline_per_1000_tokens") > 0)))
+    if rows.height == 0:
+        return EmptyChart(title or f"{region}: themes against the baseline", f"No theme is mentioned in the documents about {region} or in the baseline.")
+    data = with_evidence(rows.select(
+        "region", "theme_major", pl.col("per_1000_tokens").round(2), pl.col("baseline_per_1000_tokens").round(2), pl.col("n_mentions").round(2), pl.col("ratio_to_baseline").round(2)
+    ), evidence)
+    tips = [_label("theme_major:N"), alt.Tooltip("per_1000_tokens:Q", title=f"{region} per 1,000 content tokens", format=",.3~f"),
+            alt.Tooltip("baseline_per_1000_tokens:Q", title="baseline per 1,000 content tokens", format=",.3~f"),
+            alt.Tooltip("n_mentions:Q", title="mentions", format=",.3~f"), alt.Tooltip("ratio_to_baseline:Q", title="ratio", format=",.3~f"), EVIDENCE_TIP]
     base = alt.Chart(data, title=alt.Title(title or f"{region}: themes against the baseline", subtitle="bars: this region; black ticks: baseline")).encode(
         y=alt.Y("theme_major:N").sort("-x").title(None)
     )
@@ -50,8 +72,10 @@ def theme_profile_bars(profile: pl.DataFrame, region: str, title: str | None = N
     return _finish((bars + ticks).properties(width=440, height=alt.Step(20)))
 
 
-def similarity_matrix(similarity: pl.DataFrame, title: str = "Strategy similarity (cosine of theme profiles)") -> alt.Chart:
+def similarity_matrix(similarity: pl.DataFrame, title: str = "Strategy similarity (cosine of theme profiles)") -> alt.Chart | EmptyChart:
     """Matrix of pairwise similarities between regions (0-1), labelled with the value."""
+    if similarity.height == 0:
+        return EmptyChart(title, "Similarity needs at least two regions with theme mentions.")
     data = similarity.select("region_a", "region_b", pl.col("similarity").round(2))
     regions = list(dict.fromkeys(data["region_a"].to_list()))
     base = alt.Chart(data, title=title).encode(
@@ -69,8 +93,10 @@ def similarity_matrix(similarity: pl.DataFrame, title: str = "Strategy similarit
     return _finish((rect + text).properties(width=alt.Step(80), height=alt.Step(40)))
 
 
-def keyness_chart(keyness: pl.DataFrame, target: str, title: str | None = None) -> alt.Chart:
+def keyness_chart(keyness: pl.DataFrame, target: str, title: str | None = None) -> alt.Chart | EmptyChart:
     """Bars of the most distinctive terms (G²), with raw counts in the tooltip."""
+    if keyness.height == 0:
+        return EmptyChart(title or f"Terms that distinguish {target}", f"No term is used distinctively often in {target} (too little text, or below the minimum count).")
     data = keyness.select("term", pl.col("log_likelihood").round(1), "n_target", "n_reference", pl.col("log_ratio").round(2))
     chart = (
         alt.Chart(data, title=title or f"Terms that distinguish {target}")
@@ -86,8 +112,10 @@ def keyness_chart(keyness: pl.DataFrame, target: str, title: str | None = None) 
     return _finish(chart)
 
 
-def keyness_facets(keyness_long: pl.DataFrame, title: str = "Distinctive terms by region") -> alt.Chart:
+def keyness_facets(keyness_long: pl.DataFrame, title: str = "Distinctive terms by region") -> alt.Chart | EmptyChart:
     """Small multiples of :func:`keyness_chart`, one panel per region (input: ``keyness_by_region``)."""
+    if keyness_long.height == 0:
+        return EmptyChart(title, "No term is used distinctively often in these regions (too little text, or below the minimum count).")
     data = keyness_long.select("region", "term", pl.col("log_likelihood").round(1), "n_target", "n_reference")
     regions = list(dict.fromkeys(data["region"].to_list()))
     chart = (

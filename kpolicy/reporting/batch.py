@@ -2,8 +2,10 @@
 
 :func:`run_batch` executes each run of :func:`kpolicy.reporting.batchfile.load_batch`
 with papermill (``--jobs`` in parallel threads), exports offline HTML
-(:mod:`kpolicy.reporting.page`), writes the corpus tables as Parquet and CSV, and
-writes ``index.html`` linking every report with its parameters and status. A failing
+(:mod:`kpolicy.reporting.page`) with interactive, evidence-linked charts
+(:mod:`kpolicy.reporting.render`: one local copy of the Vega bundle, one page per
+document under ``docs/``), writes the corpus tables as Parquet and CSV, and writes
+``index.html`` linking every report with its parameters and status. A failing
 run keeps its executed notebook (with the error) and HTML, is marked failed in the
 index, and the other runs still finish. Every file is written to a temporary name and
 renamed, so an interrupted batch leaves no half-written report; a lock file
@@ -31,6 +33,7 @@ from kpolicy.errors import KpolicyError
 from kpolicy.paths import BATCH_FILE, NOTEBOOKS_DIR, REPORTS_DIR, SEEDS_DIR, resolve
 from kpolicy.reporting.batchfile import Run, load_batch
 from kpolicy.reporting.page import export_html, render_index
+from kpolicy.reporting.render import EvidenceIndex, write_assets, write_document_pages
 
 KERNEL = "python3"
 
@@ -49,8 +52,11 @@ def _atomic_write(path: Path, data: bytes | str) -> None:
     safety.atomic_write(path, data, make_parents=True)
 
 
-def execute_run(run: Run, out_dir: Path, corpus_dir: Path) -> RunResult:
-    """Execute one run with papermill and export its HTML; never raises for a failing notebook."""
+def execute_run(run: Run, out_dir: Path, corpus_dir: Path, evidence: EvidenceIndex | None = None) -> RunResult:
+    """Execute one run with papermill and export its HTML; never raises for a failing notebook.
+
+    With ``evidence``, the HTML is interactive (see :func:`kpolicy.reporting.page.export_html`).
+    """
     import papermill
     from traitlets.config import Config
 
@@ -90,7 +96,7 @@ def execute_run(run: Run, out_dir: Path, corpus_dir: Path) -> RunResult:
         os.replace(tmp, ipynb)
         outputs["ipynb"] = ipynb.name
         try:
-            _atomic_write(out_dir / f"{run.name}.html", export_html(ipynb, run.name))
+            _atomic_write(out_dir / f"{run.name}.html", export_html(ipynb, run.name, evidence))
             outputs["html"] = f"{run.name}.html"
         except Exception as exc:  # noqa: BLE001 - a failed export is reported in the index
             error = error or f"HTML export failed: {type(exc).__name__}: {exc}"
@@ -201,6 +207,9 @@ def run_batch(
         runs = [r for r in runs if r.name in only]
     with BatchLock(out):
         tables = write_tables(corpus, out)
+        write_assets(out)
+        write_document_pages(corpus, out)
+        evidence = EvidenceIndex.of(corpus)
         results: dict[str, RunResult] = {}
         bar = None
         if progress:
@@ -209,7 +218,7 @@ def run_batch(
             bar = tqdm(total=len(runs), desc="kpolicy report", unit="run")
         pool = ThreadPoolExecutor(max_workers=jobs)
         try:
-            futures = {pool.submit(execute_run, r, out, corpus_path): r for r in runs}
+            futures = {pool.submit(execute_run, r, out, corpus_path, evidence): r for r in runs}
             for fut in as_completed(futures):
                 res = fut.result()
                 results[res.run.name] = res

@@ -13,7 +13,9 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kpolicy.charts.style import FONT_STACK
 from kpolicy.paths import ROOT, TEMPLATES_DIR
+from kpolicy.reporting.render import EvidenceIndex, page_resources
 
 if TYPE_CHECKING:
     from kpolicy.reporting.batch import RunResult
@@ -21,8 +23,14 @@ if TYPE_CHECKING:
 TEMPLATE = "kpolicy_offline"
 
 
-def export_html(notebook_path: Path, title: str | None = None) -> str:
-    """Offline HTML for an executed notebook (code hidden, no external scripts)."""
+def export_html(notebook_path: Path, title: str | None = None, evidence: EvidenceIndex | None = None) -> str:
+    """Offline HTML for an executed notebook (code hidden, nothing from the network).
+
+    With ``evidence`` (:class:`kpolicy.reporting.render.EvidenceIndex`), the page is
+    interactive: it loads ``kpolicy-vega.js`` and ``kpolicy-report.js`` from its own
+    folder (:func:`kpolicy.reporting.render.write_assets`) and carries the sentences its
+    charts cite. Without, the charts are static SVG.
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -34,18 +42,20 @@ def export_html(notebook_path: Path, title: str | None = None) -> str:
         exclude_output_prompt=True,
     )
     nb = nbformat.read(str(notebook_path), as_version=4)
-    resources = {"metadata": {"name": f"kpolicy · {title}"}} if title else None
+    resources: dict = {"metadata": {"name": f"kpolicy · {title}"}} if title else {}
+    resources["kpolicy"] = page_resources(nb, evidence)
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
 
 
 _INDEX_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans KR",sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
+body{font-family:%FONT%;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.2rem}p.lead{color:#555;margin-top:0}
 table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border-bottom:1px solid #ddd;padding:.45rem .6rem;text-align:left;vertical-align:top;font-size:.92rem}
 th{background:#f4f4f4}.ok{color:#1a7f37;font-weight:600}.failed{color:#c62828;font-weight:600}.skipped{color:#777;font-weight:600}
 code{background:#f6f8fa;padding:.1rem .3rem;border-radius:3px;font-size:.85rem}.err{color:#c62828;font-size:.85rem}
-"""
+.scroll{overflow-x:auto;max-width:100%}td code{word-break:break-word}
+""".replace("%FONT%", FONT_STACK)
 
 
 def render_index(results: list[RunResult], corpus, corpus_path: Path, tables: list[str]) -> str:
@@ -80,10 +90,10 @@ def render_index(results: list[RunResult], corpus, corpus_path: Path, tables: li
 <body><h1>kpolicy reports</h1>
 <p class="lead">Corpus <code>{e(str(shown_corpus))}</code>: {e(summary)}.
 {len(results)} run(s), {n_failed} failed, {n_skipped} skipped (not applicable to this corpus). Built {e(dt.date.today().isoformat())}.</p>
-<table><thead><tr><th>Run</th><th>Notebook</th><th>Parameters</th><th>Status</th><th>Time</th><th>Report</th></tr></thead>
+<div class="scroll"><table><thead><tr><th>Run</th><th>Notebook</th><th>Parameters</th><th>Status</th><th>Time</th><th>Report</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
-</tbody></table>
+</tbody></table></div>
 <h2>Tables</h2><p>{table_links}</p>
 </body></html>
 """

@@ -53,7 +53,7 @@ def check(code: int, err: str) -> None:
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(paths, "CACHE_DIR", tmp_path / "cache")
-    monkeypatch.setattr(report, "execute_run", lambda run, out, corpus: report.RunResult(run, "ok", 0.0))
+    monkeypatch.setattr(report, "execute_run", lambda run, out, corpus, *rest: report.RunResult(run, "ok", 0.0))
 
 
 @FUZZ
