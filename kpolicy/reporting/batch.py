@@ -30,8 +30,15 @@ import polars as pl
 
 from kpolicy import safety
 from kpolicy.errors import KpolicyError
-from kpolicy.paths import BATCH_FILE, NOTEBOOKS_DIR, REPORTS_DIR, SEEDS_DIR, resolve
-from kpolicy.reporting.batchfile import Run, load_batch
+from kpolicy.paths import (
+    BATCH_FILE,
+    NOTEBOOKS_DIR,
+    REPORTS_DIR,
+    SEEDS_DIR,
+    from_cwd,
+    resolve,
+)
+from kpolicy.reporting.batchfile import Run, adhoc_runs, load_batch
 from kpolicy.reporting.page import export_html, render_index
 from kpolicy.reporting.render import EvidenceIndex, write_assets, write_document_pages
 
@@ -172,16 +179,27 @@ def run_batch(
     jobs: int = 1,
     only: list[str] | None = None,
     progress: bool = True,
+    compare: list[str] | None = None,
+    reference: str | None = None,
+    profile: list[str] | None = None,
 ) -> list[RunResult]:
-    """Run the batch and write ``out_dir/index.html``.
+    """Run the batch (or the ad-hoc runs of ``compare``/``profile``) and write
+    ``out_dir/index.html``.
 
     Args:
         corpus_dir: corpus folder (default ``seeds/``); passed to every notebook.
-        out_dir: output folder (default ``reports/``).
-        batch_file: the batch YAML (default ``params/batch.yaml``).
+        out_dir: output folder (default ``reports/``); a relative path is relative to
+            the current directory.
+        batch_file: the batch YAML (default ``params/batch.yaml``); a relative path is
+            relative to the current directory.
         jobs: runs executed in parallel.
         only: run only these names.
         progress: show a progress bar on stderr.
+        compare: instead of the batch, one comparison per item (``"Gwangju,Daejeon"``),
+            see :func:`kpolicy.reporting.batchfile.adhoc_runs`; the index keeps the
+            folder's earlier runs.
+        reference: the keyness reference of those comparisons (``"National"``).
+        profile: instead of the batch, a profile per region (``"Busan"``).
 
     Returns:
         One :class:`RunResult` per run, in batch order.
@@ -190,7 +208,13 @@ def run_batch(
     from kpolicy.params import corpus_regions
 
     corpus_path = resolve(corpus_dir, SEEDS_DIR)
-    out = resolve(out_dir, REPORTS_DIR) if out_dir else REPORTS_DIR
+    out = from_cwd(out_dir, REPORTS_DIR)
+    batch_path = from_cwd(batch_file, BATCH_FILE)
+    adhoc = bool(compare or profile)
+    if adhoc and (batch_file is not None or only):
+        raise KpolicyError("--compare and --profile run their own notebooks; they cannot be combined with --batch or --only")
+    if reference is not None and not compare:
+        raise KpolicyError("--reference applies to --compare; add --compare A,B")
     if jobs < 1:
         raise KpolicyError(f"--jobs must be at least 1 (got {jobs})")
     if safety.inside(out, corpus_path):
@@ -198,7 +222,11 @@ def run_batch(
     if safety.inside(corpus_path, out):
         raise KpolicyError(f"the output folder {out} holds the corpus folder {corpus_path}; choose an output folder outside it")
     corpus = load_corpus(corpus_path, cache=True)  # fail fast; warms the cache the notebooks read
-    runs = load_batch(resolve(batch_file, BATCH_FILE), corpus_regions(corpus.documents))
+    present = corpus_regions(corpus.documents)
+    if adhoc:
+        runs = adhoc_runs(present, compare=compare, reference=reference, profile=profile)
+    else:
+        runs = load_batch(batch_path, present)
     if only:
         valid = [r.name for r in runs]
         missing = [n for n in only if n not in valid]
@@ -238,7 +266,8 @@ def run_batch(
             if bar is not None:
                 bar.close()
         ordered = [results[r.name] for r in runs]
-        listed = _merge_manifest(out, ordered, [r.name for r in load_batch(resolve(batch_file, BATCH_FILE), corpus_regions(corpus.documents))], corpus_path)
+        keep = None if adhoc else [r.name for r in load_batch(batch_path, present)]
+        listed = _merge_manifest(out, ordered, keep, corpus_path)
         _atomic_write(out / "index.html", render_index(listed, corpus, corpus_path, tables))
     return ordered
 
@@ -246,11 +275,12 @@ def run_batch(
 MANIFEST = ".kpolicy-runs.json"
 
 
-def _merge_manifest(out: Path, results: list[RunResult], batch_names: list[str], corpus_path: Path) -> list[RunResult]:
+def _merge_manifest(out: Path, results: list[RunResult], batch_names: list[str] | None, corpus_path: Path) -> list[RunResult]:
     """Remember every run's last result, so that ``--only`` keeps the others in the index.
 
-    Results of runs that are no longer in the batch, or that were made from another
-    corpus, are dropped.
+    Results of runs that are no longer in the batch (``batch_names``; ``None`` keeps
+    every earlier run, for ad-hoc runs), or that were made from another corpus, are
+    dropped.
     """
     import json
 
@@ -271,7 +301,8 @@ def _merge_manifest(out: Path, results: list[RunResult], batch_names: list[str],
             "error": r.error,
             "outputs": r.outputs,
         }
-    runs = {name: runs[name] for name in batch_names if name in runs}
+    if batch_names is not None:
+        runs = {name: runs[name] for name in batch_names if name in runs}
     _atomic_write(path, json.dumps({"corpus": str(corpus_path), "runs": runs}, indent=1, sort_keys=True, default=str))
     return [
         RunResult(Run(name, Path(v["notebook"]), None, v["parameters"]), v["status"], v["seconds"], v["error"], v["outputs"])

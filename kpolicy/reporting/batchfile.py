@@ -1,7 +1,8 @@
 """The batch file: which notebooks to run, with which parameters.
 
 ``params/batch.yaml`` lists the runs; each names a notebook in ``notebooks/`` and a
-parameter file in ``params/`` (one YAML per run, keys = the notebook's parameters)::
+parameter file (one YAML per run, keys = the notebook's parameters; a relative name is
+looked up next to the batch file, then in the current directory)::
 
     runs:
       - name: corpus_overview
@@ -9,7 +10,13 @@ parameter file in ``params/`` (one YAML per run, keys = the notebook's parameter
         params: corpus_overview.yaml
 
 :func:`load_batch` reads and checks it (unknown keys, parameters of the wrong kind,
-duplicate names) before anything runs; :mod:`kpolicy.reporting.batch` runs it.
+duplicate names) before anything runs; :mod:`kpolicy.reporting.batch` runs it. The
+default batch names no region: it is built from the corpus (a profile per region with
+documents, one comparison of them all against National).
+
+:func:`adhoc_runs` makes the runs of ``kpolicy report --compare A,B [--reference R]``
+and ``--profile A`` without any file, after checking every region name against the
+gazetteer and the corpus.
 """
 
 from __future__ import annotations
@@ -21,6 +28,11 @@ from typing import Any
 from kpolicy import safety
 from kpolicy.errors import KpolicyError
 from kpolicy.paths import BATCH_FILE, NOTEBOOKS_DIR, PARAMS_DIR
+
+PROFILE_NOTEBOOK = "10_region_profile.ipynb"
+COMPARE_NOTEBOOK = "20_compare_regions.ipynb"
+#: The parameters of the batch's profiles, shared by ``--profile`` runs.
+PROFILE_PARAMS = PARAMS_DIR / "region_profile.yaml"
 
 
 @dataclass(frozen=True)
@@ -127,23 +139,9 @@ def load_batch(batch_file: Path = BATCH_FILE, regions: list[str] | None = None) 
             raise KpolicyError(f"{batch_file}: run {name!r}: the notebook must be in {NOTEBOOKS_DIR}, not {entry['notebook']!r}")
         if not notebook.is_file():
             raise KpolicyError(f"{batch_file}: run {name!r}: notebook not found: {notebook}")
-        params_file = PARAMS_DIR / entry["params"] if entry.get("params") else None
-        parameters: dict[str, Any] = {}
-        if params_file is not None:
-            if not params_file.is_file():
-                raise KpolicyError(f"{batch_file}: run {name!r}: parameter file not found: {params_file}")
-            loaded = _read_yaml(params_file) or {}
-            if not isinstance(loaded, dict):
-                raise KpolicyError(f"{params_file}: expected a mapping of parameter names to values")
-            parameters = loaded
+        params_file = _params_path(batch_file, entry["params"], name) if entry.get("params") else None
+        parameters = _load_params(params_file, notebook)
         declared = notebook_parameters(notebook)
-        bad = sorted(set(parameters) - set(declared))
-        if bad:
-            raise KpolicyError(
-                f"{params_file}: unknown parameter(s) {bad} for {notebook.name}; valid: {', '.join(sorted(declared))}"
-            )
-        spec = {"notebook": notebook.name, "parameters": _declared_parameters(notebook)}
-        parameters = {k: check_parameter(k, v, spec, str(params_file)) for k, v in parameters.items()}
         if for_each == "region":
             if "region" not in declared:
                 raise KpolicyError(f"{batch_file}: run {name!r}: for_each: region needs a 'region' parameter in {notebook.name}")
@@ -160,3 +158,139 @@ def load_batch(batch_file: Path = BATCH_FILE, regions: list[str] | None = None) 
             names.add(run.name)
             runs.append(run)
     return runs
+
+
+def _params_path(batch_file: Path, value: object, run_name: str) -> Path:
+    """A parameter file named in a batch file: absolute, or relative to the batch file's
+    folder, or else to the current directory.
+
+    Raises:
+        KpolicyError: not found in either place (both are named).
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise KpolicyError(f"{batch_file}: run {run_name!r}: params must be a file name, not {value!r}")
+    path = Path(value).expanduser()
+    if path.is_absolute():
+        tried = [path]
+    else:
+        tried = list(dict.fromkeys([Path(batch_file).resolve().parent / path, Path.cwd().resolve() / path]))
+    for candidate in tried:
+        if candidate.is_file():
+            return candidate
+    raise KpolicyError(f"{batch_file}: run {run_name!r}: parameter file not found: {' or '.join(map(str, tried))}")
+
+
+def _load_params(params_file: Path | None, notebook: Path, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The parameters in ``params_file`` (plus ``extra``), checked against the notebook's
+    ``parameters`` cell: known names, plain values of the declared kind."""
+    parameters: dict[str, Any] = {}
+    if params_file is not None:
+        loaded = _read_yaml(params_file) or {}
+        if not isinstance(loaded, dict):
+            raise KpolicyError(f"{params_file}: expected a mapping of parameter names to values")
+        parameters = dict(loaded)
+    where = str(params_file) if params_file is not None else "kpolicy report"
+    parameters.update(extra or {})
+    declared = notebook_parameters(notebook)
+    bad = sorted(set(parameters) - set(declared))
+    if bad:
+        raise KpolicyError(f"{where}: unknown parameter(s) {bad} for {notebook.name}; valid: {', '.join(sorted(declared))}")
+    spec = {"notebook": notebook.name, "parameters": _declared_parameters(notebook)}
+    return {k: check_parameter(k, v, spec, where) for k, v in parameters.items()}
+
+
+def region_list(value: str | list[str], option: str, present: list[str]) -> list[str]:
+    """Canonical regions from a comma-separated option value (or a list of them), each
+    one with documents in the corpus.
+
+    Args:
+        value: e.g. ``"Gwangju,Daejeon"`` or ``["Gwangju", "대전"]``; any gazetteer alias.
+        option: the option's name, for messages (``--compare``).
+        present: the regions the corpus has documents about
+            (:func:`kpolicy.params.corpus_regions`).
+
+    Raises:
+        KpolicyError: an empty list, an unknown name (listing the valid names) or a
+            region without documents (listing the regions that have some).
+    """
+    from kpolicy.params import canonical_region
+
+    items = value if isinstance(value, list) else str(value).split(",")
+    names = [str(v).strip() for v in items if str(v).strip()]
+    if not names:
+        raise KpolicyError(f"{option} needs region names separated by commas, e.g. {option} Gwangju,Daejeon")
+    canon = []
+    for name in names:
+        try:
+            canon.append(canonical_region(name))
+        except KpolicyError as exc:
+            raise KpolicyError(f"{option}: {exc}") from None
+    canon = list(dict.fromkeys(canon))
+    missing = [r for r in canon if r not in present]
+    if missing:
+        raise KpolicyError(
+            f"{option}: no document in this corpus is about {', '.join(missing)}; "
+            f"regions with documents: {', '.join(present) or '(none)'}"
+        )
+    return canon
+
+
+def _compare_name(regions: list[str], reference: str | list[str] | None) -> str:
+    name = "compare_" + "_".join(r.lower() for r in regions)
+    if len(name) > 60:
+        name = f"compare_{len(regions)}_regions"
+    if isinstance(reference, list):
+        name += "_vs_" + "_".join(r.lower() for r in reference)
+    elif reference == "corpus":
+        name += "_vs_corpus"
+    return safety.check_name(name[:100], "run name")
+
+
+def adhoc_runs(
+    present: list[str],
+    *,
+    compare: list[str] | None = None,
+    reference: str | None = None,
+    profile: list[str] | None = None,
+) -> list[Run]:
+    """The runs of ``kpolicy report --compare ... --profile ...``: no batch or params file.
+
+    Args:
+        present: the regions the corpus has documents about.
+        compare: one comparison per item, each a comma-separated list of at least two
+            regions (``"Gwangju,Daejeon"``); run as ``compare_gwangju_daejeon``.
+        reference: the keyness reference of every comparison: ``rest`` (the notebook's
+            default), ``corpus``, or comma-separated regions (``"National"``).
+        profile: regions to profile, each item comma-separated; run as ``profile_busan``
+            with the batch's profile parameters (``params/region_profile.yaml``).
+
+    Raises:
+        KpolicyError: an unknown region, a region without documents, fewer than two
+            regions in a comparison, or a reference without ``--compare``.
+    """
+    runs: list[Run] = []
+    profile_nb, compare_nb = NOTEBOOKS_DIR / PROFILE_NOTEBOOK, NOTEBOOKS_DIR / COMPARE_NOTEBOOK
+    for item in profile or []:
+        for region in region_list(item, "--profile", present):
+            runs.append(Run(f"profile_{region.lower()}", profile_nb, PROFILE_PARAMS,
+                            _load_params(PROFILE_PARAMS, profile_nb, {"region": region})))
+    if reference is not None and not compare:
+        raise KpolicyError("--reference applies to --compare; add --compare A,B")
+    ref: str | list[str] | None = None
+    if reference is not None:
+        ref = reference.strip() if reference.strip() in ("rest", "corpus") else region_list(reference, "--reference", present)
+    for item in compare or []:
+        regions = region_list(item, "--compare", present)
+        if len(regions) < 2:
+            raise KpolicyError(f"--compare needs at least two different regions, got {', '.join(regions)}; e.g. --compare Gwangju,Daejeon")
+        extra: dict[str, Any] = {"regions": regions}
+        if ref is not None:
+            extra["reference"] = ref
+        runs.append(Run(_compare_name(regions, ref), compare_nb, None, _load_params(None, compare_nb, extra)))
+    seen: set[str] = set()
+    unique = []
+    for run in runs:  # --profile Busan --profile busan: once
+        if run.name not in seen:
+            seen.add(run.name)
+            unique.append(run)
+    return unique
