@@ -39,6 +39,8 @@ MODES = (STATIC, INTERACTIVE)
 RENDERER = "kpolicy-interactive"
 #: The name of the zoom/pan parameter added to single-view charts.
 ZOOM_PARAM = "kpolicy_zoom"
+#: The name given to the layer that holds the zoom (Altair needs one to lift the param).
+ZOOM_VIEW = "kpolicy_zoom_view"
 _CONTINUOUS = {"quantitative", "temporal"}
 #: vega-embed options: SVG marks (crisp text, Hangul through the browser's fonts, and
 #: DOM elements a browser test can hover), and a menu that exports SVG/PNG but has no
@@ -78,7 +80,8 @@ def use_renderer_from_environment() -> str:
 def with_zoom(spec: dict[str, Any]) -> dict[str, Any]:
     """A copy of a Vega-Lite spec whose continuous x/y scales zoom and pan.
 
-    Only single views (a mark, or a layer whose first layer has a mark) get the zoom:
+    Only single views (a mark, or a layer whose first layer has a mark: the zoom is then
+    bound to that layer, whose scales the other layers share) get the zoom:
     Vega-Lite binds interval selections to continuous scales only, and a concatenated,
     faceted or repeated chart has no single pair of scales. A spec that already has a
     parameter named :data:`ZOOM_PARAM`, or no continuous x/y channel, comes back as it is.
@@ -97,9 +100,15 @@ def with_zoom(spec: dict[str, Any]) -> dict[str, Any]:
     existing = [p.get("name") for p in out.get("params", []) + target.get("params", []) if isinstance(p, dict)]
     if not channels or ZOOM_PARAM in existing:
         return out
-    target.setdefault("params", []).append(
-        {"name": ZOOM_PARAM, "select": {"type": "interval", "encodings": channels}, "bind": "scales"}
-    )
+    zoom = {"name": ZOOM_PARAM, "select": {"type": "interval", "encodings": channels}, "bind": "scales"}
+    if target is out:
+        out.setdefault("params", []).append(zoom)
+    else:
+        # In a layer, the zoom is a top-level param whose view is the first layer, by name.
+        # (Put inside the layer, Altair's JupyterChart lifts it to the top with
+        # "views: []", i.e. every layer, and Vega fails on duplicate zoom signals.)
+        target.setdefault("name", ZOOM_VIEW)
+        out.setdefault("params", []).append({**zoom, "views": [target["name"]]})
     return out
 
 

@@ -2,11 +2,12 @@
 
 A JupyterLab server is started through `make lab` itself (as root here, so the target
 must add --allow-root) on a random port with a token, on a temporary copy of
-notebooks/00_corpus_overview.ipynb. Headless Chromium (tests/support/cdp.py) opens the
-notebook, runs every cell in the live kernel and must find each chart drawn by
-vega-embed inside the widget output (an <svg> with marks), not the "<VegaLite 6 object>"
-fallback text and not a static PNG; hovering a bar must show its tooltip. Nothing is
-fetched from the network: the Vega bundle comes from vl-convert.
+notebooks/10_region_profile.ipynb (the notebook with the most kinds of chart: layers,
+log scales, timelines). Headless Chromium (tests/support/cdp.py) opens the notebook,
+runs every cell in the live kernel and must find every chart drawn by vega-embed inside
+its widget output (an <svg> with marks), not the "<VegaLite 6 object>" fallback text,
+not a JavaScript error and not a static PNG; hovering a bar must show its tooltip.
+Nothing is fetched from the network: the Vega bundle comes from vl-convert.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from support.cdp import CDPError, Chromium, find_chromium
 
 from kpolicy.paths import NOTEBOOKS_DIR, ROOT, SEEDS_DIR
 
-NOTEBOOK = "00_corpus_overview.ipynb"
+NOTEBOOK = "10_region_profile.ipynb"
 START_TIMEOUT = 180  # seconds for the server to answer (a cold JupyterLab under load)
 RUN_TIMEOUT = 300  # seconds for the notebook to run in the live kernel
 
@@ -41,8 +42,8 @@ def _free_port() -> int:
 
 
 def _copy_notebook(folder: Path) -> tuple[Path, int]:
-    """The overview notebook with an absolute corpus path (the copy is outside the
-    project), and the number of cells that draw a chart."""
+    """The notebook with an absolute corpus path (the copy is outside the project), and
+    the number of cells that draw a chart."""
     nb = nbformat.read(NOTEBOOKS_DIR / NOTEBOOK, as_version=4)
     params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     assert 'corpus_dir = "seeds"' in params.source
@@ -137,6 +138,7 @@ CODE_CELLS = f"{NOTEBOOK_PANEL}.content.widgets.filter(c => c.model.type === 'co
 ALL_RAN = f"({CODE_CELLS}.every(c => c.model.executionCount !== null) && {KERNEL_IDLE})"
 ERRORS = f"{CODE_CELLS}.flatMap(c => c.model.outputs.toJSON().filter(o => o.output_type === 'error').map(o => o.ename + ': ' + o.evalue))"
 CHART_OUTPUTS = "document.querySelectorAll('.jp-OutputArea-output .vega-embed svg.marks')"
+EMBEDS = "Array.from(document.querySelectorAll('.jp-OutputArea-output .vega-embed'))"
 
 
 def test_make_lab_renders_interactive_charts(lab: tuple[LabServer, int], tmp_path: Path) -> None:
@@ -154,9 +156,14 @@ def test_make_lab_renders_interactive_charts(lab: tuple[LabServer, int], tmp_pat
                              message="no cell started")
             browser.wait_for(f"{ALL_RAN} || {ERRORS}.length > 0", timeout=RUN_TIMEOUT, message="the notebook did not finish")
             assert browser.evaluate(ERRORS) == []
-            browser.wait_for(f"{CHART_OUTPUTS}.length >= {n_charts}", timeout=60,
-                             message=f"expected {n_charts} rendered Vega view(s)")
-            text = browser.evaluate(f"{NOTEBOOK_PANEL}.node.innerText")
+            # Every chart cell holds one widget; each draws its chart (or shows its error).
+            browser.wait_for(f"{EMBEDS}.length >= {n_charts} && {EMBEDS}.every(e => e.firstChild)", timeout=60,
+                             message=f"expected {n_charts} vega-embed outputs")
+            problems = browser.evaluate(f"{EMBEDS}.filter(e => !e.querySelector('svg.marks')).map(e => e.textContent)")
+            assert problems == [], problems
+            assert browser.evaluate(f"{CHART_OUTPUTS}.length") == n_charts
+            # textContent, not innerText: cells scrolled out of view are not laid out.
+            text = browser.evaluate(f"{NOTEBOOK_PANEL}.node.textContent")
             assert "VegaLite 6 object" not in text and "renderer has not been properly enabled" not in text
             assert "Error displaying widget" not in text and "JavaScript Error" not in text
             # The interactive renderer, not the static one: no PNG or SVG image output.
@@ -164,8 +171,11 @@ def test_make_lab_renders_interactive_charts(lab: tuple[LabServer, int], tmp_pat
             # Hover a bar: vega-tooltip shows the mark's values.
             browser.evaluate(f"{CHART_OUTPUTS}[0].scrollIntoView({{block: 'center'}})")
             rect = browser.wait_for(
-                "(() => { const m = document.querySelector('.jp-OutputArea-output .vega-embed svg.marks .mark-rect path');"
-                " if (!m) return null; const r = m.getBoundingClientRect(); return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })()",
+                # The widest bar of the first chart (a region's zero bar has no area to hover).
+                "(() => { const rs = Array.from(document.querySelector('.jp-OutputArea-output .vega-embed svg.marks')"
+                ".querySelectorAll('.mark-rect path')).map(m => m.getBoundingClientRect()).filter(r => r.width > 2 && r.height > 2);"
+                " if (!rs.length) return null; const r = rs.reduce((a, b) => (b.width > a.width ? b : a));"
+                " return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })()",
                 timeout=10, message="no bar in the chart",
             )
             browser.send("Input.dispatchMouseEvent", type="mouseMoved", x=rect["x"], y=rect["y"])
@@ -173,7 +183,7 @@ def test_make_lab_renders_interactive_charts(lab: tuple[LabServer, int], tmp_pat
                 "(() => { const t = document.getElementById('vg-tooltip-element'); return t && t.classList.contains('visible') ? t.innerText : null; })()",
                 timeout=10, message="no tooltip on hover",
             )
-            assert "documents" in tooltip
+            assert "Busan per 1,000 content tokens" in tooltip, tooltip  # the theme bars of the first chart
             assert not [m for m in browser.console if "Failed to load" in m or "ERR_" in m], browser.console
         except (CDPError, AssertionError):
             shot = browser.screenshot(tmp_path / "lab.png")

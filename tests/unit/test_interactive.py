@@ -68,12 +68,30 @@ def test_zoom_on_the_continuous_axis_of_a_single_view() -> None:
     assert interactive.with_zoom(zoomed) == zoomed  # once only
 
 
-def test_zoom_goes_into_the_first_layer() -> None:
+def test_zoom_of_a_layer_is_bound_to_its_first_layer() -> None:
     data = pl.DataFrame({"year": [2020, 2030], "value": [1.0, 3.0]})
     base = alt.Chart(data).encode(x="year:Q", y="value:Q")
     zoomed = interactive.with_zoom((base.mark_line() + base.mark_point()).to_dict())
-    assert zoomed["layer"][0]["params"][0]["select"]["encodings"] == ["x", "y"]
-    assert "params" not in zoomed["layer"][1]
+    assert zoomed["params"] == [{"name": "kpolicy_zoom", "select": {"type": "interval", "encodings": ["x", "y"]},
+                                 "bind": "scales", "views": ["kpolicy_zoom_view"]}]
+    assert zoomed["layer"][0]["name"] == "kpolicy_zoom_view" and "params" not in zoomed["layer"][1]
+
+
+@pytest.mark.parametrize("layered", [False, True])
+def test_zoomed_charts_survive_jupyterchart_and_compile(layered: bool) -> None:
+    """JupyterChart rebuilds the chart with Altair (Chart.from_dict), which lifts params;
+    a zoom placed inside a layer came out as "views: []" and Vega refused the chart with
+    'Duplicate signal name' (seen in JupyterLab on the region profile)."""
+    import vl_convert as vlc
+
+    data = pl.DataFrame({"theme": ["ai", "data"], "rate": [1.0, 2.0], "baseline": [1.5, 1.0]})
+    base = alt.Chart(data)
+    bars = base.mark_bar().encode(x="rate:Q", y="theme:N")
+    chart = alt.layer(bars, base.mark_tick().encode(x="baseline:Q", y="theme:N")) if layered else bars
+    rebuilt = alt.Chart.from_dict(interactive.with_zoom(chart.to_dict())).to_dict()
+    signals = [s["name"] for s in vlc.vegalite_to_vega(rebuilt)["signals"]]
+    assert "kpolicy_zoom" in signals and len(signals) == len(set(signals))
+    assert vlc.vegalite_to_svg(rebuilt).startswith("<svg")
 
 
 def test_no_zoom_without_a_continuous_axis_or_a_single_view() -> None:
