@@ -75,6 +75,8 @@ class LabServer:
             "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
         }
         env.pop("KPOLICY_CHARTS", None)  # `make lab` must set it by itself
+        for var in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):  # under `make test`: a make of its own
+            env.pop(var, None)
         with open(self.log, "wb") as log:
             # -o install: the venv is already built (make test); do not re-check the pins here.
             self.proc = subprocess.Popen(
