@@ -133,7 +133,10 @@ class Table:
         if numeric:
             return f'<td class="num">{e(_fmt(value, self.max_chars))}</td>'
         text = _fmt(value, 100_000 if column in FULL_TEXT_COLUMNS else self.max_chars)
-        # Long text gets a readable width instead of one word per line in a wide table.
+        # Never one word per line in a wide table: short text stays on one line, long text
+        # gets a readable width (the table scrolls inside its box instead).
+        if len(text) <= 30:
+            return f'<td class="nowrap">{e(text)}</td>'
         return f'<td class="long">{e(text)}</td>' if len(text) > 40 else f"<td>{e(text)}</td>"
 
     def __repr__(self) -> str:

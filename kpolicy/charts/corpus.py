@@ -33,7 +33,10 @@ def documents_by_region(coverage: pl.DataFrame, title: str = "Documents by regio
         "n_documents",
         pl.col("doc_ids").list.join(", ").alias("documents"),
         pl.col("doc_ids").list.eval(pl.element() + "#0").alias("evidence"),
-    ).with_columns(pl.col("evidence").list.len().cast(pl.Int64).alias("n_evidence"))
+    ).with_columns(
+        pl.col("evidence").list.len().cast(pl.Int64).alias("n_evidence"),
+        pl.col("level").replace_strict({lvl: i for i, lvl in enumerate(LEVEL_COLORS)}, default=len(LEVEL_COLORS)).alias("level_order"),
+    )
     levels = data["level"].to_list()
     chart = (
         alt.Chart(data, title=title)
@@ -42,7 +45,7 @@ def documents_by_region(coverage: pl.DataFrame, title: str = "Documents by regio
             x=alt.X("n_documents:Q").title("Documents").axis(values=_count_ticks(data, "region", "n_documents"), format="d").stack("zero"),
             y=alt.Y("region:N").sort("-x").title(None),
             color=alt.Color("level:N").title("Level").scale(color_scale(LEVEL_COLORS, levels)),
-            order=alt.Order("level:N"),
+            order=alt.Order("level_order:Q"),
             tooltip=[
                 alt.Tooltip("region:N"),
                 alt.Tooltip("level:N"),

@@ -44,13 +44,13 @@ def target_dumbbell(targets: pl.DataFrame, title: str = "KPI targets: baseline â
         (pl.concat_list(evidence_key()) if has_keys else pl.lit([], pl.List(pl.String))).alias("evidence"),
     ).with_columns((pl.col("region") + ": " + pl.col("metric")).alias("label"), pl.col("evidence").list.len().cast(pl.Int64).alias("n_evidence"))
     base = alt.Chart(data, title=title).encode(y=alt.Y("label:N").title(None).sort(data["label"].to_list()))
-    line = base.mark_rule(strokeWidth=3, color="#9db4d3").encode(x=alt.X("baseline:Q").title("percent"), x2="target:Q")
     tips = [_label("region:N"), _label("metric:N"), alt.Tooltip("baseline:Q", title="baseline %", format=",.3~f"),
             alt.Tooltip("target:Q", title="target %", format=",.3~f"), alt.Tooltip("by:N", title="by"), EVIDENCE_TIP]
+    line = base.mark_rule(strokeWidth=3, color="#9db4d3").encode(x=alt.X("baseline:Q").title("percent"), x2="target:Q", tooltip=tips)
     start = base.mark_circle(size=110, color="#8a8a8a", opacity=1).encode(x="baseline:Q", tooltip=tips)
     end = base.mark_circle(size=140, color="#1f5fa8", opacity=1).encode(x="target:Q", tooltip=tips)
-    labels = base.mark_text(align="left", dx=9, fontSize=11).encode(x="target:Q", text=alt.Text("target:Q", format=",.3~f"))
-    starts = base.mark_text(align="right", dx=-9, fontSize=11, color="#666").encode(x="baseline:Q", text=alt.Text("baseline:Q", format=",.3~f"))
+    labels = base.mark_text(align="left", dx=9, fontSize=11).encode(x="target:Q", text=alt.Text("target:Q", format=",.3~f"), tooltip=tips)
+    starts = base.mark_text(align="right", dx=-9, fontSize=11, color="#666").encode(x="baseline:Q", text=alt.Text("baseline:Q", format=",.3~f"), tooltip=tips)
     return _finish((line + start + end + labels + starts).properties(width=460, height=alt.Step(30)))
 
 

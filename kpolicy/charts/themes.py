@@ -34,12 +34,13 @@ def theme_heatmap(profile: pl.DataFrame, value: str = "per_1000_tokens", title: 
     base = alt.Chart(data, title=title).encode(
         x=alt.X("region:N").sort(regions).title(None).axis(labelAngle=0, orient="top"),
         y=alt.Y("theme_major:N").sort("ascending").title(None),
-    )
-    heat = base.mark_rect().encode(
-        color=alt.Color("value:Q").title("per 1,000 content tokens").scale(scheme="blues"),
+        # On the base, so that the cell and its number both show it.
         tooltip=[_label("region:N"), _label("theme_major:N"), alt.Tooltip("value:Q", title="per 1,000 content tokens", format=",.3~f"),
                  alt.Tooltip("n_mentions:Q", title="mentions", format=",.3~f"), alt.Tooltip("ratio:Q", title="ratio to baseline", format=",.3~f"),
                  EVIDENCE_TIP],
+    )
+    heat = base.mark_rect().encode(
+        color=alt.Color("value:Q").title("per 1,000 content tokens").scale(scheme="blues"),
     )
     text = base.mark_text(fontSize=10).transform_filter(alt.datum.n_mentions > 0).encode(
         text=alt.Text("n_mentions:Q", format=",.3~f"),
@@ -81,10 +82,10 @@ def similarity_matrix(similarity: pl.DataFrame, title: str = "Strategy similarit
     base = alt.Chart(data, title=title).encode(
         x=alt.X("region_b:N").sort(regions).title(None).axis(labelAngle=0, orient="top"),
         y=alt.Y("region_a:N").sort(regions).title(None),
+        tooltip=[_label("region_a:N"), _label("region_b:N"), alt.Tooltip("similarity:Q", title="cosine similarity", format=".2f")],
     )
     rect = base.mark_rect().encode(
         color=alt.Color("similarity:Q").scale(domain=[0, 1], scheme="purples").title("cosine"),
-        tooltip=[_label("region_a:N"), _label("region_b:N"), alt.Tooltip("similarity:Q", format=".2f")],
     )
     text = base.mark_text(fontSize=12).encode(
         text=alt.Text("similarity:Q", format=".2f"),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from kpolicy.charts.style import FONT_STACK
 from kpolicy.paths import ROOT, TEMPLATES_DIR
-from kpolicy.reporting.render import EvidenceIndex, page_resources
+from kpolicy.reporting.render import EvidenceIndex, doc_page, page_resources
 
 if TYPE_CHECKING:
     from kpolicy.reporting.batch import RunResult
@@ -54,7 +54,7 @@ h1{font-size:1.6rem;margin-bottom:.2rem}p.lead{color:#555;margin-top:0}
 table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border-bottom:1px solid #ddd;padding:.45rem .6rem;text-align:left;vertical-align:top;font-size:.92rem}
 th{background:#f4f4f4}.ok{color:#1a7f37;font-weight:600}.failed{color:#c62828;font-weight:600}.skipped{color:#777;font-weight:600}
 code{background:#f6f8fa;padding:.1rem .3rem;border-radius:3px;font-size:.85rem}.err{color:#c62828;font-size:.85rem}
-.scroll{overflow-x:auto;max-width:100%}td code{word-break:break-word}
+.scroll{overflow-x:auto;max-width:100%}td.nw{white-space:nowrap}ul.docs{padding-left:1.2rem}ul.docs li{margin:.2rem 0}
 """.replace("%FONT%", FONT_STACK)
 
 
@@ -69,9 +69,9 @@ def render_index(results: list[RunResult], corpus, corpus_path: Path, tables: li
         )
         err = f'<div class="err">{e(r.error)}</div>' if r.error else ""
         rows.append(
-            f"<tr><td>{e(r.run.name)}</td><td><code>{e(r.run.notebook.name)}</code></td>"
+            f"<tr><td class=\"nw\">{e(r.run.name)}</td><td class=\"nw\"><code>{e(r.run.notebook.name)}</code></td>"
             f"<td><code>{e(params)}</code></td><td class=\"{e(r.status)}\">{e(r.status)}{err}</td>"
-            f"<td>{e(f'{r.seconds:.1f}')} s</td><td>{links}</td></tr>"
+            f"<td class=\"nw\">{e(f'{r.seconds:.1f}')} s</td><td class=\"nw\">{links}</td></tr>"
         )
     try:
         shown_corpus = corpus_path.relative_to(ROOT)
@@ -80,6 +80,10 @@ def render_index(results: list[RunResult], corpus, corpus_path: Path, tables: li
     n_failed = sum(r.status == "failed" for r in results)
     n_skipped = sum(r.status == "skipped" for r in results)
     table_links = " · ".join(f'<a href="tables/{e(t)}">{e(t)}</a>' for t in tables)
+    doc_links = "".join(
+        f'<li><a href="{e(doc_page(d))}">{e(str(t or d))}</a> <code>{e(d)}</code></li>'
+        for d, t in corpus.documents.select("doc_id", "title").iter_rows()
+    )
     summary = (
         f"{corpus.documents.height} documents, {corpus.rejects.height} rejected, "
         f"{corpus.duplicates.height} duplicate files, {corpus.sentences.height} sentences"
@@ -94,6 +98,8 @@ def render_index(results: list[RunResult], corpus, corpus_path: Path, tables: li
 <tbody>
 {chr(10).join(rows)}
 </tbody></table></div>
+<h2>Documents</h2><p>Every sentence of each document, numbered; the evidence tables of the reports link here.</p>
+<ul class="docs">{doc_links}</ul>
 <h2>Tables</h2><p>{table_links}</p>
 </body></html>
 """

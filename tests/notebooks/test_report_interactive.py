@@ -12,12 +12,14 @@ no chart is a bare frame, and charts name the Korean font.
 from __future__ import annotations
 
 import json
+import re
 
 import polars as pl
 import pytest
 from support.cdp import Chromium, find_chromium
 
 import kpolicy
+from kpolicy.params import corpus_regions
 from kpolicy.paths import REPORTS_DIR
 from kpolicy.reporting.render import BUNDLE_FILE, SCRIPT_FILE, doc_page
 
@@ -108,7 +110,8 @@ def test_clicking_a_bar_lists_exactly_its_sentences(seed_reports) -> None:
     page, parameters = _compare_run(results)
     corpus = kpolicy.load_corpus()
     basis = parameters.get("amount_basis", "literal")
-    regions = parameters.get("regions")
+    # The compared regions: as named, or (null) every region the corpus has documents about.
+    regions = list(parameters.get("regions") or corpus_regions(corpus.documents))
     # The mark to click: the compared region with the largest counted commitment of any role.
     ledger = corpus.facts("ledger").filter(pl.col(f"is_counted_{basis}") & pl.col("region").cast(pl.String).is_in(regions))
     top = ledger.sort(f"value_krw_{basis}", descending=True).row(0, named=True)
@@ -133,7 +136,14 @@ def test_clicking_a_bar_lists_exactly_its_sentences(seed_reports) -> None:
         ):
             point = browser.wait_for(_FIND_ITEM % {"want": json.dumps(want), "title": json.dumps(title)}, timeout=20,
                                      message=f"no mark for {want} in the chart '{title}'")
-            browser.click_at(point["x"], point["y"])
+            browser.click_at(point["x"], point["y"])  # moves the mouse there first: the tooltip shows
+            tip = browser.wait_for("(() => { const t = document.getElementById('vg-tooltip-element');"
+                                   f" return t && t.innerText.includes({json.dumps(want['region'])}) ? t.innerText : null; }})()",
+                                   timeout=10, message=f"no tooltip for {want}")
+            assert f"evidence sentences (click to list)\t\n{len(expected)}" in tip or re.search(
+                rf"evidence sentences \(click to list\)\s+{len(expected)}\b", tip), tip
+            if title.startswith("Money"):
+                assert re.search(r"(billion|trillion) won\s+[\d,.]+", tip), tip  # the value with its unit
             rows = browser.wait_for(f"(() => {{ const r = {_ROWS}; return r && r.length ? r : null; }})()", timeout=10,
                                     message=f"clicking {want} listed no evidence")
             assert {r["key"]: _norm(r["text"] or "") for r in rows} == expected, want
@@ -168,11 +178,12 @@ _OVERFLOW = """
 """
 _MARKS = """
 [...document.querySelectorAll('.kp-chart')].map((el) => {
-  let n = 0; const walk = (node) => { for (const item of node.items || []) {
-      if (item.datum && item.mark && item.mark.role === 'mark') n += 1; if (item.items) walk(item); } };
+  let n = 0, untipped = 0; const walk = (node) => { for (const item of node.items || []) {
+      if (item.datum && item.mark && item.mark.role === 'mark') { n += 1; if (item.tooltip === undefined || item.tooltip === null) untipped += 1; }
+      if (item.items) walk(item); } };
   walk(el.kpView.scenegraph().root);
   const s = JSON.parse(el.getAttribute('data-kp-spec')); const t = s.title || (s.spec && s.spec.title) || '';
-  return {title: typeof t === 'string' ? t : t.text, marks: n, font: (s.config || {}).font || ''}; })
+  return {title: typeof t === 'string' ? t : t.text, marks: n, untipped, font: (s.config || {}).font || ''}; })
 """
 
 
@@ -191,6 +202,7 @@ def test_screenshots_of_every_report_show_readable_pages(seed_reports) -> None:
             assert overflow["bad"] == [] and not overflow["pageWider"], (page, overflow)
             charts = browser.evaluate(_MARKS)
             assert all(c["marks"] > 0 for c in charts), (page, [c for c in charts if not c["marks"]])
+            assert all(c["untipped"] == 0 for c in charts), (page, [c for c in charts if c["untipped"]])  # a tooltip on every mark
             assert all(c["font"].startswith("NanumGothic") for c in charts), page
             # Every static chart of the page is inside an interactive one (none left bare).
             assert browser.evaluate("[...document.querySelectorAll('.jp-RenderedSVG')].every((s) => s.closest('.kp-chart'))"), page
