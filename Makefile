@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-report: install
+report: install fonts
 	$(BIN)/kpolicy report --jobs $(JOBS)
 
 test: install browser fonts
@@ -40,19 +40,31 @@ browser:
 	      || echo "kpolicy: could not install chromium; the browser test will be skipped"; \
 	  else echo "kpolicy: chromium not found; the browser test will be skipped"; fi; }
 
-# A Korean (CJK) font for the Korean-PDF reader test (tests/unit/test_readers_pdf_hwp.py):
-# Debian's fonts-nanum when we are root on a Debian-like system; elsewhere that test is
-# skipped with a message (the English PDF tests still run).
+# A Korean (CJK) font: Hangul in chart PNG/SVG (kpolicy.charts.register_fonts hands it to
+# vl-convert; the report pages name NanumGothic first) and the Korean-PDF reader test.
+# Debian's fonts-nanum when we are root on a Debian-like system; elsewhere charts show
+# Hangul as boxes and the Korean font tests are skipped with a message.
 fonts:
 	@test -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "kpolicy: installing fonts-nanum for the Korean PDF test ..."; \
+	    echo "kpolicy: installing fonts-nanum (Hangul in charts, Korean PDF test) ..."; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum >/dev/null) \
-	      || echo "kpolicy: could not install fonts-nanum; the Korean PDF test will be skipped"; \
-	  else echo "kpolicy: fonts-nanum not found; the Korean PDF test will be skipped"; fi; }
+	      || echo "kpolicy: could not install fonts-nanum; Hangul in charts will show as boxes"; \
+	  else echo "kpolicy: fonts-nanum not found; Hangul in charts will show as boxes, the Korean font tests are skipped"; fi; }
 
+# JupyterLab on notebooks/ with interactive charts: KPOLICY_CHARTS=interactive makes the
+# notebooks' first cell enable Altair's JupyterChart widget in its offline mode
+# (kpolicy.interactive; papermill and nbval runs stay static). Nothing is fetched: no
+# news feed, no update check. --allow-root only when run as root (containers).
+# LAB_DIR and LAB_ARGS are for tests and for other folders/ports, e.g.
+#   make lab LAB_ARGS="--no-browser --port 8899"
+LAB_DIR  ?= notebooks
+LAB_ARGS ?=
+LAB_ROOT_FLAG = $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: install
-	$(BIN)/jupyter lab notebooks
+	KPOLICY_CHARTS=interactive $(BIN)/jupyter lab $(LAB_ROOT_FLAG) \
+	  --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+	  $(LAB_ARGS) $(LAB_DIR)
 
 STORIES_SIZES ?= 10000,100000
 bench: install

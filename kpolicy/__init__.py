@@ -4,7 +4,8 @@ and digital innovation, with every figure traced back to its source sentence.
 The package follows the data flow::
 
     corpus.py (files -> documents, rejects) -> normalize.py (text, sentences, offsets)
-    -> extract/ (fact tables) -> analysis.py -> charts.py -> report.py (papermill batch)
+    -> extract/ (fact tables) -> analysis.py -> charts/ (Altair builders, renderer)
+    -> reporting/ (batch file, papermill runner, page templates, interactive layer)
 
 Quick start::
 

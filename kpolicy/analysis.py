@@ -1091,3 +1091,65 @@ def facts_about(facts: pl.DataFrame, documents: pl.DataFrame, region: str) -> pl
 def select_themes(profile: pl.DataFrame, themes: list[str] | None) -> pl.DataFrame:
     """Keep only the listed major themes (``None`` keeps all)."""
     return profile if not themes else profile.filter(pl.col("theme_major").is_in(themes))
+
+
+# ---------------------------------------------------------------------------------------
+# Evidence behind each chart mark: the sentences a bar or a cell is made of. Charts carry
+# these keys (kpolicy.charts.style.with_evidence); the interactive reports list the
+# sentences when a mark is clicked (kpolicy.reporting.render).
+# ---------------------------------------------------------------------------------------
+
+def evidence_key(doc_id: str | pl.Expr = "doc_id", sentence_idx: str | pl.Expr = "sentence_idx") -> pl.Expr:
+    """The key of one sentence, ``"<doc_id>#<sentence_idx>"`` (split on the last ``#``)."""
+    d = pl.col(doc_id) if isinstance(doc_id, str) else doc_id
+    s = pl.col(sentence_idx) if isinstance(sentence_idx, str) else sentence_idx
+    return pl.concat_str(d.cast(pl.String), pl.lit("#"), s.cast(pl.String))
+
+
+def _keys_by(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+    return frame.group_by(by, maintain_order=True).agg(pl.col("key").unique().sort().alias("evidence")).sort(by)
+
+
+def theme_evidence(themes: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
+    """The sentences behind each (region, theme) of :func:`region_theme_profile`.
+
+    Returns:
+        ``region``, ``theme_major`` and ``evidence`` (sorted unique sentence keys,
+        :func:`evidence_key`); a document counts for every region it is about, as in the
+        profile.
+    """
+    th = themes.select("doc_id", pl.col("theme_major").cast(pl.String), evidence_key().alias("key"))
+    return _keys_by(th.join(doc_regions(documents.select("doc_id", "regions")), on="doc_id"), ["region", "theme_major"])
+
+
+def committed_evidence(ledger: pl.DataFrame, mentions: pl.DataFrame, basis: str = "adjusted") -> pl.DataFrame:
+    """The sentences behind each (region, role) bar of :func:`committed_by_role`.
+
+    Every mention that is evidence of a counted ledger row (its ``evidence_ids``: the
+    figure and its repeats) gives its sentence.
+
+    Returns:
+        ``region``, ``role`` and ``evidence`` (sorted unique sentence keys).
+    """
+    if basis not in BASES:
+        raise KpolicyError(f"unknown amount basis {basis!r}; valid: {', '.join(BASES)}")
+    rows = (
+        ledger.filter(pl.col(f"is_counted_{basis}"))
+        .select(pl.col("region").cast(pl.String), pl.col("role").cast(pl.String), pl.col("evidence_ids").alias("mention_id"))
+        .explode("mention_id")
+    )
+    sentences = mentions.select("mention_id", evidence_key().alias("key"))
+    return _keys_by(rows.join(sentences, on="mention_id"), ["region", "role"])
+
+
+def timeline_evidence(years: pl.DataFrame, documents: pl.DataFrame, targets: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The sentences behind each (region, year, role) dot of :func:`timeline`."""
+    ys = years.filter(~pl.col("year_role").cast(pl.String).is_in(["past", "reference"])).select(
+        "doc_id", "year", pl.col("year_role").cast(pl.String).alias("role"), evidence_key().alias("key")
+    )
+    if targets is not None and targets.height:
+        kpi = targets.drop_nulls("target_year").select(
+            "doc_id", pl.col("target_year").cast(ys.schema["year"]).alias("year"), pl.lit("kpi_target").alias("role"), evidence_key().alias("key")
+        )
+        ys = pl.concat([ys, kpi])
+    return _keys_by(ys.join(doc_regions(documents.select("doc_id", "regions")), on="doc_id"), ["region", "year", "role"])

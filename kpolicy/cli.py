@@ -7,7 +7,8 @@ Commands::
     kpolicy rejects    [--corpus DIR] [--format ...] [--out FILE]
     kpolicy facts KIND [--corpus DIR] [--format ...] [--out FILE]
     kpolicy totals     [--corpus DIR] [--basis literal|adjusted] [--by-year] [--format ...] [--out FILE]
-    kpolicy report     [--corpus DIR] [--out DIR] [--jobs N] [--only NAME ...]
+    kpolicy report     [--corpus DIR] [--out DIR] [--batch FILE] [--jobs N] [--only NAME ...]
+                       [--compare A,B [--reference R]] [--profile A]
     kpolicy extract    --corpus PATH --out DIR [--batch-docs N] [--jobs N] [--no-progress]
                        [--engine local|dask] [--scheduler ADDRESS|local[:N]]
     kpolicy bench      [--docs N] [--seed S] [--quick] [--scale N] [--format jsonl|parquet|folder]
@@ -74,12 +75,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="literal: suspect figures not counted; adjusted: counted at their adjusted reading where there is one (default)")
     p.add_argument("--by-year", action="store_true", help="one row per region and year instead of per region")
 
-    p = sub.add_parser("report", help="run the notebook batch (params/batch.yaml) into reports/")
+    p = sub.add_parser("report", help="run the notebook batch (params/batch.yaml), or ad-hoc comparisons and profiles, into reports/")
     p.add_argument("--corpus", metavar="DIR", default=None, help="corpus folder (default: seeds/)")
-    p.add_argument("--out", metavar="DIR", default=None, help="output folder (default: reports/)")
-    p.add_argument("--batch", metavar="FILE", default=None, help="batch file (default: params/batch.yaml)")
+    p.add_argument("--out", metavar="DIR", default=None, help="output folder, relative to the current directory (default: the project's reports/)")
+    p.add_argument("--batch", metavar="FILE", default=None, help="batch file, relative to the current directory (default: params/batch.yaml)")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="runs in parallel (default: 1)")
     p.add_argument("--only", action="append", metavar="NAME", help="run only this entry (repeatable)")
+    p.add_argument("--compare", action="append", metavar="A,B", help="instead of the batch, compare these regions (names or aliases, comma-separated; repeatable)")
+    p.add_argument("--reference", metavar="R", default=None,
+                   help="keyness reference of --compare: rest (default), corpus, or regions, e.g. National")
+    p.add_argument("--profile", action="append", metavar="A", help="instead of the batch, profile this region (repeatable, or comma-separated)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     p = sub.add_parser("extract", help="stream a corpus (folder, .jsonl or .parquet) through every extractor into Parquet parts")
@@ -202,26 +207,34 @@ def _run(args: argparse.Namespace) -> int:
         print(summary.line())
         return 0
     if args.command == "report":
+        import os
         import signal
 
-        from kpolicy.report import run_batch
+        from kpolicy.interactive import ENV_VAR
+        from kpolicy.paths import REPORTS_DIR, from_cwd, shown
+        from kpolicy.reporting import run_batch
 
         def _terminate(signum: int, frame: object) -> None:
             raise KeyboardInterrupt  # unwinds: running notebooks finish, lock released
 
         signal.signal(signal.SIGTERM, _terminate)
+        # Reports hold static charts: a KPOLICY_CHARTS=interactive left in the shell (from
+        # a `make lab` session) must not reach the kernels, whose widget output a saved
+        # report cannot show.
+        os.environ.pop(ENV_VAR, None)
 
         results = run_batch(
-            args.corpus, args.out, batch_file=args.batch, jobs=args.jobs, only=args.only, progress=not args.no_progress
+            args.corpus, args.out, batch_file=args.batch, jobs=args.jobs, only=args.only, progress=not args.no_progress,
+            compare=args.compare, reference=args.reference, profile=args.profile,
         )
         failed = [r for r in results if r.status == "failed"]
-        out_dir = Path(args.out) if args.out else Path("reports")
+        out_dir = from_cwd(args.out, REPORTS_DIR)
         for r in results:
             line = f"{r.status:>7}  {r.run.name:<28} {r.seconds:6.1f} s"
             print(line + (f"  {r.error}" if r.error else ""))
         ok = sum(r.status == "ok" for r in results)
         skipped = len(results) - ok - len(failed)
-        print(f"kpolicy: {ok} of {len(results)} runs ok, {len(failed)} failed, {skipped} skipped; open {out_dir / 'index.html'}")
+        print(f"kpolicy: {ok} of {len(results)} runs ok, {len(failed)} failed, {skipped} skipped; open {shown(out_dir / 'index.html')}")
         return 1 if failed else 0
 
     # Only `kpolicy corpus` shows documents.n_tokens; the other listings and every fact

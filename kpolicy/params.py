@@ -100,10 +100,13 @@ def validate_compare(
     """Validate the comparison notebook's parameters.
 
     Regions missing from the corpus are dropped with a note (a batch must run on any
-    corpus), but at least two compared regions must remain.
+    corpus), but at least two compared regions must remain. Likewise, reference regions
+    with no documents are dropped with a note, and when none is left the reference
+    becomes ``rest``.
 
     Args:
-        regions: a list of region names or aliases.
+        regions: a list of region names or aliases, or ``None`` for every region the
+            corpus has documents about.
         reference: the keyness reference group: ``rest`` (every other region in the
             corpus), ``corpus`` (the whole corpus, the target included) or a list of
             region names.
@@ -112,10 +115,12 @@ def validate_compare(
         currency: ``KRW`` or ``USD`` (USD needs ``krw_per_usd``).
         krw_per_usd: the stated exchange rate (won per US dollar) for USD output.
     """
-    if isinstance(regions, str) or not isinstance(regions, (list, tuple)) or not regions:
-        raise KpolicyError(f"regions must be a list of region names, e.g. ['Busan', 'Incheon'], not {regions!r}")
-    canon = list(dict.fromkeys(canonical_region(r) for r in regions))
     present = corpus_regions(documents)
+    if regions is None:
+        regions = present
+    elif isinstance(regions, str) or not isinstance(regions, (list, tuple)) or not regions:
+        raise KpolicyError(f"regions must be a list of region names, e.g. ['Busan', 'Incheon'], or None for all, not {regions!r}")
+    canon = list(dict.fromkeys(canonical_region(r) for r in regions))
     keep = [r for r in canon if r in present]
     missing = [r for r in canon if r not in present]
     notes = [f"No document in this corpus is about {', '.join(missing)}: left out of the comparison."] if missing else []
@@ -126,7 +131,14 @@ def validate_compare(
     if isinstance(reference, str):
         ref: str | list[str] = validate_choice("reference", reference, REFERENCES)
     elif isinstance(reference, (list, tuple)) and reference:
-        ref = [canonical_region(r) for r in reference]
+        ref_canon = list(dict.fromkeys(canonical_region(r) for r in reference))
+        ref_missing = [r for r in ref_canon if r not in present]
+        ref = [r for r in ref_canon if r in present] or "rest"
+        if ref_missing:
+            notes.append(
+                f"No document in this corpus is about {', '.join(ref_missing)}: "
+                + (f"the reference is {', '.join(ref)}." if ref != "rest" else "distinctive terms are against the rest of the corpus instead.")
+            )
     else:
         raise KpolicyError(f"reference must be 'rest', 'corpus' or a list of regions, not {reference!r}")
     valid_themes = theme_names()

@@ -19,7 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kpolicy import paths, report
+from kpolicy import paths
+from kpolicy.reporting import batch as report
 from kpolicy.cli import main
 
 GOOD = "Ulsan Hydrogen Plan\n\nUlsan City will invest 5 billion won in hydrogen stations by 2027.\n"
@@ -52,7 +53,7 @@ def check(code: int, err: str) -> None:
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(paths, "CACHE_DIR", tmp_path / "cache")
-    monkeypatch.setattr(report, "execute_run", lambda run, out, corpus: report.RunResult(run, "ok", 0.0))
+    monkeypatch.setattr(report, "execute_run", lambda run, out, corpus, *rest: report.RunResult(run, "ok", 0.0))
 
 
 @FUZZ
