@@ -63,6 +63,12 @@ COUNTS_KO = [
     ("2027년까지 중소기업 2,500개에 AI 솔루션을 보급할 방침이다.", G(2500, year=2027)),
     ("정부는 2028년까지 양자 전문인력 1,000명을 양성하겠다고 밝혔다.", G(1000, year=2028)),
     ("시는 2030년까지 첨단 제조 기업 200개 사를 유치한다.", G(200, year=2030)),
+    # building and opening verbs (짓다, 건립, 건설, 신설, 개소)
+    ("울산시는 2028년까지 수소 충전소 30곳을 짓는 데 450억 원을 투입한다.", G(30, year=2028)),
+    ("시는 2027년까지 공공 체육관 5개를 건립한다.", G(5, year=2027)),
+    ("도는 2029년까지 AI 교육센터 12곳을 신설할 계획이다.", G(12, year=2029)),
+    ("정부는 2026년까지 거점 병원 4곳을 건설한다.", G(4, year=2026)),
+    ("시는 2030년까지 스마트 도서관 20곳을 개소한다.", G(20, year=2030)),
 ]
 
 BOUNDS_KO = [
@@ -196,6 +202,7 @@ FORECASTS = [
     "The research firm predicts the market will hit $90 billion in 2028.",
 ]
 ACHIEVED = [
+    "시는 지난해 체육관 3곳을 건립했다.",
     "The city has achieved its goal of 1,000 AI companies.",
     "시는 AI 기업 500개 유치 목표를 달성했다.",
     "The province has already reached 80% smart factory adoption.",

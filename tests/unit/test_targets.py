@@ -178,7 +178,8 @@ _NUM_START = r"(?<!\d)(?:(?<!\d,)\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 ORIGINALS = {
     "_PCT": re.compile(rf"(?P<n>{_NUM_START})\s?(?P<u>%p|%\s?포인트|퍼센트\s?포인트|percentage\s+points?|%|％|percent|per\s+cent|퍼센트|프로)(?![A-Za-z])", re.I),
     "_EN_COUNT": re.compile(rf"(?<![\d.,])(?P<n>{_NUM})(?:\s?(?P<m>thousand|million|billion))?(?=\s+[A-Za-z])", re.I),
-    "_KO_COUNT": re.compile(rf"(?<![\d.,])(?P<n>{_NUM})\s?(?P<m>만|천|백|억)?\s?(?P<c>명|개사|개소|개|곳|건|가구|대|종|편|팀)(?![가-힣])?"),
+    # with 여 ("7000여개", added with the goal grammar) as the rewritten pattern has it
+    "_KO_COUNT": re.compile(rf"(?<![\d.,])(?P<n>{_NUM})\s?(?P<m>만|천|백|억)?\s?여?\s?(?P<c>명|개사|개소|개|곳|건|가구|대|종|편|팀)(?![가-힣])?"),
     "_CLAUSE_CUT": re.compile(
         r";|\.\s|,\s+(?:and|while|but|whereas)\s|(?<!\s)\s++but\s|(?<!\s)\s++and\s++(?=(?:it\s+|they\s+|the\s+\w+\s+)?"
         r"(?:will|is|are|was|were|has|have|had|plans?|aims?|intends?|also)\b)|(?:고|며|으며|지만),?\s",
