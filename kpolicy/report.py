@@ -5,22 +5,6 @@ function in tests, patch it where it is used (for example
 ``kpolicy.reporting.batch.execute_run``), not here.
 """
 
-from kpolicy.reporting.batch import (  # noqa: F401
-    KERNEL,
-    MANIFEST,
-    BatchLock,
-    RunResult,
-    clean_reports,
-    execute_run,
-    read_figures,
-    run_batch,
-    write_table,
-    write_tables,
-)
-from kpolicy.reporting.batchfile import (  # noqa: F401
-    Run,
-    check_parameter,
-    load_batch,
-    notebook_parameters,
-)
-from kpolicy.reporting.page import TEMPLATE, export_html, render_index  # noqa: F401
+from kpolicy.reporting import *  # noqa: F403 - the names in kpolicy.reporting.__all__
+from kpolicy.reporting.batch import KERNEL, MANIFEST, clean_reports  # noqa: F401
+from kpolicy.reporting.page import TEMPLATE  # noqa: F401

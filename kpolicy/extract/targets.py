@@ -487,9 +487,12 @@ _EN_GOAL_VERB_BEFORE_COUNT = re.compile(
 # Korean goal verbs of a count: right after it and its particle ("1만 명을 양성", "2만 명으로
 # 확대", "300명을 배치"), or within its clause after the counted noun ("1만개 이상 제조기업에
 # ... 보급한다").
+# The verbs that make or gain the counted thing: the only ones "N명의 X를 VERB" (the count
+# of a noun that follows) accepts.
+_KO_MAKE_VERBS = r"(?:양성|육성|배출|창출|유치|발굴|확보|구축|조성|보급|설치|고용|채용|교육)"
 _KO_COUNT_VERBS = (
     r"(?:양성|육성|배출|창출|유치|발굴|확보|구축|조성|보급|설치|달성|키우|키운|지원|교육|고용|채용|만들|배치|확대|늘|증가|"
-    r"확충|도입|개발|지정|설립|돌파|목표|배출|공급|참여|수강|졸업|전환|입주|"
+    r"확충|도입|개발|지정|설립|돌파|목표|공급|참여|수강|졸업|전환|입주|"
     # building and opening: 짓다 (짓는/짓고/지어), 건립, 건설, 신설, 개소, 개설
     r"짓|지어|건립|건설|신설|개소|개설)"
 )
@@ -509,8 +512,7 @@ _EN_PARTICIPLE_AFTER_COUNT = re.compile(
 )
 _KO_SUBJECT_AFTER_COUNT = re.compile(r"^\s[가-힣A-Za-z&]+(?:이|가|은|는)\s(?P<next>\S+)")
 _KO_COUNT_OF = re.compile(
-    r"^\s?의\s(?P<noun>[가-힣A-Za-z&]+(?:\s[가-힣A-Za-z&]+){0,2}?)(?:을|를)\s?(?:추가\s?)?"
-    r"(?:양성|육성|배출|창출|유치|발굴|확보|구축|조성|보급|설치|고용|채용|교육)"
+    r"^\s?의\s(?P<noun>[가-힣A-Za-z&]+(?:\s[가-힣A-Za-z&]+){0,2}?)(?:을|를)\s?(?:추가\s?)?" + _KO_MAKE_VERBS
 )
 _EN_RANK_GOAL = gazetteer.CaseFolded(
     r"\b(?:leap\w*|jump\w*|ris\w*|climb\w*|advanc\w*|enter\w*|becom\w*|rank\w*|reach\w*|achiev\w*|aim\w*|"

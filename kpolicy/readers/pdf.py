@@ -131,8 +131,8 @@ def _page_text(page) -> str:
     return "\n\n".join(_read_region(lines, items, float(page.bbox[0]), float(page.bbox[2])))
 
 
-#: Columns are found by splitting a region at its gutter, then each side again, at most
-#: this many times deep (depth 2 reads up to four columns; three is the common maximum).
+#: Columns are found by splitting a region at its gutter, then each side again: at most
+#: this many levels of splits, so up to four columns (three is the common maximum).
 _MAX_COLUMN_DEPTH = 2
 
 
@@ -144,7 +144,7 @@ def _read_region(lines: list[_Line], items: list[_Line], x0: float, x1: float, d
     the right side, and each side is itself searched for a gutter, so three columns are
     read left to right too.
     """
-    gutter = _find_gutter(lines, x0, x1) if depth <= _MAX_COLUMN_DEPTH else None
+    gutter = _find_gutter(lines, x0, x1) if depth < _MAX_COLUMN_DEPTH else None
     if gutter is None:
         return _paragraphs(sorted(lines + items, key=lambda ln: (ln.top, ln.x0)))
     blocks: list[str] = []

@@ -32,7 +32,7 @@ def test_every_format_loads_with_its_figure_page_and_citation(mixed: Path) -> No
     corpus.check_accounting()
     assert corpus.rejects.height == 0 and corpus.duplicates.height == 0
     docs = {r["doc_id"]: r for r in corpus.documents.iter_rows(named=True)}
-    assert {f"{d}": r["format"] for d, r in docs.items()} == {
+    assert {d: r["format"] for d, r in docs.items()} == {
         Path(name).stem: fmt for name, (fmt, *_rest) in formats.EXPECTED.items()
     }
     for name, (_fmt, _page, _surface, _value, region) in formats.EXPECTED.items():
@@ -52,7 +52,7 @@ def test_mixed_folder_builds_the_reports_with_file_and_page_citations(mixed: Pat
     pages = {p.stem: p.read_text(encoding="utf-8") for p in out.glob("*.html")}
     assert "corpus_overview" in pages and "index" in pages
     for name, (_fmt, page, _surface, _value, region) in formats.EXPECTED.items():
-        profile = next((html for stem, html in pages.items() if stem == f"profile_{region.lower()}"), None)
+        profile = pages.get(f"profile_{region.lower()}")
         assert profile is not None, f"no profile report for {region}: {sorted(pages)}"
         assert f"{name}, p. {page}" in profile, (region, name)
     assert "should never appear" not in "".join(pages.values())
